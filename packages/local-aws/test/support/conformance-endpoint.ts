@@ -1,0 +1,59 @@
+// Where the conformance suite runs: an in-process local-aws by default, or AWS_ENDPOINT_URL (LocalStack, real AWS).
+// Tests only use the AWS SDK, so the same assertions show the emulator behaves like the real thing.
+import { randomBytes } from 'node:crypto';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startLocalAws } from '../../src';
+import type { LocalAws } from '../../src';
+
+export interface ConformanceEndpoint {
+  sqs: SQSClient;
+  sns: SNSClient;
+  endpoint: string;
+  /** A name no other test (or earlier run against a shared endpoint) uses. */
+  uniqueName(prefix: string): string;
+  close(): Promise<void>;
+}
+
+export async function openConformanceEndpoint(): Promise<ConformanceEndpoint> {
+  const external = process.env.AWS_ENDPOINT_URL;
+  let local: LocalAws | undefined;
+  if (!external) local = await startLocalAws({ port: 0 });
+  const endpoint = external ?? local!.endpoint;
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const credentials = external ? undefined : { accessKeyId: 'test', secretAccessKey: 'test' };
+  const sqs = new SQSClient({ endpoint, region, credentials });
+  const sns = new SNSClient({ endpoint, region, credentials });
+  return {
+    sqs,
+    sns,
+    endpoint,
+    uniqueName: (prefix) => `${prefix}-${randomBytes(4).toString('hex')}`,
+    async close() {
+      sqs.destroy();
+      sns.destroy();
+      await local?.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes — instead of a blind sleep. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The error an SDK call rejects with, so tests can assert on `name` and `message`. */
+export async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -7,6 +7,7 @@ export interface FallbackOptions {
 }
 
 export class FallbackPolicy<F> implements Policy<F> {
+  declare readonly __extra?: F;
   private readonly shouldHandle: (error: unknown) => boolean;
 
   constructor(

@@ -9,7 +9,7 @@ export {
   type RetryAfterHint,
 } from './errors';
 export { type Unsubscribe } from './listeners';
-export { neverAbortedSignal, type CallContext, type Operation, type Policy } from './policy';
+export { neverAbortedSignal, type CallContext, type ExtraOf, type Operation, type Policy } from './policy';
 export { type SlidingWindowOptions, type WindowCounts } from './sliding-window';
 export {
   CircuitBreaker,
@@ -20,14 +20,7 @@ export {
   type StateChange,
 } from './circuit-breaker';
 export { constantBackoff, exponentialBackoff, type Backoff, type ExponentialBackoffOptions } from './backoff';
-export {
-  RetryPolicy,
-  retry,
-  type GiveUpEvent,
-  type GiveUpReason,
-  type RetryEvent,
-  type RetryOptions,
-} from './retry';
+export { RetryPolicy, retry, type GiveUpEvent, type GiveUpReason, type RetryEvent, type RetryOptions } from './retry';
 export { TimeoutPolicy, timeout, type TimeoutOptions } from './timeout';
 export { Bulkhead, bulkhead, type BulkheadOptions } from './bulkhead';
 export { FallbackPolicy, fallback, type FallbackOptions } from './fallback';

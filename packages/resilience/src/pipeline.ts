@@ -1,10 +1,8 @@
 // Composes policies: pipeline(a, b, c).execute(fn) runs a(b(c(fn))) — the first policy is the outermost.
-import { neverAbortedSignal, type CallContext, type Operation, type Policy } from './policy';
-
-/** What a policy may return besides the operation's result (a fallback's value; `never` for the others). */
-type ExtraOf<P> = P extends Policy<infer Extra> ? Extra : never;
+import { neverAbortedSignal, type CallContext, type ExtraOf, type Operation, type Policy } from './policy';
 
 export class Pipeline<Extra = never> implements Policy<Extra> {
+  declare readonly __extra?: Extra;
   constructor(private readonly policies: readonly Policy<unknown>[]) {}
 
   execute<T>(fn: Operation<T>, signal?: AbortSignal, context?: CallContext): Promise<T | Extra> {

@@ -17,8 +17,16 @@ export type Operation<T> = (signal: AbortSignal) => Promise<T>;
  * (only a fallback changes it), so `execute` of a pipeline is typed `Promise<T | Extra>`.
  */
 export interface Policy<Extra = never> {
+  /**
+   * Type-only marker, never set at runtime: TypeScript cannot read `Extra` back out of a generic `execute`,
+   * so pipelines read it from here to type their result.
+   */
+  readonly __extra?: Extra;
   execute<T>(fn: Operation<T>, signal?: AbortSignal, context?: CallContext): Promise<T | Extra>;
 }
 
 /** A signal that never aborts, handed to operations when the caller gave none. */
 export const neverAbortedSignal: AbortSignal = new AbortController().signal;
+
+/** The `Extra` a policy declared, or never. */
+export type ExtraOf<P> = P extends { readonly __extra?: infer E } ? (unknown extends E ? never : E) : never;

@@ -59,7 +59,8 @@ export interface GiveUpEvent {
 }
 
 /** What a failed attempt produced: a thrown error, or a result `shouldRetryResult` rejected. */
-type Failed<T> = { hasError: true; error: unknown; result: undefined } | { hasError: false; error: undefined; result: T };
+type Failed<T> =
+  { hasError: true; error: unknown; result: undefined } | { hasError: false; error: undefined; result: T };
 
 const isFastFailRejection = (error: unknown): boolean =>
   error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError;

@@ -78,7 +78,10 @@ class TimeWindow implements SlidingWindow {
   failures = 0;
   slowCalls = 0;
 
-  constructor(durationMs: number, private readonly buckets: number) {
+  constructor(
+    durationMs: number,
+    private readonly buckets: number,
+  ) {
     if (!(durationMs > 0) || !(buckets >= 1)) throw new RangeError('time window needs durationMs > 0 and buckets >= 1');
     this.bucketMs = durationMs / buckets;
     this.epochs = new Float64Array(buckets).fill(-1);

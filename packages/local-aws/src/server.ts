@@ -7,6 +7,9 @@ import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import { DEFAULT_REGION, credentialScope, ACCOUNT_ID } from './request-context';
 import type { RequestContext } from './request-context';
+import { parseQueryForm } from './query-protocol';
+import { handleSnsQuery } from './sns/query-handler';
+import { SnsService } from './sns/sns-service';
 import { SQS_TARGET_PREFIX, handleSqsJson } from './sqs/json-protocol';
 import { SqsService } from './sqs/sqs-service';
 
@@ -31,6 +34,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const clock = options.clock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
   const sqs = new SqsService(clock);
+  const sns = new SnsService(sqs, clock);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -44,12 +48,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/_local/health') return json(res, 200, { status: 'ok', services: ['sqs', 'sns'] });
-    if (req.method === 'GET' && path === '/_local/state') return json(res, 200, { accountId: ACCOUNT_ID, queues: sqs.state() });
+    if (req.method === 'GET' && path === '/_local/state') return json(res, 200, { accountId: ACCOUNT_ID, ...sns.state(), queues: sqs.state() });
     const body = await readBody(req);
     const ctx = contextFor(req, res);
     const target = req.headers['x-amz-target'];
     if (req.method === 'POST' && typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
       return handleSqsJson(sqs, target, body, ctx, res);
+    }
+    if (req.method === 'POST' && body.includes('Action=')) {
+      const { action, params } = parseQueryForm(body);
+      // The query protocol serves both services; the signing scope names which one the client meant.
+      if (action) return handleSnsQuery(sns, action, params, ctx, res);
     }
     json(res, 404, { message: `local-aws: no handler for ${req.method} ${path}` });
   }

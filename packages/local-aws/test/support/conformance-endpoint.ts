@@ -1,8 +1,16 @@
 // Where the conformance suite runs: an in-process local-aws by default, or AWS_ENDPOINT_URL (LocalStack, real AWS).
 // Tests only use the AWS SDK, so the same assertions show the emulator behaves like the real thing.
 import { randomBytes } from 'node:crypto';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import { startLocalAws } from '../../src';
 import type { LocalAws } from '../../src';
 
@@ -56,4 +64,66 @@ export async function errorOf(promise: Promise<unknown>): Promise<Error & { $met
     return error as Error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** Receives until the queue answers empty: immediate locally (delivery is synchronous), short waits elsewhere. */
+export async function drainQueue(aws: ConformanceEndpoint, queueUrl: string): Promise<Message[]> {
+  const waitSeconds = process.env.AWS_ENDPOINT_URL ? 2 : 0;
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages } = await aws.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    if (!Messages) return all;
+    all.push(...Messages);
+    await aws.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+}
+
+/** A queue subscribed to a topic, with the queue policy real AWS needs to accept deliveries from SNS. */
+export async function subscribedQueue(
+  aws: ConformanceEndpoint,
+  topicArn: string,
+  attributes: Record<string, string> = {},
+  queueName = aws.uniqueName('subscriber'),
+): Promise<{ queueUrl: string; queueArn: string; subscriptionArn: string }> {
+  const { QueueUrl } = await aws.sqs.send(
+    new CreateQueueCommand({ QueueName: queueName, Attributes: queueName.endsWith('.fifo') ? { FifoQueue: 'true' } : undefined }),
+  );
+  const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const queueArn = Attributes!.QueueArn!;
+  await aws.sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+            },
+          ],
+        }),
+      },
+    }),
+  );
+  const { SubscriptionArn } = await aws.sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }),
+  );
+  return { queueUrl: QueueUrl!, queueArn, subscriptionArn: SubscriptionArn! };
 }

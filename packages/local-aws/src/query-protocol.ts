@@ -1,0 +1,76 @@
+// The AWS query protocol's two halves: form parameters (`A.member.1.B`, `Attributes.entry.1.key`) turned into
+// nested objects, and XML responses (`<member>` lists, `<entry><key/><value/></entry>` maps).
+
+type Tree = { [key: string]: Tree | string };
+
+/** Parses a form body into `Action` and nested parameters, with numbered lists as arrays and entry lists as maps. */
+export function parseQueryForm(body: string): { action: string | undefined; params: Record<string, unknown> } {
+  const form = new URLSearchParams(body);
+  const tree: Tree = {};
+  for (const [key, value] of form) {
+    if (key === 'Action' || key === 'Version') continue;
+    const segments = key.split('.');
+    let node = tree;
+    segments.forEach((segment, index) => {
+      if (index === segments.length - 1) {
+        node[segment] = value;
+        return;
+      }
+      const next = node[segment];
+      if (typeof next === 'object') node = next;
+      else node = node[segment] = {};
+    });
+  }
+  return { action: form.get('Action') ?? undefined, params: normalize(tree) as Record<string, unknown> };
+}
+
+function normalize(node: Tree | string): unknown {
+  if (typeof node === 'string') return node;
+  const keys = Object.keys(node);
+  if (keys.length > 0 && keys.every((key) => /^\d+$/.test(key))) {
+    return keys.sort((a, b) => Number(a) - Number(b)).map((key) => normalize(node[key]));
+  }
+  if (keys.length === 1 && keys[0] === 'member') return normalize(node.member);
+  if (keys.length === 1 && keys[0] === 'entry') {
+    const entries = normalize(node.entry) as Array<Record<string, unknown>>;
+    const map: Record<string, unknown> = {};
+    for (const entry of entries) {
+      const key = (entry.key ?? entry.Name ?? entry.Key) as string;
+      map[key] = entry.value ?? entry.Value;
+    }
+    return map;
+  }
+  const result: Record<string, unknown> = {};
+  for (const key of keys) result[key] = normalize(node[key]);
+  return result;
+}
+
+/** A map rendered as `<entry><key>…</key><value>…</value></entry>` (SNS's Attributes). */
+export class XmlMap {
+  constructor(readonly entries: Record<string, string>) {}
+}
+
+export type XmlValue = string | number | boolean | undefined | XmlMap | XmlValue[] | { [name: string]: XmlValue };
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
+}
+
+export function renderXml(name: string, value: XmlValue): string {
+  if (value === undefined) return '';
+  return `<${name}>${renderContent(value)}</${name}>`;
+}
+
+function renderContent(value: XmlValue): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'object') return escapeXml(String(value));
+  if (value instanceof XmlMap) {
+    return Object.entries(value.entries)
+      .map(([key, entry]) => `<entry><key>${escapeXml(key)}</key><value>${escapeXml(entry)}</value></entry>`)
+      .join('');
+  }
+  if (Array.isArray(value)) return value.map((item) => renderXml('member', item)).join('');
+  return Object.entries(value)
+    .map(([child, childValue]) => renderXml(child, childValue))
+    .join('');
+}

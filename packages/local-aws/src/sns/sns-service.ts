@@ -183,7 +183,7 @@ export class SnsService {
       return { SubscribeResult: { SubscriptionArn: existing.arn } };
     }
     const subscription: Subscription = { arn: `${topic.arn}:${randomUUID()}`, topicArn: topic.arn, protocol, endpoint, attributes: {} };
-    for (const [name, value] of Object.entries(attributes)) this.setSubscriptionAttribute(subscription, name, value);
+    applySubscriptionAttributes(subscription, attributes);
     this.subscriptions.set(subscription.arn, subscription);
     // Only SQS delivery is emulated; other protocols would wait for a confirmation that never comes.
     const confirmed = protocol === 'sqs' || input.ReturnSubscriptionArn === 'true';
@@ -230,7 +230,7 @@ export class SnsService {
     const subscription = this.subscriptionFor(input);
     const name = required(input, 'AttributeName');
     if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter('AttributeName');
-    this.setSubscriptionAttribute(subscription, name, typeof input.AttributeValue === 'string' ? input.AttributeValue : '');
+    applySubscriptionAttributes(subscription, { [name]: typeof input.AttributeValue === 'string' ? input.AttributeValue : '' });
     return {};
   }
 
@@ -378,28 +378,6 @@ export class SnsService {
     return target ? this.sqs.queueByArn(target) : undefined;
   }
 
-  private setSubscriptionAttribute(subscription: Subscription, name: string, value: string): void {
-    if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') {
-      throw invalidParameter('Attributes Reason: RawMessageDelivery: Invalid value [' + value + ']. Must be true or false.');
-    }
-    if (name === 'RedrivePolicy' && value !== '') {
-      let target: unknown;
-      try {
-        target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-      } catch {
-        throw invalidParameter('RedrivePolicy: failed to parse JSON.');
-      }
-      if (typeof target !== 'string' || !target.startsWith('arn:aws:sqs:')) {
-        throw invalidParameter('RedrivePolicy: deadLetterTargetArn is missing or not an SQS queue ARN');
-      }
-    }
-    const next = { ...subscription.attributes, [name]: value };
-    if (value === '') delete next[name];
-    const scope = parseFilterPolicyScope(next.FilterPolicyScope);
-    subscription.filter = next.FilterPolicy ? parseFilterPolicy(next.FilterPolicy, scope) : undefined;
-    subscription.attributes = next;
-  }
-
   private topicFor(input: Input): Topic {
     const topic = this.topics.get(required(input, 'TopicArn'));
     if (!topic) throw notFound('Topic does not exist');
@@ -410,6 +388,35 @@ export class SnsService {
     const subscription = this.subscriptions.get(required(input, 'SubscriptionArn'));
     if (!subscription) throw notFound('Subscription does not exist');
     return subscription;
+  }
+}
+
+/** Validates and applies attribute changes together, so FilterPolicy is checked against the FilterPolicyScope
+ * given in the same request, whichever comes first. */
+function applySubscriptionAttributes(subscription: Subscription, changes: Record<string, string>): void {
+  const next = { ...subscription.attributes };
+  for (const [name, value] of Object.entries(changes)) {
+    if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') {
+      throw invalidParameter(`Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+    }
+    if (name === 'RedrivePolicy' && value !== '') validateSubscriptionRedrivePolicy(value);
+    if (value === '') delete next[name];
+    else next[name] = value;
+  }
+  const scope = parseFilterPolicyScope(next.FilterPolicyScope);
+  subscription.filter = next.FilterPolicy ? parseFilterPolicy(next.FilterPolicy, scope) : undefined;
+  subscription.attributes = next;
+}
+
+function validateSubscriptionRedrivePolicy(value: string): void {
+  let target: unknown;
+  try {
+    target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+  } catch {
+    throw invalidParameter('RedrivePolicy: failed to parse JSON.');
+  }
+  if (typeof target !== 'string' || !target.startsWith('arn:aws:sqs:')) {
+    throw invalidParameter('RedrivePolicy: deadLetterTargetArn is missing or not an SQS queue ARN');
   }
 }
 

@@ -50,7 +50,26 @@ export class XmlMap {
   constructor(readonly entries: Record<string, string>) {}
 }
 
-export type XmlValue = string | number | boolean | undefined | XmlMap | XmlValue[] | { [name: string]: XmlValue };
+/** A list the SQS query protocol repeats element by element (`<QueueUrl>a</QueueUrl><QueueUrl>b</QueueUrl>`). */
+export class XmlRepeated {
+  constructor(readonly items: XmlValue[]) {}
+}
+
+/** Content rendered already, e.g. a structure mixing single and repeated elements in a fixed order. */
+export class XmlRaw {
+  constructor(readonly xml: string) {}
+}
+
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | undefined
+  | XmlMap
+  | XmlRepeated
+  | XmlRaw
+  | XmlValue[]
+  | { [name: string]: XmlValue };
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
@@ -58,12 +77,15 @@ export function escapeXml(text: string): string {
 
 export function renderXml(name: string, value: XmlValue): string {
   if (value === undefined) return '';
+  if (value instanceof XmlRepeated) return value.items.map((item) => renderXml(name, item)).join('');
   return `<${name}>${renderContent(value)}</${name}>`;
 }
 
 function renderContent(value: XmlValue): string {
   if (value === undefined) return '';
   if (typeof value !== 'object') return escapeXml(String(value));
+  if (value instanceof XmlRaw) return value.xml;
+  if (value instanceof XmlRepeated) return value.items.map(renderContent).join('');
   if (value instanceof XmlMap) {
     return Object.entries(value.entries)
       .map(([key, entry]) => `<entry><key>${escapeXml(key)}</key><value>${escapeXml(entry)}</value></entry>`)

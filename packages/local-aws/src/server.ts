@@ -8,9 +8,10 @@ import type { Clock, TimerHandle } from './clock';
 import { DEFAULT_REGION, credentialScope, ACCOUNT_ID } from './request-context';
 import type { RequestContext } from './request-context';
 import { parseQueryForm } from './query-protocol';
-import { handleSnsQuery } from './sns/query-handler';
+import { handleSnsQuery, isSnsAction } from './sns/query-handler';
 import { SnsService } from './sns/sns-service';
 import { SQS_TARGET_PREFIX, handleSqsJson } from './sqs/json-protocol';
+import { handleSqsQuery } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
 
 export interface LocalAwsOptions {
@@ -55,10 +56,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     if (req.method === 'POST' && typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
       return handleSqsJson(sqs, target, body, ctx, res);
     }
-    if (req.method === 'POST' && body.includes('Action=')) {
+    if (req.method === 'POST' && isQueryForm(req, body)) {
       const { action, params } = parseQueryForm(body);
       // The query protocol serves both services; the signing scope names which one the client meant.
-      if (action) return handleSnsQuery(sns, action, params, ctx, res);
+      if (action && (ctx.service === 'sns' || isSnsAction(action))) return handleSnsQuery(sns, action, params, ctx, res);
+      if (action) return handleSqsQuery(sqs, action, params, path, ctx, res);
     }
     json(res, 404, { message: `local-aws: no handler for ${req.method} ${path}` });
   }
@@ -99,6 +101,11 @@ function contextFor(req: IncomingMessage, res: ServerResponse): RequestContext {
     requestId: randomUUID(),
     signal: controller.signal,
   };
+}
+
+function isQueryForm(req: IncomingMessage, body: string): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return type.includes('x-www-form-urlencoded') || body.startsWith('Action=') || body.includes('&Action=');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,135 @@
+// SQS over the older AWS query protocol (AWS SDK v2, older boto3): flattened form parameters in, flattened XML out.
+// Inputs are reshaped into the JSON protocol's structures so the same SqsService operations serve both.
+import type { ServerResponse } from 'node:http';
+import { AwsError } from '../aws-error';
+import { XmlRaw, XmlRepeated, escapeXml, renderXml } from '../query-protocol';
+import type { XmlValue } from '../query-protocol';
+import type { RequestContext } from '../request-context';
+import { sqsOperation } from './json-protocol';
+import type { MessageAttributes } from './md5';
+import type { SqsService } from './sqs-service';
+
+type Input = Record<string, unknown>;
+
+const NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
+
+/** Flattened query names → JSON protocol names. */
+const RENAMES: Record<string, string> = {
+  AttributeName: 'AttributeNames',
+  MessageAttributeName: 'MessageAttributeNames',
+  MessageSystemAttributeName: 'MessageSystemAttributeNames',
+  SendMessageBatchRequestEntry: 'Entries',
+  DeleteMessageBatchRequestEntry: 'Entries',
+  ChangeMessageVisibilityBatchRequestEntry: 'Entries',
+};
+
+/** Batch result entries are named per operation in XML. */
+const RESULT_ENTRY: Record<string, string> = {
+  SendMessageBatch: 'SendMessageBatchResultEntry',
+  DeleteMessageBatch: 'DeleteMessageBatchResultEntry',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibilityBatchResultEntry',
+};
+
+
+export async function handleSqsQuery(
+  service: SqsService,
+  action: string,
+  params: Input,
+  path: string,
+  ctx: RequestContext,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    const operation = sqsOperation(service, action);
+    if (!operation) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
+    const input = reshapeInput(params);
+    // Older clients address the queue by posting to its URL instead of sending QueueUrl.
+    if (input.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(path)) input.QueueUrl = `${ctx.origin}${path}`;
+    const output = await operation(input, ctx);
+    const result = renderResult(action, output);
+    send(
+      res,
+      200,
+      `<${action}Response xmlns="${NAMESPACE}">${result}<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`,
+    );
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    send(
+      res,
+      error.status,
+      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.queryCode)}</Code>` +
+        `<Message>${escapeXml(error.message)}</Message><Detail/></Error><RequestId>${ctx.requestId}</RequestId></ErrorResponse>`,
+    );
+  }
+}
+
+function reshapeInput(params: Input): Input {
+  const input: Input = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'Attribute') input.Attributes = nameValueMap(value);
+    else if (key === 'MessageAttribute') input.MessageAttributes = messageAttributes(value);
+    else if (key === 'MessageSystemAttribute') input.MessageSystemAttributes = nameValueMap(value);
+    else input[RENAMES[key] ?? key] = value;
+  }
+  if (Array.isArray(input.Entries)) input.Entries = (input.Entries as Input[]).map(reshapeInput);
+  return input;
+}
+
+function nameValueMap(value: unknown): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  for (const item of Array.isArray(value) ? (value as Input[]) : []) map[String(item.Name)] = item.Value;
+  return map;
+}
+
+function messageAttributes(value: unknown): MessageAttributes {
+  const attributes = nameValueMap(value) as Record<string, Input>;
+  const result: MessageAttributes = {};
+  for (const [name, attribute] of Object.entries(attributes)) {
+    result[name] = {
+      DataType: String(attribute?.DataType ?? ''),
+      StringValue: attribute?.StringValue as string | undefined,
+      BinaryValue: typeof attribute?.BinaryValue === 'string' ? Buffer.from(attribute.BinaryValue, 'base64') : undefined,
+    };
+  }
+  return result;
+}
+
+/** Renders the JSON-shaped output in the query protocol's flattened XML. */
+function renderResult(action: string, output: Input): string {
+  const body: Record<string, XmlValue> = {};
+  for (const [key, value] of Object.entries(output)) {
+    if (key === 'QueueUrls' || key === 'queueUrls') body.QueueUrl = new XmlRepeated(value as string[]);
+    else if (key === 'Attributes') body.Attribute = new XmlRepeated(nameValueList(value as Record<string, string>));
+    else if (key === 'Messages') body.Message = new XmlRepeated((value as Input[]).map(renderMessage));
+    else if (key === 'Successful') body[RESULT_ENTRY[action]] = new XmlRepeated(value as XmlValue[]);
+    else if (key === 'Failed') body.BatchResultErrorEntry = new XmlRepeated(value as XmlValue[]);
+    else body[key] = value as XmlValue;
+  }
+  if (Object.keys(body).length === 0 && action !== 'ReceiveMessage') return '';
+  return renderXml(`${action}Result`, body);
+}
+
+function nameValueList(map: Record<string, unknown>): XmlValue[] {
+  return Object.entries(map).map(([Name, Value]) => ({ Name, Value: Value as XmlValue }));
+}
+
+/** A message: its plain fields, then repeated `Attribute` and `MessageAttribute` elements. */
+function renderMessage(message: Input): XmlValue {
+  const { Attributes, MessageAttributes: attributes, ...fields } = message;
+  const parts = Object.entries(fields).map(([name, value]) => renderXml(name, value as XmlValue));
+  parts.push(renderXml('Attribute', new XmlRepeated(nameValueList((Attributes ?? {}) as Record<string, string>))));
+  for (const [Name, value] of Object.entries((attributes ?? {}) as MessageAttributes)) {
+    const Value: Record<string, XmlValue> = { DataType: value.DataType };
+    if (value.BinaryValue) Value.BinaryValue = value.BinaryValue.toString('base64');
+    else Value.StringValue = value.StringValue;
+    parts.push(renderXml('MessageAttribute', { Name, Value }));
+  }
+  return new XmlRaw(parts.join(''));
+}
+
+function send(res: ServerResponse, status: number, xml: string): void {
+  const body = `<?xml version="1.0"?>${xml}`;
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+

@@ -1,0 +1,78 @@
+// The queue model on fake time: visibility, delays, long polls and retention without waiting for real seconds.
+import type { Clock, TimerHandle } from '../src';
+import { Queue } from '../src/sqs/queue';
+import type { NewMessage } from '../src/sqs/queue';
+
+class FakeClock implements Clock {
+  private time = 1_700_000_000_000;
+  private timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
+  now(): number {
+    return this.time;
+  }
+  schedule(ms: number, fn: () => void): TimerHandle {
+    const timer = { at: this.time + ms, fn, cancelled: false };
+    this.timers.push(timer);
+    return { cancel: () => (timer.cancelled = true) };
+  }
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => !t.cancelled && t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.time = due.at;
+      due.cancelled = true;
+      due.fn();
+    }
+    this.time = until;
+  }
+}
+
+function message(clock: Clock, body: string, delaySeconds = 0): NewMessage {
+  return { id: body, body, md5OfBody: '', attributes: {}, md5OfAttributes: undefined, sentTimestamp: clock.now(), senderId: 'x', delaySeconds };
+}
+
+function newQueue(clock: FakeClock, attributes: Record<string, string> = {}): Queue {
+  return new Queue('q', 'arn:aws:sqs:us-east-1:000000000000:q', attributes, clock, () => undefined);
+}
+
+it('redelivers after the visibility timeout with a higher receive count', () => {
+  const clock = new FakeClock();
+  const queue = newQueue(clock);
+  queue.enqueue(message(clock, 'a'));
+  expect(queue.receive(10, 30).map((m) => m.receiveCount)).toEqual([1]);
+  clock.advance(29_999);
+  expect(queue.receive(10, 30)).toEqual([]);
+  clock.advance(1);
+  expect(queue.receive(10, 30).map((m) => m.receiveCount)).toEqual([2]);
+});
+
+it('wakes a long poll when a delayed message becomes visible, not before', async () => {
+  const clock = new FakeClock();
+  const queue = newQueue(clock);
+  queue.enqueue(message(clock, 'later', 5));
+  let answered: string[] | undefined;
+  void queue.receiveWaiting(1, 30, 20).then((messages) => (answered = messages.map((m) => m.body)));
+  clock.advance(4_999);
+  await Promise.resolve();
+  expect(answered).toBeUndefined();
+  clock.advance(1);
+  await Promise.resolve();
+  expect(answered).toEqual(['later']);
+});
+
+it('ends an idle long poll after its wait time with no messages', async () => {
+  const clock = new FakeClock();
+  const queue = newQueue(clock);
+  const polling = queue.receiveWaiting(1, 30, 20);
+  clock.advance(20_000);
+  await expect(polling).resolves.toEqual([]);
+});
+
+it('drops messages past the retention period', () => {
+  const clock = new FakeClock();
+  const queue = newQueue(clock, { MessageRetentionPeriod: '60' });
+  queue.enqueue(message(clock, 'old'));
+  clock.advance(60_000);
+  queue.expireRetained();
+  expect(queue.counts()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+});

@@ -91,15 +91,22 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
 function contextFor(req: IncomingMessage, res: ServerResponse): RequestContext {
   const scope = credentialScope(req.headers);
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
+  let controller: AbortController | undefined;
   return {
     region: scope.region ?? DEFAULT_REGION,
     service: scope.service,
     accessKeyId: scope.accessKeyId ?? ACCOUNT_ID,
     origin: `http://${req.headers.host ?? 'localhost:4566'}`,
     requestId: randomUUID(),
-    signal: controller.signal,
+    // Created on first use (only long polls need it): aborting costs a DOMException per request otherwise.
+    get signal() {
+      if (!controller) {
+        const created = new AbortController();
+        res.once('close', () => created.abort());
+        controller = created;
+      }
+      return controller.signal;
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // One SQS queue: messages in arrival order, visibility and delays as "visible at" times, FIFO group locks,
 // deduplication, redrive to a dead-letter queue and long-poll waiters woken the moment a message becomes receivable.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../clock';
 import type { MessageAttributes } from './md5';
 import { defaultAttributes, parseRedrivePolicy } from './queue-attributes';
@@ -304,7 +304,7 @@ export class Queue {
   }
 
   private newReceiptHandle(messageId: string): string {
-    return Buffer.from(`${this.name} ${messageId} ${randomBytes(12).toString('hex')}`).toString('base64');
+    return Buffer.from(`${this.name} ${messageId} ${randomUUID()}`).toString('base64');
   }
 
   private dropWaiter(waiter: Waiter): boolean {

@@ -187,7 +187,7 @@ export class SqsService {
       ...(optionalList<string>(input, 'MessageSystemAttributeNames') ?? []),
     ];
     const attributeNames = optionalList<string>(input, 'MessageAttributeNames') ?? [];
-    const messages = await queue.receiveWaiting(max, visibilityTimeout, waitSeconds, ctx.signal);
+    const messages = await queue.receiveWaiting(max, visibilityTimeout, waitSeconds, waitSeconds > 0 ? ctx.signal : undefined);
     if (messages.length === 0) return {};
     return { Messages: messages.map((message) => renderMessage(message, systemNames, attributeNames)) };
   }

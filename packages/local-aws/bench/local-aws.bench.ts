@@ -19,7 +19,12 @@ const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const region = 'us-east-1';
 
 function sqsClient(endpoint: string, maxSockets = 50): SQSClient {
-  return new SQSClient({ endpoint, region, credentials, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets }) } });
+  return new SQSClient({
+    endpoint,
+    region,
+    credentials,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets }) },
+  });
 }
 
 function percentile(samples: number[], p: number): number {
@@ -32,7 +37,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Spawns the CLI and times until its health endpoint has answered once. */
 async function coldStartMs(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'cli.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'cli.js'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /on (http:\/\/[^\s]+)/.exec(chunk.toString());
@@ -63,7 +70,9 @@ async function wakeLatencies(endpoint: string, rounds: number): Promise<number[]
     await producer.send(new SendMessageCommand({ QueueUrl, MessageBody: `wake ${i}` }));
     const { Messages } = await polling;
     samples.push(received - sent);
-    await consumer.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: Messages![0].ReceiptHandle }] }));
+    await consumer.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: Messages![0].ReceiptHandle }] }),
+    );
   }
   consumer.destroy();
   producer.destroy();
@@ -81,14 +90,18 @@ interface BatchClient {
 function sdkBatchClient(endpoint: string): BatchClient {
   const client = sqsClient(endpoint, 1);
   return {
-    sendBatch: async (QueueUrl, Entries) => void (await client.send(new SendMessageBatchCommand({ QueueUrl, Entries }))),
+    sendBatch: async (QueueUrl, Entries) =>
+      void (await client.send(new SendMessageBatchCommand({ QueueUrl, Entries }))),
     receive: async (QueueUrl) => {
       const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
       return Messages.map((m) => m.ReceiptHandle!);
     },
     deleteBatch: async (QueueUrl, handles) =>
       void (await client.send(
-        new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl,
+          Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })),
+        }),
       )),
     close: () => client.destroy(),
   };
@@ -108,7 +121,11 @@ function rawBatchClient(endpoint: string): BatchClient {
           port: url.port,
           method: 'POST',
           path: '/',
-          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}`, 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': `AmazonSQS.${operation}`,
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -122,21 +139,36 @@ function rawBatchClient(endpoint: string): BatchClient {
   return {
     sendBatch: async (QueueUrl, Entries) => void (await call('SendMessageBatch', { QueueUrl, Entries })),
     receive: async (QueueUrl) => {
-      const { Messages = [] } = (await call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 })) as { Messages?: Array<{ ReceiptHandle: string }> };
+      const { Messages = [] } = (await call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 })) as {
+        Messages?: Array<{ ReceiptHandle: string }>;
+      };
       return Messages.map((m) => m.ReceiptHandle);
     },
     deleteBatch: async (QueueUrl, handles) =>
-      void (await call('DeleteMessageBatch', { QueueUrl, Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })),
+      void (await call('DeleteMessageBatch', {
+        QueueUrl,
+        Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })),
+      })),
     close: () => agent.destroy(),
   };
 }
 
 /** Each worker loops send batch of 10 → receive 10 → delete batch on its own connection; returns msgs/s. */
-async function throughput(endpoint: string, workers: number, durationMs: number, connect: (endpoint: string) => BatchClient): Promise<number> {
+async function throughput(
+  endpoint: string,
+  workers: number,
+  durationMs: number,
+  connect: (endpoint: string) => BatchClient,
+): Promise<number> {
   const setup = sqsClient(endpoint);
-  const { QueueUrl } = await setup.send(new CreateQueueCommand({ QueueName: `bench-throughput-${workers}-${Date.now()}` }));
+  const { QueueUrl } = await setup.send(
+    new CreateQueueCommand({ QueueName: `bench-throughput-${workers}-${Date.now()}` }),
+  );
   setup.destroy();
-  const entries = Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: `{"order":${i},"payload":"${'x'.repeat(200)}"}` }));
+  const entries = Array.from({ length: 10 }, (_, i) => ({
+    Id: String(i),
+    MessageBody: `{"order":${i},"payload":"${'x'.repeat(200)}"}`,
+  }));
   let processed = 0;
   const deadline = performance.now() + durationMs;
   const started = performance.now();
@@ -162,7 +194,14 @@ async function snsDeliveryLatencies(endpoint: string, rounds: number): Promise<n
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench-topic' }));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-subscriber' }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes!.QueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     let received = 0;
@@ -172,10 +211,18 @@ async function snsDeliveryLatencies(endpoint: string, rounds: number): Promise<n
     });
     await pause(3);
     const published = performance.now();
-    await sns.send(new PublishCommand({ TopicArn, Message: `event ${i}`, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'Bench' } } }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: `event ${i}`,
+        MessageAttributes: { eventType: { DataType: 'String', StringValue: 'Bench' } },
+      }),
+    );
     const { Messages } = await polling;
     samples.push(received - published);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: Messages![0].ReceiptHandle }] }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: Messages![0].ReceiptHandle }] }),
+    );
   }
   sns.destroy();
   sqs.destroy();
@@ -207,13 +254,20 @@ async function main(): Promise<void> {
     ['batches of 10 send/receive/delete, 1 connection, AWS SDK', `${Math.round(single)} msgs/s`, ''],
     ['batches of 10 send/receive/delete, 4 consumers, AWS SDK', `${Math.round(concurrent)} msgs/s`, ''],
     ['batches of 10 send/receive/delete, 1 connection, raw HTTP', `${Math.round(rawSingle)} msgs/s`, '≥ 5,000 msgs/s'],
-    ['batches of 10 send/receive/delete, 4 consumers, raw HTTP', `${Math.round(rawConcurrent)} msgs/s`, '≥ 5,000 msgs/s'],
+    [
+      'batches of 10 send/receive/delete, 4 consumers, raw HTTP',
+      `${Math.round(rawConcurrent)} msgs/s`,
+      '≥ 5,000 msgs/s',
+    ],
     ['SNS Publish → SQS delivery (long-poll wake) p50', `${percentile(delivery, 50).toFixed(2)} ms`, ''],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
-  process.stdout.write(`\n@shop/local-aws benchmark (node ${process.version}, AWS SDK over HTTP, client and server in one process)\n\n`);
+  process.stdout.write(
+    `\n@shop/local-aws benchmark (node ${process.version}, AWS SDK over HTTP, client and server in one process)\n\n`,
+  );
   process.stdout.write(`${'measure'.padEnd(width)}  ${'result'.padStart(16)}  target\n`);
-  for (const [name, value, target] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}\n`);
+  for (const [name, value, target] of rows)
+    process.stdout.write(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write('Usage: local-aws [--host 127.0.0.1] [--port 4566]\nSNS + SQS endpoint for the AWS SDK (in memory).\n');
+    process.stdout.write(
+      'Usage: local-aws [--host 127.0.0.1] [--port 4566]\nSNS + SQS endpoint for the AWS SDK (in memory).\n',
+    );
     return;
   }
   const port = Number(values.port);
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const server = await startLocalAws({ host: values.host, port });
-  process.stdout.write(`local-aws: SNS + SQS on ${server.endpoint} (ready in ${(performance.now() - started).toFixed(1)} ms)\n`);
+  process.stdout.write(
+    `local-aws: SNS + SQS on ${server.endpoint} (ready in ${(performance.now() - started).toFixed(1)} ms)\n`,
+  );
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

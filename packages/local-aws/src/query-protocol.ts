@@ -61,15 +61,7 @@ export class XmlRaw {
 }
 
 export type XmlValue =
-  | string
-  | number
-  | boolean
-  | undefined
-  | XmlMap
-  | XmlRepeated
-  | XmlRaw
-  | XmlValue[]
-  | { [name: string]: XmlValue };
+  string | number | boolean | undefined | XmlMap | XmlRepeated | XmlRaw | XmlValue[] | { [name: string]: XmlValue };
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);

@@ -19,7 +19,11 @@ export interface RequestContext {
 // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sqs/aws4_request, SignedHeaders=..., Signature=...
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
 
-export function credentialScope(headers: IncomingHttpHeaders): { accessKeyId?: string; region?: string; service?: string } {
+export function credentialScope(headers: IncomingHttpHeaders): {
+  accessKeyId?: string;
+  region?: string;
+  service?: string;
+} {
   const match = CREDENTIAL.exec(headers.authorization ?? '');
   if (!match) return {};
   return { accessKeyId: match[1], region: match[2], service: match[3] };

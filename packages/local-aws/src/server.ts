@@ -48,8 +48,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/_local/health') return json(res, 200, { status: 'ok', services: ['sqs', 'sns'] });
-    if (req.method === 'GET' && path === '/_local/state') return json(res, 200, { accountId: ACCOUNT_ID, ...sns.state(), queues: sqs.state() });
+    if (req.method === 'GET' && path === '/_local/health')
+      return json(res, 200, { status: 'ok', services: ['sqs', 'sns'] });
+    if (req.method === 'GET' && path === '/_local/state')
+      return json(res, 200, { accountId: ACCOUNT_ID, ...sns.state(), queues: sqs.state() });
     const body = await readBody(req);
     const ctx = contextFor(req, res);
     const target = req.headers['x-amz-target'];
@@ -59,7 +61,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     if (req.method === 'POST' && isQueryForm(req, body)) {
       const { action, params } = parseQueryForm(body);
       // The query protocol serves both services; the signing scope names which one the client meant.
-      if (action && (ctx.service === 'sns' || isSnsAction(action))) return handleSnsQuery(sns, action, params, ctx, res);
+      if (action && (ctx.service === 'sns' || isSnsAction(action)))
+        return handleSnsQuery(sns, action, params, ctx, res);
       if (action) return handleSqsQuery(sqs, action, params, path, ctx, res);
     }
     json(res, 404, { message: `local-aws: no handler for ${req.method} ${path}` });
@@ -82,10 +85,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   return {
     endpoint: `http://${host}:${port}`,
     port,
-    close: () => closeServer(server, () => {
-      sweep?.cancel();
-      sqs.close();
-    }),
+    close: () =>
+      closeServer(server, () => {
+        sweep?.cancel();
+        sqs.close();
+      }),
   };
 }
 

@@ -28,7 +28,16 @@ class FakeClock implements Clock {
 }
 
 function message(clock: Clock, body: string, delaySeconds = 0): NewMessage {
-  return { id: body, body, md5OfBody: '', attributes: {}, md5OfAttributes: undefined, sentTimestamp: clock.now(), senderId: 'x', delaySeconds };
+  return {
+    id: body,
+    body,
+    md5OfBody: '',
+    attributes: {},
+    md5OfAttributes: undefined,
+    sentTimestamp: clock.now(),
+    senderId: 'x',
+    delaySeconds,
+  };
 }
 
 function newQueue(clock: FakeClock, attributes: Record<string, string> = {}): Queue {

@@ -100,14 +100,20 @@ describe('Publish to an SQS subscriber', () => {
     const TopicArn = await newTopic();
     const { queueUrl } = await subscribedQueue(aws, TopicArn, { RawMessageDelivery: 'true' });
     await aws.sns.send(
-      new PublishCommand({ TopicArn, MessageStructure: 'json', Message: JSON.stringify({ default: 'd', sqs: 'for queues' }) }),
+      new PublishCommand({
+        TopicArn,
+        MessageStructure: 'json',
+        Message: JSON.stringify({ default: 'd', sqs: 'for queues' }),
+      }),
     );
     expect((await drainQueue(aws, queueUrl)).map((m) => m.Body)).toEqual(['for queues']);
   });
 
   it('rejects publishing to a missing topic, an empty message and a bad attribute', async () => {
     const missing = await errorOf(
-      aws.sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:no-such-topic-xyz', Message: 'x' })),
+      aws.sns.send(
+        new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:no-such-topic-xyz', Message: 'x' }),
+      ),
     );
     expect(missing.name).toBe('NotFoundException');
     const TopicArn = await newTopic();
@@ -115,7 +121,13 @@ describe('Publish to an SQS subscriber', () => {
     expect(empty.name).toBe('InvalidParameterException');
     expect(empty.message).toBe('Invalid parameter: Empty message');
     const badNumber = await errorOf(
-      aws.sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } } })),
+      aws.sns.send(
+        new PublishCommand({
+          TopicArn,
+          Message: 'x',
+          MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } },
+        }),
+      ),
     );
     expect(badNumber.name).toBe('InvalidParameterValueException');
   });
@@ -154,7 +166,13 @@ describe('PublishBatch', () => {
     expect(tooMany.name).toBe('TooManyEntriesInBatchRequestException');
     const duplicate = await errorOf(
       aws.sns.send(
-        new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: 'a', Message: 'x' }, { Id: 'a', Message: 'y' }] }),
+        new PublishBatchCommand({
+          TopicArn,
+          PublishBatchRequestEntries: [
+            { Id: 'a', Message: 'x' },
+            { Id: 'a', Message: 'y' },
+          ],
+        }),
       ),
     );
     expect(duplicate.name).toBe('BatchEntryIdsNotDistinctException');
@@ -166,17 +184,28 @@ describe('PublishBatch', () => {
 describe('FIFO topics', () => {
   it('delivers in group order to a FIFO queue and drops duplicates', async () => {
     const TopicArn = await newTopic(`${aws.uniqueName('orders')}.fifo`, { FifoTopic: 'true' });
-    const { queueUrl } = await subscribedQueue(aws, TopicArn, { RawMessageDelivery: 'true' }, `${aws.uniqueName('orders')}.fifo`);
+    const { queueUrl } = await subscribedQueue(
+      aws,
+      TopicArn,
+      { RawMessageDelivery: 'true' },
+      `${aws.uniqueName('orders')}.fifo`,
+    );
     const first = await aws.sns.send(
       new PublishCommand({ TopicArn, Message: 'one', MessageGroupId: 'g1', MessageDeduplicationId: 'd1' }),
     );
     expect(first.SequenceNumber).toBeDefined();
-    await aws.sns.send(new PublishCommand({ TopicArn, Message: 'one again', MessageGroupId: 'g1', MessageDeduplicationId: 'd1' }));
-    await aws.sns.send(new PublishCommand({ TopicArn, Message: 'two', MessageGroupId: 'g1', MessageDeduplicationId: 'd2' }));
+    await aws.sns.send(
+      new PublishCommand({ TopicArn, Message: 'one again', MessageGroupId: 'g1', MessageDeduplicationId: 'd1' }),
+    );
+    await aws.sns.send(
+      new PublishCommand({ TopicArn, Message: 'two', MessageGroupId: 'g1', MessageDeduplicationId: 'd2' }),
+    );
     const messages = await drainQueue(aws, queueUrl);
     expect(messages.map((m) => m.Body)).toEqual(['one', 'two']);
     expect(messages[0].Attributes?.MessageGroupId).toBe('g1');
-    const missingGroup = await errorOf(aws.sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageDeduplicationId: 'd3' })));
+    const missingGroup = await errorOf(
+      aws.sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageDeduplicationId: 'd3' })),
+    );
     expect(missingGroup.name).toBe('InvalidParameterException');
   });
 });

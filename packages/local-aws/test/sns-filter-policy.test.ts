@@ -12,13 +12,21 @@ afterAll(() => aws.close());
 
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 const num = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
-const list = (values: unknown[]): MessageAttributeValue => ({ DataType: 'String.Array', StringValue: JSON.stringify(values) });
+const list = (values: unknown[]): MessageAttributeValue => ({
+  DataType: 'String.Array',
+  StringValue: JSON.stringify(values),
+});
 
 interface Case {
   policy: unknown;
   scope?: 'MessageAttributes' | 'MessageBody';
   /** Each message is published with its label as body (attribute scope) or inside the JSON body (body scope). */
-  messages: Array<{ label: string; attributes?: Record<string, MessageAttributeValue>; body?: unknown; delivered: boolean }>;
+  messages: Array<{
+    label: string;
+    attributes?: Record<string, MessageAttributeValue>;
+    body?: unknown;
+    delivered: boolean;
+  }>;
 }
 
 const cases: Record<string, Case> = {
@@ -49,11 +57,18 @@ const cases: Record<string, Case> = {
     ],
   },
   'anything-but list, anything-but prefix': {
-    policy: { eventType: [{ 'anything-but': ['Test', 'Debug'] }], source: [{ 'anything-but': { prefix: 'internal-' } }] },
+    policy: {
+      eventType: [{ 'anything-but': ['Test', 'Debug'] }],
+      source: [{ 'anything-but': { prefix: 'internal-' } }],
+    },
     messages: [
       { label: 'real', attributes: { eventType: str('OrderPlaced'), source: str('web') }, delivered: true },
       { label: 'test', attributes: { eventType: str('Test'), source: str('web') }, delivered: false },
-      { label: 'internal', attributes: { eventType: str('OrderPlaced'), source: str('internal-job') }, delivered: false },
+      {
+        label: 'internal',
+        attributes: { eventType: str('OrderPlaced'), source: str('internal-job') },
+        delivered: false,
+      },
       { label: 'missing', attributes: { source: str('web') }, delivered: false },
     ],
   },
@@ -90,7 +105,10 @@ const cases: Record<string, Case> = {
   },
   'nested keys on the message body': {
     scope: 'MessageBody',
-    policy: { detail: { status: ['paid'], amount: [{ numeric: ['>', 0] }] }, $or: [{ kind: ['order'] }, { kind: ['refund'] }] },
+    policy: {
+      detail: { status: ['paid'], amount: [{ numeric: ['>', 0] }] },
+      $or: [{ kind: ['order'] }, { kind: ['refund'] }],
+    },
     messages: [
       { label: 'paid', body: { kind: 'order', detail: { status: 'paid', amount: 5 } }, delivered: true },
       { label: 'refund', body: { kind: 'refund', detail: { status: 'paid', amount: 1 } }, delivered: true },

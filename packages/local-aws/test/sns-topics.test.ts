@@ -43,7 +43,9 @@ describe('topics', () => {
 
   it('gets and sets topic attributes', async () => {
     const TopicArn = await newTopic();
-    await aws.sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DisplayName', AttributeValue: 'Orders' }));
+    await aws.sns.send(
+      new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DisplayName', AttributeValue: 'Orders' }),
+    );
     const { Attributes } = await aws.sns.send(new GetTopicAttributesCommand({ TopicArn }));
     expect(Attributes).toMatchObject({ TopicArn, DisplayName: 'Orders', Owner: '000000000000' });
     expect(JSON.parse(Attributes!.Policy!)).toHaveProperty('Statement');
@@ -60,7 +62,9 @@ describe('topics', () => {
     const { TopicArn } = await aws.sns.send(new CreateTopicCommand({ Name: name, Attributes: { FifoTopic: 'true' } }));
     const { Attributes } = await aws.sns.send(new GetTopicAttributesCommand({ TopicArn }));
     expect(Attributes?.FifoTopic).toBe('true');
-    const error = await errorOf(aws.sns.send(new CreateTopicCommand({ Name: aws.uniqueName('plain'), Attributes: { FifoTopic: 'true' } })));
+    const error = await errorOf(
+      aws.sns.send(new CreateTopicCommand({ Name: aws.uniqueName('plain'), Attributes: { FifoTopic: 'true' } })),
+    );
     expect(error.name).toBe('InvalidParameterException');
   });
 });
@@ -76,7 +80,9 @@ describe('subscriptions', () => {
     ]);
     const all = await aws.sns.send(new ListSubscriptionsCommand({}));
     expect(all.Subscriptions?.map((s) => s.SubscriptionArn)).toContain(subscriptionArn);
-    const again = await aws.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, ReturnSubscriptionArn: true }));
+    const again = await aws.sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, ReturnSubscriptionArn: true }),
+    );
     expect(again.SubscriptionArn).toBe(subscriptionArn);
     await aws.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
     const after = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
@@ -88,12 +94,22 @@ describe('subscriptions', () => {
     const { subscriptionArn } = await subscribedQueue(aws, TopicArn, { RawMessageDelivery: 'true' });
     const policy = JSON.stringify({ detail: { status: ['paid'] } });
     await aws.sns.send(
-      new SetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn, AttributeName: 'FilterPolicyScope', AttributeValue: 'MessageBody' }),
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn: subscriptionArn,
+        AttributeName: 'FilterPolicyScope',
+        AttributeValue: 'MessageBody',
+      }),
     );
     await aws.sns.send(
-      new SetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: policy }),
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn: subscriptionArn,
+        AttributeName: 'FilterPolicy',
+        AttributeValue: policy,
+      }),
     );
-    const { Attributes } = await aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
+    const { Attributes } = await aws.sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }),
+    );
     expect(Attributes).toMatchObject({
       SubscriptionArn: subscriptionArn,
       TopicArn,
@@ -121,7 +137,9 @@ describe('subscriptions', () => {
   it('answers NotFound for an unknown subscription', async () => {
     const TopicArn = await newTopic();
     const error = await errorOf(
-      aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: `${TopicArn}:00000000-0000-0000-0000-000000000000` })),
+      aws.sns.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: `${TopicArn}:00000000-0000-0000-0000-000000000000` }),
+      ),
     );
     expect(error.name).toBe('NotFoundException');
   });

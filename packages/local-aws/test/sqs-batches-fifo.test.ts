@@ -34,12 +34,17 @@ describe('batches', () => {
     expect(sent.Failed ?? []).toEqual([]);
     const received = [];
     while (received.length < 10) {
-      const { Messages } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages } = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       received.push(...(Messages ?? []));
     }
     const entries = received.map((m, i) => ({ Id: `r${i}`, ReceiptHandle: m.ReceiptHandle! }));
     const changed = await aws.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: entries.map((e) => ({ ...e, VisibilityTimeout: 60 })) }),
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl,
+        Entries: entries.map((e) => ({ ...e, VisibilityTimeout: 60 })),
+      }),
     );
     expect(changed.Successful).toHaveLength(10);
     const deleted = await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: entries }));
@@ -58,7 +63,9 @@ describe('batches', () => {
       }),
     );
     expect(result.Successful?.map((s) => s.Id)).toEqual(['ok']);
-    expect(result.Failed).toEqual([expect.objectContaining({ Id: 'bad', SenderFault: true, Code: 'InvalidParameterValue' })]);
+    expect(result.Failed).toEqual([
+      expect.objectContaining({ Id: 'bad', SenderFault: true, Code: 'InvalidParameterValue' }),
+    ]);
   });
 
   it('rejects empty, oversized and ambiguous batches', async () => {
@@ -71,11 +78,21 @@ describe('batches', () => {
     expect(tooMany.name).toBe('TooManyEntriesInBatchRequest');
     expect(tooMany.message).toBe('Maximum number of entries per request are 10. You have sent 11.');
     const duplicate = await errorOf(
-      aws.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }] })),
+      aws.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'x' },
+            { Id: 'a', MessageBody: 'y' },
+          ],
+        }),
+      ),
     );
     expect(duplicate.name).toBe('BatchEntryIdsNotDistinct');
     expect(duplicate.message).toBe('Id a repeated.');
-    const badId = await errorOf(aws.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'no spaces', MessageBody: 'x' }] })));
+    const badId = await errorOf(
+      aws.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'no spaces', MessageBody: 'x' }] })),
+    );
     expect(badId.name).toBe('InvalidBatchEntryId');
     const tooLong = await errorOf(
       aws.sqs.send(
@@ -96,11 +113,22 @@ describe('batches', () => {
 
 describe('FIFO queues', () => {
   it('keeps group order with one in-flight batch per group', async () => {
-    const QueueUrl = await newQueue(`${aws.uniqueName('fifo')}.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
-    for (const [group, body] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['a', 'a3']]) {
+    const QueueUrl = await newQueue(`${aws.uniqueName('fifo')}.fifo`, {
+      FifoQueue: 'true',
+      ContentBasedDeduplication: 'true',
+    });
+    for (const [group, body] of [
+      ['a', 'a1'],
+      ['b', 'b1'],
+      ['a', 'a2'],
+      ['b', 'b2'],
+      ['a', 'a3'],
+    ]) {
       await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group }));
     }
-    const first = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 30 }));
+    const first = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 30 }),
+    );
     const firstBodies = first.Messages!.map((m) => m.Body);
     expect(firstBodies[0]).toBe('a1');
     // While group a (and b, if it was returned) is in flight, their later messages wait.
@@ -111,15 +139,22 @@ describe('FIFO queues', () => {
     await aws.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl,
-        Entries: [...first.Messages!, ...(second.Messages ?? [])].map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        Entries: [...first.Messages!, ...(second.Messages ?? [])].map((m, i) => ({
+          Id: String(i),
+          ReceiptHandle: m.ReceiptHandle,
+        })),
       }),
     );
     const rest: string[] = [];
     for (let i = 0; i < 10 && rest.length + firstBodies.length + secondBodies.length < 5; i++) {
-      const { Messages } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages } = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const m of Messages ?? []) {
         rest.push(m.Body!);
-        await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'x', ReceiptHandle: m.ReceiptHandle }] }));
+        await aws.sqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'x', ReceiptHandle: m.ReceiptHandle }] }),
+        );
       }
     }
     const all = [...firstBodies, ...secondBodies, ...rest];
@@ -128,13 +163,24 @@ describe('FIFO queues', () => {
   });
 
   it('deduplicates by MessageDeduplicationId and by content, returning the first message id', async () => {
-    const QueueUrl = await newQueue(`${aws.uniqueName('dedup')}.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
-    const one = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd' }));
-    const two = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'd' }));
+    const QueueUrl = await newQueue(`${aws.uniqueName('dedup')}.fifo`, {
+      FifoQueue: 'true',
+      ContentBasedDeduplication: 'true',
+    });
+    const one = await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd' }),
+    );
+    const two = await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'd' }),
+    );
     expect(two.MessageId).toBe(one.MessageId);
     expect(one.SequenceNumber).toMatch(/^\d+$/);
-    const three = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'same content', MessageGroupId: 'g' }));
-    const four = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'same content', MessageGroupId: 'g' }));
+    const three = await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'same content', MessageGroupId: 'g' }),
+    );
+    const four = await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'same content', MessageGroupId: 'g' }),
+    );
     expect(four.MessageId).toBe(three.MessageId);
     const { Messages } = await aws.sqs.send(
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }),
@@ -146,16 +192,24 @@ describe('FIFO queues', () => {
 
   it('requires MessageGroupId, and a deduplication id without content-based deduplication', async () => {
     const QueueUrl = await newQueue(`${aws.uniqueName('strict')}.fifo`, { FifoQueue: 'true' });
-    const noGroup = await errorOf(aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' })));
+    const noGroup = await errorOf(
+      aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' })),
+    );
     expect(noGroup.name).toBe('MissingParameter');
     expect(noGroup.message).toBe('The request must contain the parameter MessageGroupId.');
-    const noDedup = await errorOf(aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })));
+    const noDedup = await errorOf(
+      aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })),
+    );
     expect(noDedup.name).toBe('InvalidParameterValue');
-    expect(noDedup.message).toBe('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    expect(noDedup.message).toBe(
+      'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
   });
 
   it('refuses FifoQueue=true on a name without .fifo', async () => {
-    const error = await errorOf(aws.sqs.send(new CreateQueueCommand({ QueueName: aws.uniqueName('nofifo'), Attributes: { FifoQueue: 'true' } })));
+    const error = await errorOf(
+      aws.sqs.send(new CreateQueueCommand({ QueueName: aws.uniqueName('nofifo'), Attributes: { FifoQueue: 'true' } })),
+    );
     expect(error.name).toBe('InvalidParameterValue');
   });
 });

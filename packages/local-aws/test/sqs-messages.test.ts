@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterAll(() => aws.close());
 
 async function newQueue(prefix: string, attributes?: Record<string, string>): Promise<string> {
-  const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: aws.uniqueName(prefix), Attributes: attributes }));
+  const { QueueUrl } = await aws.sqs.send(
+    new CreateQueueCommand({ QueueName: aws.uniqueName(prefix), Attributes: attributes }),
+  );
   return QueueUrl!;
 }
 
@@ -56,7 +58,9 @@ const attributes: Record<string, MessageAttributeValue> = {
 describe('SendMessage / ReceiveMessage / DeleteMessage', () => {
   it('round-trips body and String/Number/Binary attributes with the MD5s AWS computes', async () => {
     const QueueUrl = await newQueue('roundtrip');
-    const sent = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'héllo', MessageAttributes: attributes }));
+    const sent = await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'héllo', MessageAttributes: attributes }),
+    );
     expect(sent.MD5OfMessageBody).toBe(createHash('md5').update('héllo').digest('hex'));
     expect(sent.MD5OfMessageAttributes).toBe(expectedAttributesMd5(attributes));
 
@@ -104,10 +108,14 @@ describe('SendMessage / ReceiveMessage / DeleteMessage', () => {
     expect(received.Messages!.length).toBeLessThanOrEqual(10);
     const tooMany = await errorOf(aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })));
     expect(tooMany.name).toBe('InvalidParameterValue');
-    expect(tooMany.message).toBe('Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.');
+    expect(tooMany.message).toBe(
+      'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
+    );
     const tooLong = await errorOf(aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 })));
     expect(tooLong.name).toBe('InvalidParameterValue');
-    expect(tooLong.message).toBe('Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.');
+    expect(tooLong.message).toBe(
+      'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.',
+    );
   });
 
   it('delays a message by DelaySeconds', async () => {
@@ -134,7 +142,9 @@ describe('SendMessage / ReceiveMessage / DeleteMessage', () => {
     const QueueUrl = await newQueue('mib');
     const sent = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1024 * 1024) }));
     expect(sent.MessageId).toBeDefined();
-    const error = await errorOf(aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1024 * 1024 + 1) })));
+    const error = await errorOf(
+      aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1024 * 1024 + 1) })),
+    );
     expect(error.name).toBe('InvalidParameterValue');
   });
 
@@ -181,7 +191,9 @@ describe('visibility timeout', () => {
   it('hides a received message, then redelivers it with ApproximateReceiveCount 2', async () => {
     const QueueUrl = await newQueue('visibility');
     await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'retry me' }));
-    const first = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1, MessageSystemAttributeNames: ['All'] }));
+    const first = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1, MessageSystemAttributeNames: ['All'] }),
+    );
     expect(first.Messages![0].Attributes?.ApproximateReceiveCount).toBe('1');
     expect((await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
     const { Attributes } = await aws.sqs.send(
@@ -189,7 +201,11 @@ describe('visibility timeout', () => {
     );
     expect(Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
     const again = await aws.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        WaitTimeSeconds: 5,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
     );
     expect(again.Messages![0].MessageId).toBe(first.Messages![0].MessageId);
     expect(again.Messages![0].Attributes).toEqual({ ApproximateReceiveCount: '2' });
@@ -200,7 +216,11 @@ describe('visibility timeout', () => {
     await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
     const first = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 60 }));
     await aws.sqs.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.Messages![0].ReceiptHandle, VisibilityTimeout: 0 }),
+      new ChangeMessageVisibilityCommand({
+        QueueUrl,
+        ReceiptHandle: first.Messages![0].ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
     );
     const again = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(again.Messages?.[0].MessageId).toBe(first.Messages![0].MessageId);
@@ -212,7 +232,13 @@ describe('visibility timeout', () => {
     const first = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl }));
     await aws.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first.Messages![0].ReceiptHandle }));
     const error = await errorOf(
-      aws.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.Messages![0].ReceiptHandle, VisibilityTimeout: 10 })),
+      aws.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: first.Messages![0].ReceiptHandle,
+          VisibilityTimeout: 10,
+        }),
+      ),
     );
     expect(error.name).toBe('InvalidParameterValue');
   });
@@ -225,12 +251,25 @@ describe('redrive to a dead-letter queue', () => {
     const QueueUrl = await newQueue('source', {
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.Attributes!.QueueArn, maxReceiveCount: 2 }),
     });
-    const source = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }));
-    expect(JSON.parse(source.Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: dlq.Attributes!.QueueArn, maxReceiveCount: 2 });
-    const sent = await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'poison', MessageAttributes: { eventType: attributes.eventType } }));
+    const source = await aws.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }),
+    );
+    expect(JSON.parse(source.Attributes!.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: dlq.Attributes!.QueueArn,
+      maxReceiveCount: 2,
+    });
+    const sent = await aws.sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: 'poison',
+        MessageAttributes: { eventType: attributes.eventType },
+      }),
+    );
 
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const received = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+      const received = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, WaitTimeSeconds: 1 }),
+      );
       expect(received.Messages?.[0].MessageId).toBe(sent.MessageId);
     }
     const third = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl }));
@@ -238,7 +277,11 @@ describe('redrive to a dead-letter queue', () => {
 
     const dead = await eventually(async () => {
       const r = await aws.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
       );
       return r.Messages?.[0];
     });

@@ -20,7 +20,12 @@ async function query(params: Record<string, string>): Promise<{ status: number; 
 
 describe('SQS query protocol', () => {
   it('creates a queue, sends with an attribute and receives it as flattened XML', async () => {
-    const created = await query({ Action: 'CreateQueue', QueueName: 'legacy', 'Attribute.1.Name': 'VisibilityTimeout', 'Attribute.1.Value': '7' });
+    const created = await query({
+      Action: 'CreateQueue',
+      QueueName: 'legacy',
+      'Attribute.1.Name': 'VisibilityTimeout',
+      'Attribute.1.Value': '7',
+    });
     const queueUrl = /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(created.xml)![1];
     expect(queueUrl).toMatch(/\/000000000000\/legacy$/);
     const sent = await query({
@@ -31,7 +36,9 @@ describe('SQS query protocol', () => {
       'MessageAttribute.1.Value.DataType': 'String',
       'MessageAttribute.1.Value.StringValue': 'test',
     });
-    expect(sent.xml).toMatch(/<SendMessageResult><MessageId>[^<]+<\/MessageId><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody>/);
+    expect(sent.xml).toMatch(
+      /<SendMessageResult><MessageId>[^<]+<\/MessageId><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody>/,
+    );
     const received = await query({
       Action: 'ReceiveMessage',
       QueueUrl: queueUrl,
@@ -40,8 +47,14 @@ describe('SQS query protocol', () => {
     });
     expect(received.xml).toContain('<Body>a &amp; b</Body>');
     expect(received.xml).toContain('<Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>');
-    expect(received.xml).toContain('<MessageAttribute><Name>kind</Name><Value><DataType>String</DataType><StringValue>test</StringValue></Value></MessageAttribute>');
-    const attributes = await query({ Action: 'GetQueueAttributes', QueueUrl: queueUrl, 'AttributeName.1': 'VisibilityTimeout' });
+    expect(received.xml).toContain(
+      '<MessageAttribute><Name>kind</Name><Value><DataType>String</DataType><StringValue>test</StringValue></Value></MessageAttribute>',
+    );
+    const attributes = await query({
+      Action: 'GetQueueAttributes',
+      QueueUrl: queueUrl,
+      'AttributeName.1': 'VisibilityTimeout',
+    });
     expect(attributes.xml).toContain('<Attribute><Name>VisibilityTimeout</Name><Value>7</Value></Attribute>');
   });
 

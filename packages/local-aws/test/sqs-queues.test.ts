@@ -21,9 +21,13 @@ afterAll(() => aws.close());
 describe('CreateQueue / GetQueueUrl / ListQueues / DeleteQueue', () => {
   it('creates a queue whose URL ends with account id and name, idempotently for equal attributes', async () => {
     const name = aws.uniqueName('orders');
-    const first = await aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } }));
+    const first = await aws.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } }),
+    );
     expect(first.QueueUrl).toMatch(new RegExp(`/000000000000/${name}$`));
-    const again = await aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } }));
+    const again = await aws.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } }),
+    );
     expect(again.QueueUrl).toBe(first.QueueUrl);
     const url = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     expect(url.QueueUrl).toBe(first.QueueUrl);
@@ -32,9 +36,13 @@ describe('CreateQueue / GetQueueUrl / ListQueues / DeleteQueue', () => {
   it('refuses to recreate a queue with different attributes (QueueNameExists)', async () => {
     const name = aws.uniqueName('conflict');
     await aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } }));
-    const error = await errorOf(aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '46' } })));
+    const error = await errorOf(
+      aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '46' } })),
+    );
     expect(error.name).toBe('QueueNameExists');
-    expect(error.message).toContain('A queue already exists with the same name and a different value for attribute VisibilityTimeout');
+    expect(error.message).toContain(
+      'A queue already exists with the same name and a different value for attribute VisibilityTimeout',
+    );
   });
 
   it('rejects an invalid queue name', async () => {
@@ -56,10 +64,14 @@ describe('CreateQueue / GetQueueUrl / ListQueues / DeleteQueue', () => {
     const listed = await aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
     expect(listed.QueueUrls?.sort()).toEqual([a.QueueUrl, b.QueueUrl].sort());
     await aws.sqs.send(new DeleteQueueCommand({ QueueUrl: a.QueueUrl }));
-    await eventually(async () => {
-      const after = await aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
-      return after.QueueUrls?.length === 1 ? after : undefined;
-    }, 70_000, 200);
+    await eventually(
+      async () => {
+        const after = await aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
+        return after.QueueUrls?.length === 1 ? after : undefined;
+      },
+      70_000,
+      200,
+    );
     const error = await errorOf(aws.sqs.send(new SendMessageCommand({ QueueUrl: a.QueueUrl, MessageBody: 'x' })));
     expect(error.name).toBe('QueueDoesNotExist');
   });
@@ -93,7 +105,9 @@ describe('Get/SetQueueAttributes', () => {
 
   it('sets attributes and returns only those asked for', async () => {
     const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: aws.uniqueName('set') }));
-    await aws.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: '5', DelaySeconds: '2' } }));
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: '5', DelaySeconds: '2' } }),
+    );
     const { Attributes } = await aws.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'DelaySeconds'] }),
     );
@@ -107,7 +121,9 @@ describe('Get/SetQueueAttributes', () => {
     );
     expect(unknownRead.name).toBe('InvalidAttributeName');
     expect(unknownRead.message).toBe('Unknown Attribute Nope.');
-    const unknownWrite = await errorOf(aws.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Nope: '1' } as never })));
+    const unknownWrite = await errorOf(
+      aws.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Nope: '1' } as never })),
+    );
     expect(unknownWrite.name).toBe('InvalidAttributeName');
     const outOfRange = await errorOf(
       aws.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: '43201' } })),

@@ -42,7 +42,12 @@ const MAX_COMBINATIONS = 150;
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 
 function invalid(reason: string): AwsError {
-  return new AwsError('InvalidParameterException', `Invalid parameter: FilterPolicy: ${reason}`, 400, 'InvalidParameter');
+  return new AwsError(
+    'InvalidParameterException',
+    `Invalid parameter: FilterPolicy: ${reason}`,
+    400,
+    'InvalidParameter',
+  );
 }
 
 export function parseFilterPolicyScope(value: string | undefined): FilterPolicyScope {
@@ -50,7 +55,9 @@ export function parseFilterPolicyScope(value: string | undefined): FilterPolicyS
   if (value === 'MessageBody') return 'MessageBody';
   throw new AwsError(
     'InvalidParameterException',
-    'Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes',
+    'Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' +
+      value +
+      ']. Please use either MessageBody or MessageAttributes',
     400,
     'InvalidParameter',
   );
@@ -128,7 +135,8 @@ function parseNumeric(operand: unknown): Array<{ op: string; value: number }> {
   for (let i = 0; i < operand.length; i += 2) {
     const op = operand[i] as unknown;
     const value = operand[i + 1] as unknown;
-    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op)) throw invalid(`Unrecognized numeric range operator: ${String(op)}`);
+    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op))
+      throw invalid(`Unrecognized numeric range operator: ${String(op)}`);
     if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`Value of ${op} must be numeric`);
     bounds.push({ op, value });
   }
@@ -168,7 +176,8 @@ function countCombinations(node: PolicyNode): number {
   let product = 1;
   for (const leaf of node.leaves) product *= leaf.conditions.length;
   for (const child of node.children) product *= countCombinations(child.node);
-  for (const branches of node.alternatives) product *= branches.reduce((sum, branch) => sum + countCombinations(branch), 0);
+  for (const branches of node.alternatives)
+    product *= branches.reduce((sum, branch) => sum + countCombinations(branch), 0);
   return product;
 }
 

@@ -40,10 +40,12 @@ export function notificationEnvelope(published: PublishedMessage, subscriptionAr
     Timestamp: published.timestamp.toISOString(),
     SignatureVersion: '1',
     // Not a real signature: the emulator has no signing key (documented in the README).
-    Signature: 'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
+    Signature:
+      'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
     SigningCertURL: `${endpoint}/SimpleNotificationService-0000000000000000000000.pem`,
     UnsubscribeURL: `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
   };
-  if (Object.keys(published.attributes).length > 0) envelope.MessageAttributes = envelopeAttributes(published.attributes);
+  if (Object.keys(published.attributes).length > 0)
+    envelope.MessageAttributes = envelopeAttributes(published.attributes);
   return JSON.stringify(envelope);
 }

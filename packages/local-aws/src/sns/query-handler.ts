@@ -38,7 +38,8 @@ export function handleSnsQuery(
   res: ServerResponse,
 ): void {
   try {
-    if (!isSnsAction(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
+    if (!isSnsAction(action))
+      throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
     const operation = (service[action as (typeof SNS_ACTIONS)[number]] as Operation).bind(service);
     const output = operation(params, ctx);
     const content = Object.entries(output)

@@ -50,7 +50,14 @@ const SETTABLE_TOPIC_ATTRIBUTES = new Set([
   'DataProtectionPolicy',
   'FifoThroughputScope',
 ]);
-const SUBSCRIPTION_ATTRIBUTES = new Set(['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn']);
+const SUBSCRIPTION_ATTRIBUTES = new Set([
+  'RawMessageDelivery',
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RedrivePolicy',
+  'DeliveryPolicy',
+  'SubscriptionRoleArn',
+]);
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const MAX_BATCH_ENTRIES = 10;
 const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
@@ -91,16 +98,20 @@ export class SnsService {
       throw invalidParameter('Topic Name');
     }
     if ((attributes.FifoTopic === 'true') !== fifo) {
-      throw invalidParameter('Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.');
+      throw invalidParameter(
+        'Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.',
+      );
     }
     for (const key of Object.keys(attributes)) {
-      if (!SETTABLE_TOPIC_ATTRIBUTES.has(key) && key !== 'FifoTopic') throw invalidParameter(`Attributes Reason: Unknown attribute ${key}`);
+      if (!SETTABLE_TOPIC_ATTRIBUTES.has(key) && key !== 'FifoTopic')
+        throw invalidParameter(`Attributes Reason: Unknown attribute ${key}`);
     }
     const arn = `arn:aws:sns:${ctx.region}:${ACCOUNT_ID}:${name}`;
     const existing = this.topics.get(arn);
     if (existing) {
       for (const [key, value] of Object.entries(attributes)) {
-        if (existing.attributes[key] !== value) throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
+        if (existing.attributes[key] !== value)
+          throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
       }
       return { CreateTopicResult: { TopicArn: arn } };
     }
@@ -143,7 +154,20 @@ export class SnsService {
       SubscriptionsConfirmed: String(subscriptions.filter((s) => s.protocol === 'sqs').length),
       SubscriptionsPending: String(subscriptions.filter((s) => s.protocol !== 'sqs').length),
       SubscriptionsDeleted: '0',
-      EffectiveDeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, disableSubscriptionOverrides: false } }),
+      EffectiveDeliveryPolicy: JSON.stringify({
+        http: {
+          defaultHealthyRetryPolicy: {
+            minDelayTarget: 20,
+            maxDelayTarget: 20,
+            numRetries: 3,
+            numMaxDelayRetries: 0,
+            numNoDelayRetries: 0,
+            numMinDelayRetries: 0,
+            backoffFunction: 'linear',
+          },
+          disableSubscriptionOverrides: false,
+        },
+      }),
       ...topic.attributes,
     };
     return { GetTopicAttributesResult: { Attributes: new XmlMap(attributes) } };
@@ -164,10 +188,13 @@ export class SnsService {
     const protocol = required(input, 'Protocol');
     const endpoint = typeof input.Endpoint === 'string' ? input.Endpoint : '';
     const attributes = (input.Attributes ?? {}) as Record<string, string>;
-    if (!['sqs', 'http', 'https', 'email', 'email-json', 'sms', 'lambda', 'application', 'firehose'].includes(protocol)) {
+    if (
+      !['sqs', 'http', 'https', 'email', 'email-json', 'sms', 'lambda', 'application', 'firehose'].includes(protocol)
+    ) {
       throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
     }
-    if (protocol === 'sqs' && !/^arn:aws:sqs:[^:]+:\d{12}:[^:]+$/.test(endpoint)) throw invalidParameter('SQS endpoint ARN');
+    if (protocol === 'sqs' && !/^arn:aws:sqs:[^:]+:\d{12}:[^:]+$/.test(endpoint))
+      throw invalidParameter('SQS endpoint ARN');
     for (const name of Object.keys(attributes)) {
       if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter(`Attributes Reason: Unknown attribute ${name}`);
     }
@@ -182,7 +209,13 @@ export class SnsService {
       }
       return { SubscribeResult: { SubscriptionArn: existing.arn } };
     }
-    const subscription: Subscription = { arn: `${topic.arn}:${randomUUID()}`, topicArn: topic.arn, protocol, endpoint, attributes: {} };
+    const subscription: Subscription = {
+      arn: `${topic.arn}:${randomUUID()}`,
+      topicArn: topic.arn,
+      protocol,
+      endpoint,
+      attributes: {},
+    };
     applySubscriptionAttributes(subscription, attributes);
     this.subscriptions.set(subscription.arn, subscription);
     // Only SQS delivery is emulated; other protocols would wait for a confirmation that never comes.
@@ -230,7 +263,9 @@ export class SnsService {
     const subscription = this.subscriptionFor(input);
     const name = required(input, 'AttributeName');
     if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter('AttributeName');
-    applySubscriptionAttributes(subscription, { [name]: typeof input.AttributeValue === 'string' ? input.AttributeValue : '' });
+    applySubscriptionAttributes(subscription, {
+      [name]: typeof input.AttributeValue === 'string' ? input.AttributeValue : '',
+    });
     return {};
   }
 
@@ -249,7 +284,12 @@ export class SnsService {
     const topic = this.topicFor(input);
     const entries = (input.PublishBatchRequestEntries ?? []) as Input[];
     if (!Array.isArray(entries) || entries.length === 0) {
-      throw new AwsError('EmptyBatchRequestException', 'The batch request doesn\'t contain any entries.', 400, 'EmptyBatchRequest');
+      throw new AwsError(
+        'EmptyBatchRequestException',
+        "The batch request doesn't contain any entries.",
+        400,
+        'EmptyBatchRequest',
+      );
     }
     if (entries.length > MAX_BATCH_ENTRIES) {
       throw new AwsError(
@@ -263,16 +303,31 @@ export class SnsService {
     for (const entry of entries) {
       const id = typeof entry.Id === 'string' ? entry.Id : '';
       if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-        throw new AwsError('InvalidBatchEntryIdException', 'The Id of a batch entry in a batch request doesn\'t abide by the specification.', 400, 'InvalidBatchEntryId');
+        throw new AwsError(
+          'InvalidBatchEntryIdException',
+          "The Id of a batch entry in a batch request doesn't abide by the specification.",
+          400,
+          'InvalidBatchEntryId',
+        );
       }
       if (ids.has(id)) {
-        throw new AwsError('BatchEntryIdsNotDistinctException', 'Two or more batch entries in the request have the same Id.', 400, 'BatchEntryIdsNotDistinct');
+        throw new AwsError(
+          'BatchEntryIdsNotDistinctException',
+          'Two or more batch entries in the request have the same Id.',
+          400,
+          'BatchEntryIdsNotDistinct',
+        );
       }
       ids.add(id);
     }
     const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(String(entry.Message ?? '')), 0);
     if (total > MAX_MESSAGE_BYTES) {
-      throw new AwsError('BatchRequestTooLongException', 'The length of all the messages put together is more than the limit.', 400, 'BatchRequestTooLong');
+      throw new AwsError(
+        'BatchRequestTooLongException',
+        'The length of all the messages put together is more than the limit.',
+        400,
+        'BatchRequestTooLong',
+      );
     }
     const successful: XmlValue[] = [];
     const failed: XmlValue[] = [];
@@ -282,7 +337,12 @@ export class SnsService {
         successful.push({ Id: entry.Id as string, MessageId: result.messageId, SequenceNumber: result.sequenceNumber });
       } catch (error) {
         if (!(error instanceof AwsError)) throw error;
-        failed.push({ Id: entry.Id as string, Code: error.queryCode, Message: error.message, SenderFault: error.fault === 'Sender' });
+        failed.push({
+          Id: entry.Id as string,
+          Code: error.queryCode,
+          Message: error.message,
+          SenderFault: error.fault === 'Sender',
+        });
       }
     }
     return { PublishBatchResult: { Successful: successful, Failed: failed } };
@@ -323,7 +383,9 @@ export class SnsService {
       if (!groupId) throw invalidParameter('The MessageGroupId parameter is required for FIFO topics');
       if (!deduplicationId) {
         if (topic.attributes.ContentBasedDeduplication !== 'true') {
-          throw invalidParameter('The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+          throw invalidParameter(
+            'The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+          );
         }
         deduplicationId = md5Hex(message);
       }
@@ -333,7 +395,9 @@ export class SnsService {
       topic.sequence += 1n;
       sequenceNumber = (10_000_000_000_000_000_000n + topic.sequence).toString();
     } else if (deduplicationId) {
-      throw invalidParameter('MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
+      throw invalidParameter(
+        'MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type',
+      );
     }
     const published: PublishedMessage = {
       messageId: randomUUID(),
@@ -348,7 +412,10 @@ export class SnsService {
       sequenceNumber,
     };
     if (topic.fifo && deduplicationId) {
-      topic.deduplication.set(deduplicationId, { messageId: published.messageId, expiresAt: this.clock.now() + DEDUPLICATION_WINDOW_MS });
+      topic.deduplication.set(deduplicationId, {
+        messageId: published.messageId,
+        expiresAt: this.clock.now() + DEDUPLICATION_WINDOW_MS,
+      });
       pruneExpired(topic.deduplication, this.clock.now());
     }
     this.deliver(published, structured);
@@ -366,7 +433,14 @@ export class SnsService {
       const body = raw ? message : notificationEnvelope(forSubscriber, subscription.arn);
       const queue = this.sqs.queueByArn(subscription.endpoint) ?? this.deadLetterQueue(subscription);
       if (!queue) continue; // AWS drops a delivery to a missing queue after its retries
-      this.sqs.deliver(queue, body, raw ? published.attributes : {}, SNS_SENDER_ID, published.groupId, published.deduplicationId);
+      this.sqs.deliver(
+        queue,
+        body,
+        raw ? published.attributes : {},
+        SNS_SENDER_ID,
+        published.groupId,
+        published.deduplicationId,
+      );
     }
   }
 
@@ -421,7 +495,13 @@ function validateSubscriptionRedrivePolicy(value: string): void {
 }
 
 function renderSubscription(s: Subscription): XmlValue {
-  return { SubscriptionArn: s.arn, Owner: ACCOUNT_ID, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+  return {
+    SubscriptionArn: s.arn,
+    Owner: ACCOUNT_ID,
+    Protocol: s.protocol,
+    Endpoint: s.endpoint,
+    TopicArn: s.topicArn,
+  };
 }
 
 function paginate<T>(items: T[], token: unknown, size: number): { page: T[]; nextToken?: string } {
@@ -444,7 +524,11 @@ function parseStructuredMessage(message: string): Record<string, string> {
   } catch {
     throw invalidParameter('Message Structure - JSON message body failed to parse');
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as Record<string, unknown>).default !== 'string'
+  ) {
     throw invalidParameter('Message Structure - No default entry in JSON message body');
   }
   return parsed as Record<string, string>;
@@ -457,23 +541,45 @@ function parsePublishAttributes(raw: unknown): MessageAttributes {
   for (const [name, value] of Object.entries(raw as Record<string, Record<string, unknown>>)) {
     const dataType = value?.DataType;
     if (typeof dataType !== 'string' || dataType === '') {
-      throw new AwsError('InvalidParameterValueException', `The message attribute '${name}' must contain non-empty message attribute type.`, 400, 'ParameterValueInvalid');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+        400,
+        'ParameterValueInvalid',
+      );
     }
     const base = dataType.split('.')[0];
     if (base === 'Binary') {
       if (typeof value.BinaryValue !== 'string' && !Buffer.isBuffer(value.BinaryValue)) {
-        throw new AwsError('InvalidParameterValueException', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`, 400, 'ParameterValueInvalid');
+        throw new AwsError(
+          'InvalidParameterValueException',
+          `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`,
+          400,
+          'ParameterValueInvalid',
+        );
       }
-      const bytes = Buffer.isBuffer(value.BinaryValue) ? value.BinaryValue : Buffer.from(value.BinaryValue as string, 'base64');
+      const bytes = Buffer.isBuffer(value.BinaryValue)
+        ? value.BinaryValue
+        : Buffer.from(value.BinaryValue as string, 'base64');
       attributes[name] = { DataType: dataType, BinaryValue: bytes };
       continue;
     }
     const stringValue = value.StringValue;
     if (typeof stringValue !== 'string' || stringValue === '') {
-      throw new AwsError('InvalidParameterValueException', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`, 400, 'ParameterValueInvalid');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`,
+        400,
+        'ParameterValueInvalid',
+      );
     }
     if (base === 'Number' && !Number.isFinite(Number(stringValue))) {
-      throw new AwsError('InvalidParameterValueException', `Could not cast message attribute '${name}' value to number.`, 400, 'ParameterValueInvalid');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `Could not cast message attribute '${name}' value to number.`,
+        400,
+        'ParameterValueInvalid',
+      );
     }
     if (dataType === 'String.Array') {
       let parsed: unknown;
@@ -483,10 +589,20 @@ function parsePublishAttributes(raw: unknown): MessageAttributes {
         parsed = undefined;
       }
       if (!Array.isArray(parsed)) {
-        throw new AwsError('InvalidParameterValueException', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`, 400, 'ParameterValueInvalid');
+        throw new AwsError(
+          'InvalidParameterValueException',
+          `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+          400,
+          'ParameterValueInvalid',
+        );
       }
     } else if (base !== 'String' && base !== 'Number') {
-      throw new AwsError('InvalidParameterValueException', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`, 400, 'ParameterValueInvalid');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+        400,
+        'ParameterValueInvalid',
+      );
     }
     attributes[name] = { DataType: dataType, StringValue: stringValue };
   }
@@ -502,7 +618,16 @@ function defaultTopicPolicy(topicArn: string): unknown {
         Sid: '__default_statement_ID',
         Effect: 'Allow',
         Principal: { AWS: '*' },
-        Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+        Action: [
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
+        ],
         Resource: topicArn,
         Condition: { StringEquals: { 'AWS:SourceOwner': ACCOUNT_ID } },
       },

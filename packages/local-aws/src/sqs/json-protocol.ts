@@ -33,7 +33,13 @@ export function sqsOperation(service: SqsService, name: string): Operation | und
   return (service[name as (typeof OPERATIONS)[number]] as Operation).bind(service);
 }
 
-export async function handleSqsJson(service: SqsService, target: string, body: string, ctx: RequestContext, res: ServerResponse): Promise<void> {
+export async function handleSqsJson(
+  service: SqsService,
+  target: string,
+  body: string,
+  ctx: RequestContext,
+  res: ServerResponse,
+): Promise<void> {
   try {
     const operation = sqsOperation(service, target.slice(SQS_TARGET_PREFIX.length));
     if (!operation) {
@@ -43,7 +49,12 @@ export async function handleSqsJson(service: SqsService, target: string, body: s
     try {
       input = body ? (JSON.parse(body) as Input) : {};
     } catch {
-      throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400, 'MalformedQueryString');
+      throw new AwsError(
+        'SerializationException',
+        'Start of structure or map found where not expected.',
+        400,
+        'MalformedQueryString',
+      );
     }
     decodeBinaryAttributes(input);
     const output = await operation(input, ctx);

@@ -10,7 +10,8 @@ const INVALID_BODY_CHARACTER = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-
 
 export function validateBody(body: unknown): string {
   if (body === undefined || body === null || body === '') throw missingParameter('MessageBody');
-  if (typeof body !== 'string') throw invalidParameterValue('Value for parameter MessageBody is invalid. Reason: must be a string.');
+  if (typeof body !== 'string')
+    throw invalidParameterValue('Value for parameter MessageBody is invalid. Reason: must be a string.');
   if (INVALID_BODY_CHARACTER.test(body)) {
     throw new AwsError(
       'InvalidMessageContents',
@@ -23,7 +24,9 @@ export function validateBody(body: unknown): string {
 export function validateMessageAttributes(attributes: MessageAttributes): void {
   const names = Object.keys(attributes);
   if (names.length > MAX_ATTRIBUTES) {
-    throw invalidParameterValue(`Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
+    throw invalidParameterValue(
+      `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`,
+    );
   }
   for (const name of names) {
     const value = attributes[name];
@@ -34,7 +37,8 @@ export function validateMessageAttributes(attributes: MessageAttributes): void {
       throw invalidParameterValue(`Message attribute name '${name}' is reserved for use by Amazon.`);
     }
     const dataType = value?.DataType;
-    if (!dataType) throw invalidParameterValue(`The message attribute '${name}' must contain a non-empty message attribute type.`);
+    if (!dataType)
+      throw invalidParameterValue(`The message attribute '${name}' must contain a non-empty message attribute type.`);
     const baseType = dataType.split('.')[0];
     if (baseType === 'Binary') {
       if (value.BinaryValue === undefined) {

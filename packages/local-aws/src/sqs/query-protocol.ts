@@ -30,7 +30,6 @@ const RESULT_ENTRY: Record<string, string> = {
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibilityBatchResultEntry',
 };
 
-
 export async function handleSqsQuery(
   service: SqsService,
   action: string,
@@ -88,7 +87,8 @@ function messageAttributes(value: unknown): MessageAttributes {
     result[name] = {
       DataType: String(attribute?.DataType ?? ''),
       StringValue: attribute?.StringValue as string | undefined,
-      BinaryValue: typeof attribute?.BinaryValue === 'string' ? Buffer.from(attribute.BinaryValue, 'base64') : undefined,
+      BinaryValue:
+        typeof attribute?.BinaryValue === 'string' ? Buffer.from(attribute.BinaryValue, 'base64') : undefined,
     };
   }
   return result;
@@ -132,4 +132,3 @@ function send(res: ServerResponse, status: number, xml: string): void {
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
-

@@ -179,7 +179,12 @@ export class Queue {
    * Long poll: answers at once when messages are receivable, otherwise as soon as one becomes receivable
    * (sent, delay over, visibility expired) or after `waitSeconds` with none.
    */
-  receiveWaiting(max: number, visibilityTimeout: number, waitSeconds: number, signal?: AbortSignal): Promise<QueuedMessage[]> {
+  receiveWaiting(
+    max: number,
+    visibilityTimeout: number,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<QueuedMessage[]> {
     const ready = this.receive(max, visibilityTimeout);
     if (ready.length > 0 || waitSeconds <= 0) return Promise.resolve(ready);
     return new Promise((resolve) => {
@@ -289,7 +294,10 @@ export class Queue {
       this.log = [];
       this.head = 0;
       this.deletedInLog = 0;
-    } else if (this.head + this.deletedInLog > COMPACT_THRESHOLD && this.head + this.deletedInLog > this.log.length / 2) {
+    } else if (
+      this.head + this.deletedInLog > COMPACT_THRESHOLD &&
+      this.head + this.deletedInLog > this.log.length / 2
+    ) {
       this.log = this.log.slice(this.head).filter((message) => !message.deleted);
       this.head = 0;
       this.deletedInLog = 0;

@@ -65,7 +65,9 @@ export class SqsService {
     }
     const attributes = optionalMap(input, 'Attributes') ?? {};
     if (attributes.FifoQueue === 'true' && !fifo) {
-      throw invalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+      throw invalidParameterValue(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
     }
     validateAttributes(attributes, true, fifo);
     const arn = queueArn(ctx.region, name);
@@ -95,7 +97,13 @@ export class SqsService {
 
   ListQueues(input: Input, ctx: RequestContext): Output {
     const prefix = optionalString(input, 'QueueNamePrefix') ?? '';
-    const maxResults = optionalInteger(input, 'MaxResults', 1, 1000, 'MaxResults must be an integer between 1 and 1000.');
+    const maxResults = optionalInteger(
+      input,
+      'MaxResults',
+      1,
+      1000,
+      'MaxResults must be an integer between 1 and 1000.',
+    );
     const start = Number(optionalString(input, 'NextToken') ?? 0) || 0;
     const names = [...this.queues.values()]
       .filter((queue) => queue.arn.startsWith(`arn:aws:sqs:${ctx.region}:`) && queue.name.startsWith(prefix))
@@ -124,7 +132,8 @@ export class SqsService {
     const queue = this.queueFor(input, ctx);
     const requested = optionalList<string>(input, 'AttributeNames') ?? [];
     for (const name of requested) {
-      if (name !== 'All' && !READABLE_ATTRIBUTES.has(name)) throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+      if (name !== 'All' && !READABLE_ATTRIBUTES.has(name))
+        throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
     }
     if (requested.length === 0) return {};
     const all = this.allAttributes(queue);
@@ -144,7 +153,9 @@ export class SqsService {
 
   ListDeadLetterSourceQueues(input: Input, ctx: RequestContext): Output {
     const target = this.queueFor(input, ctx);
-    const sources = [...this.queues.values()].filter((queue) => queue.attributes.RedrivePolicy?.includes(`"${target.arn}"`));
+    const sources = [...this.queues.values()].filter((queue) =>
+      queue.attributes.RedrivePolicy?.includes(`"${target.arn}"`),
+    );
     return { queueUrls: sources.map((queue) => queueUrl(ctx, queue.name)) };
   }
 
@@ -159,7 +170,8 @@ export class SqsService {
     const queue = this.queueFor(input, ctx);
     const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
     const totalSize = entries.reduce(
-      (sum, entry) => sum + messageSize(String(entry.MessageBody ?? ''), (entry.MessageAttributes ?? {}) as MessageAttributes),
+      (sum, entry) =>
+        sum + messageSize(String(entry.MessageBody ?? ''), (entry.MessageAttributes ?? {}) as MessageAttributes),
       0,
     );
     if (totalSize > MIB) {
@@ -187,7 +199,12 @@ export class SqsService {
       ...(optionalList<string>(input, 'MessageSystemAttributeNames') ?? []),
     ];
     const attributeNames = optionalList<string>(input, 'MessageAttributeNames') ?? [];
-    const messages = await queue.receiveWaiting(max, visibilityTimeout, waitSeconds, waitSeconds > 0 ? ctx.signal : undefined);
+    const messages = await queue.receiveWaiting(
+      max,
+      visibilityTimeout,
+      waitSeconds,
+      waitSeconds > 0 ? ctx.signal : undefined,
+    );
     if (messages.length === 0) return {};
     return { Messages: messages.map((message) => renderMessage(message, systemNames, attributeNames)) };
   }
@@ -229,7 +246,14 @@ export class SqsService {
   }
 
   /** Enqueues a message from another service (SNS), skipping request validation that does not apply to it. */
-  deliver(queue: Queue, body: string, attributes: MessageAttributes, senderId: string, groupId?: string, deduplicationId?: string): void {
+  deliver(
+    queue: Queue,
+    body: string,
+    attributes: MessageAttributes,
+    senderId: string,
+    groupId?: string,
+    deduplicationId?: string,
+  ): void {
     if (deduplicationId && queue.findDuplicate(deduplicationId)) return;
     queue.enqueue({
       id: newMessageId(),
@@ -246,7 +270,12 @@ export class SqsService {
   }
 
   state(): QueueState[] {
-    return [...this.queues.values()].map((queue) => ({ name: queue.name, arn: queue.arn, fifo: queue.fifo, ...queue.counts() }));
+    return [...this.queues.values()].map((queue) => ({
+      name: queue.name,
+      arn: queue.arn,
+      fifo: queue.fifo,
+      ...queue.counts(),
+    }));
   }
 
   expireRetained(): void {
@@ -275,7 +304,9 @@ export class SqsService {
     validateMessageAttributes(attributes);
     const maxSize = queue.numberAttribute('MaximumMessageSize');
     if (messageSize(body, attributes) > maxSize) {
-      throw invalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
+      throw invalidParameterValue(
+        `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`,
+      );
     }
     const delay = optionalInteger(input, 'DelaySeconds', 0, 900, 'DelaySeconds must be >= 0 and <= 900.');
     const groupId = optionalString(input, 'MessageGroupId');
@@ -347,8 +378,10 @@ export class SqsService {
 
   private changeVisibility(queue: Queue, input: Input): void {
     const receiptHandle = requiredString(input, 'ReceiptHandle');
-    if (input.VisibilityTimeout === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
-    const timeout = optionalInteger(input, 'VisibilityTimeout', 0, 43_200, 'Must be >= 0 and <= 43200, if provided.') ?? 0;
+    if (input.VisibilityTimeout === undefined)
+      throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
+    const timeout =
+      optionalInteger(input, 'VisibilityTimeout', 0, 43_200, 'Must be >= 0 and <= 43200, if provided.') ?? 0;
     const message = this.messageForHandle(queue, receiptHandle);
     if (!message || !queue.changeVisibility(message, timeout)) {
       throw invalidParameterValue(
@@ -376,7 +409,12 @@ export function queueUrl(ctx: RequestContext, name: string): string {
 }
 
 function queueDoesNotExist(): AwsError {
-  return new AwsError('QueueDoesNotExist', 'The specified queue does not exist.', 400, 'AWS.SimpleQueueService.NonExistentQueue');
+  return new AwsError(
+    'QueueDoesNotExist',
+    'The specified queue does not exist.',
+    400,
+    'AWS.SimpleQueueService.NonExistentQueue',
+  );
 }
 
 function batchEntries(input: Input, entryType: string): Input[] {
@@ -409,7 +447,12 @@ function batchEntries(input: Input, entryType: string): Input[] {
       );
     }
     if (seen.has(id)) {
-      throw new AwsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`, 400, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
+      throw new AwsError(
+        'BatchEntryIdsNotDistinct',
+        `Id ${id} repeated.`,
+        400,
+        'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+      );
     }
     seen.add(id);
   }
@@ -425,7 +468,12 @@ function runBatch(entries: Input[], run: (entry: Input) => Output): Output {
       successful.push({ Id: entry.Id, ...run(entry) });
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      failed.push({ Id: entry.Id, SenderFault: error.fault === 'Sender', Code: error.queryCode, Message: error.message });
+      failed.push({
+        Id: entry.Id,
+        SenderFault: error.fault === 'Sender',
+        Code: error.queryCode,
+        Message: error.message,
+      });
     }
   }
   return { Successful: successful, Failed: failed };
@@ -456,7 +504,8 @@ function systemAttributes(message: QueuedMessage, names: string[]): Record<strin
     SenderId: message.senderId,
     SentTimestamp: String(message.sentTimestamp),
     ApproximateReceiveCount: String(message.receiveCount),
-    ApproximateFirstReceiveTimestamp: message.firstReceiveTimestamp === undefined ? undefined : String(message.firstReceiveTimestamp),
+    ApproximateFirstReceiveTimestamp:
+      message.firstReceiveTimestamp === undefined ? undefined : String(message.firstReceiveTimestamp),
     SequenceNumber: message.sequenceNumber,
     MessageDeduplicationId: message.deduplicationId,
     MessageGroupId: message.groupId,

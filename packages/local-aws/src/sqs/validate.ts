@@ -12,14 +12,16 @@ export function invalidParameterValue(message: string): AwsError {
 export function requiredString(input: Record<string, unknown>, name: string): string {
   const value = input[name];
   if (value === undefined || value === null || value === '') throw missingParameter(name);
-  if (typeof value !== 'string') throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a string.`);
+  if (typeof value !== 'string')
+    throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a string.`);
   return value;
 }
 
 export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a string.`);
+  if (typeof value !== 'string')
+    throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a string.`);
   return value;
 }
 
@@ -43,7 +45,8 @@ export function optionalInteger(
 export function optionalList<T>(input: Record<string, unknown>, name: string): T[] | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a list.`);
+  if (!Array.isArray(value))
+    throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a list.`);
   return value as T[];
 }
 

@@ -46,7 +46,11 @@ export async function openConformanceEndpoint(): Promise<ConformanceEndpoint> {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes — instead of a blind sleep. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -99,7 +103,10 @@ export async function subscribedQueue(
   queueName = aws.uniqueName('subscriber'),
 ): Promise<{ queueUrl: string; queueArn: string; subscriptionArn: string }> {
   const { QueueUrl } = await aws.sqs.send(
-    new CreateQueueCommand({ QueueName: queueName, Attributes: queueName.endsWith('.fifo') ? { FifoQueue: 'true' } : undefined }),
+    new CreateQueueCommand({
+      QueueName: queueName,
+      Attributes: queueName.endsWith('.fifo') ? { FifoQueue: 'true' } : undefined,
+    }),
   );
   const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   const queueArn = Attributes!.QueueArn!;
@@ -123,7 +130,13 @@ export async function subscribedQueue(
     }),
   );
   const { SubscriptionArn } = await aws.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }),
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      Attributes: attributes,
+      ReturnSubscriptionArn: true,
+    }),
   );
   return { queueUrl: QueueUrl!, queueArn, subscriptionArn: SubscriptionArn! };
 }

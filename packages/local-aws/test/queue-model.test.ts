@@ -27,17 +27,8 @@ class FakeClock implements Clock {
   }
 }
 
-function message(clock: Clock, body: string, delaySeconds = 0): NewMessage {
-  return {
-    id: body,
-    body,
-    md5OfBody: '',
-    attributes: {},
-    md5OfAttributes: undefined,
-    sentTimestamp: clock.now(),
-    senderId: 'x',
-    delaySeconds,
-  };
+function message(body: string, delaySeconds = 0): NewMessage {
+  return { body, attributes: {}, senderId: 'x', delaySeconds };
 }
 
 function newQueue(clock: FakeClock, attributes: Record<string, string> = {}): Queue {
@@ -47,7 +38,7 @@ function newQueue(clock: FakeClock, attributes: Record<string, string> = {}): Qu
 it('redelivers after the visibility timeout with a higher receive count', () => {
   const clock = new FakeClock();
   const queue = newQueue(clock);
-  queue.enqueue(message(clock, 'a'));
+  queue.enqueue(message('a'));
   expect(queue.receive(10, 30).map((m) => m.receiveCount)).toEqual([1]);
   clock.advance(29_999);
   expect(queue.receive(10, 30)).toEqual([]);
@@ -58,7 +49,7 @@ it('redelivers after the visibility timeout with a higher receive count', () => 
 it('wakes a long poll when a delayed message becomes visible, not before', async () => {
   const clock = new FakeClock();
   const queue = newQueue(clock);
-  queue.enqueue(message(clock, 'later', 5));
+  queue.enqueue(message('later', 5));
   let answered: string[] | undefined;
   void queue.receiveWaiting(1, 30, 20).then((messages) => (answered = messages.map((m) => m.body)));
   clock.advance(4_999);
@@ -80,7 +71,7 @@ it('ends an idle long poll after its wait time with no messages', async () => {
 it('drops messages past the retention period', () => {
   const clock = new FakeClock();
   const queue = newQueue(clock, { MessageRetentionPeriod: '60' });
-  queue.enqueue(message(clock, 'old'));
+  queue.enqueue(message('old'));
   clock.advance(60_000);
   queue.expireRetained();
   expect(queue.counts()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });

@@ -69,7 +69,7 @@ describe('CreateQueue / GetQueueUrl / ListQueues / DeleteQueue', () => {
         const after = await aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
         return after.QueueUrls?.length === 1 ? after : undefined;
       },
-      70_000,
+      25_000,
       200,
     );
     const error = await errorOf(aws.sqs.send(new SendMessageCommand({ QueueUrl: a.QueueUrl, MessageBody: 'x' })));

@@ -2,6 +2,7 @@
 // deduplication, redrive to a dead-letter queue and long-poll waiters woken the moment a message becomes receivable.
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../clock';
+import { md5Hex, md5OfMessageAttributes } from './md5';
 import type { MessageAttributes } from './md5';
 import { defaultAttributes, parseRedrivePolicy } from './queue-attributes';
 import type { RedrivePolicy } from './queue-attributes';
@@ -26,10 +27,15 @@ export interface QueuedMessage {
   deleted: boolean;
 }
 
-export type NewMessage = Omit<
-  QueuedMessage,
-  'receiveCount' | 'firstReceiveTimestamp' | 'visibleAt' | 'receiptHandle' | 'deleted' | 'sequenceNumber'
-> & { delaySeconds: number };
+/** What a sender provides; the queue assigns id, digests, timestamps and (FIFO) sequence number. */
+export interface NewMessage {
+  body: string;
+  attributes: MessageAttributes;
+  senderId: string;
+  groupId?: string;
+  deduplicationId?: string;
+  delaySeconds: number;
+}
 
 export interface QueueCounts {
   visible: number;
@@ -102,24 +108,29 @@ export class Queue {
 
   enqueue(message: NewMessage): QueuedMessage {
     const now = this.clock.now();
-    const { delaySeconds, ...fields } = message;
     const stored: QueuedMessage = {
-      ...fields,
+      id: randomUUID(),
+      body: message.body,
+      md5OfBody: md5Hex(message.body),
+      attributes: message.attributes,
+      md5OfAttributes: md5OfMessageAttributes(message.attributes),
+      sentTimestamp: now,
+      senderId: message.senderId,
+      groupId: message.groupId,
+      deduplicationId: message.deduplicationId,
+      // FIFO sequence numbers only grow; a large base gives them the 20-digit shape AWS returns.
+      sequenceNumber: this.fifo ? (18_000_000_000_000_000_000n + ++this.sequence).toString() : undefined,
       receiveCount: 0,
-      visibleAt: now + delaySeconds * 1000,
+      visibleAt: now + message.delaySeconds * 1000,
       deleted: false,
     };
-    if (this.fifo) {
-      this.sequence += 1n;
-      (stored as { sequenceNumber?: string }).sequenceNumber = (18_000_000_000_000_000_000n + this.sequence).toString();
-      if (stored.deduplicationId) {
-        this.pruneDeduplication(now);
-        this.deduplication.set(stored.deduplicationId, {
-          messageId: stored.id,
-          sequenceNumber: stored.sequenceNumber,
-          expiresAt: now + DEDUPLICATION_WINDOW_MS,
-        });
-      }
+    if (this.fifo && stored.deduplicationId) {
+      this.pruneDeduplication(now);
+      this.deduplication.set(stored.deduplicationId, {
+        messageId: stored.id,
+        sequenceNumber: stored.sequenceNumber,
+        expiresAt: now + DEDUPLICATION_WINDOW_MS,
+      });
     }
     this.log.push(stored);
     this.onMessagesChanged();
@@ -355,8 +366,4 @@ export class Queue {
             this.onMessagesChanged();
           });
   }
-}
-
-export function newMessageId(): string {
-  return randomUUID();
 }

@@ -7,7 +7,7 @@ import type { RequestContext } from '../request-context';
 import { md5Hex, md5OfMessageAttributes } from './md5';
 import type { MessageAttributes } from './md5';
 import { messageSize, validateBody, validateMessageAttributes } from './message-validation';
-import { Queue, newMessageId } from './queue';
+import { Queue } from './queue';
 import type { QueueCounts, QueuedMessage } from './queue';
 import { MIB, READABLE_ATTRIBUTES, validateAttributes } from './queue-attributes';
 import {
@@ -256,12 +256,8 @@ export class SqsService {
   ): void {
     if (deduplicationId && queue.findDuplicate(deduplicationId)) return;
     queue.enqueue({
-      id: newMessageId(),
       body,
-      md5OfBody: md5Hex(body),
       attributes,
-      md5OfAttributes: md5OfMessageAttributes(attributes),
-      sentTimestamp: this.clock.now(),
       senderId,
       groupId: queue.fifo ? groupId : undefined,
       deduplicationId: queue.fifo ? deduplicationId : undefined,
@@ -341,12 +337,8 @@ export class SqsService {
       );
     }
     const message = queue.enqueue({
-      id: newMessageId(),
       body,
-      md5OfBody: md5Hex(body),
       attributes,
-      md5OfAttributes: md5OfMessageAttributes(attributes),
-      sentTimestamp: this.clock.now(),
       senderId,
       groupId,
       deduplicationId,

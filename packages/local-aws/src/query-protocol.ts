@@ -1,5 +1,7 @@
 // The AWS query protocol's two halves: form parameters (`A.member.1.B`, `Attributes.entry.1.key`) turned into
-// nested objects, and XML responses (`<member>` lists, `<entry><key/><value/></entry>` maps).
+// nested objects, and XML responses (`<member>` lists, `<entry><key/><value/></entry>` maps) and errors.
+import type { ServerResponse } from 'node:http';
+import { AwsError } from './aws-error';
 
 type Tree = { [key: string]: Tree | string };
 
@@ -87,4 +89,34 @@ function renderContent(value: XmlValue): string {
   return Object.entries(value)
     .map(([child, childValue]) => renderXml(child, childValue))
     .join('');
+}
+
+/**
+ * Runs one query-protocol action and answers `<ActionResponse>` with the rendered result, or `<ErrorResponse>`
+ * for an AwsError (the `Code` is the query error code, e.g. `AWS.SimpleQueueService.NonExistentQueue`).
+ */
+export async function answerQueryAction(
+  res: ServerResponse,
+  namespace: string,
+  action: string,
+  requestId: string,
+  run: () => string | Promise<string>,
+): Promise<void> {
+  let status = 200;
+  let xml: string;
+  try {
+    const result = await run();
+    xml =
+      `<${action}Response xmlns="${namespace}">${result}` +
+      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    status = error.status;
+    xml =
+      `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.queryCode)}</Code>` +
+      `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  }
+  const body = `<?xml version="1.0"?>${xml}`;
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }

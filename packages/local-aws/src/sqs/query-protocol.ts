@@ -2,7 +2,7 @@
 // Inputs are reshaped into the JSON protocol's structures so the same SqsService operations serve both.
 import type { ServerResponse } from 'node:http';
 import { AwsError } from '../aws-error';
-import { XmlRaw, XmlRepeated, escapeXml, renderXml } from '../query-protocol';
+import { XmlRaw, XmlRepeated, answerQueryAction, renderXml } from '../query-protocol';
 import type { XmlValue } from '../query-protocol';
 import type { RequestContext } from '../request-context';
 import { sqsOperation } from './json-protocol';
@@ -38,28 +38,14 @@ export async function handleSqsQuery(
   ctx: RequestContext,
   res: ServerResponse,
 ): Promise<void> {
-  try {
+  return answerQueryAction(res, NAMESPACE, action, ctx.requestId, async () => {
     const operation = sqsOperation(service, action);
     if (!operation) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
     const input = reshapeInput(params);
     // Older clients address the queue by posting to its URL instead of sending QueueUrl.
     if (input.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(path)) input.QueueUrl = `${ctx.origin}${path}`;
-    const output = await operation(input, ctx);
-    const result = renderResult(action, output);
-    send(
-      res,
-      200,
-      `<${action}Response xmlns="${NAMESPACE}">${result}<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`,
-    );
-  } catch (error) {
-    if (!(error instanceof AwsError)) throw error;
-    send(
-      res,
-      error.status,
-      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.queryCode)}</Code>` +
-        `<Message>${escapeXml(error.message)}</Message><Detail/></Error><RequestId>${ctx.requestId}</RequestId></ErrorResponse>`,
-    );
-  }
+    return renderResult(action, await operation(input, ctx));
+  });
 }
 
 function reshapeInput(params: Input): Input {
@@ -125,10 +111,4 @@ function renderMessage(message: Input): XmlValue {
     parts.push(renderXml('MessageAttribute', { Name, Value }));
   }
   return new XmlRaw(parts.join(''));
-}
-
-function send(res: ServerResponse, status: number, xml: string): void {
-  const body = `<?xml version="1.0"?>${xml}`;
-  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
 }

@@ -1,0 +1,41 @@
+/** Database on PGlite: Postgres in WASM, in memory or in a data directory. No server, starts in milliseconds. */
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Database, Queryable, QueryResult, Row } from './database';
+
+function toQueryable(target: PGlite | Transaction): Queryable {
+  return {
+    async query<R extends Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await target.query<R>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await target.exec(sql);
+    },
+  };
+}
+
+export interface PgliteOptions {
+  /** Directory holding the cluster; omit for an in-memory database. */
+  dataDir?: string;
+  /** A `dumpDataDir()` tarball to start from (tests use one to skip initdb). */
+  loadDataDir?: Blob;
+}
+
+export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
+  const pglite = await PGlite.create(options);
+  const queryable = toQueryable(pglite);
+  let closed = false;
+  return {
+    engine: 'pglite',
+    ...queryable,
+    transaction: (work) => pglite.transaction((tx) => work(toQueryable(tx))),
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { createTestDatabase, testEngines, type TestDatabase } from '../src/testing';
+import { isUniqueViolation, openPostgresDatabase, runMigrations } from '../src';
+
+const migrations = join(__dirname, 'fixtures/migrations');
+
+describe.each(testEngines())('database on %s', (engine) => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase(engine);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('applies migrations in order and a second run is a no-op', async () => {
+    const first = await runMigrations(db, migrations);
+    expect(first.applied).toEqual(['001_create_widgets.sql', '002_add_colour.sql']);
+
+    const second = await runMigrations(db, migrations);
+    expect(second).toEqual({ applied: [], alreadyApplied: ['001_create_widgets.sql', '002_add_colour.sql'] });
+
+    await db.query('INSERT INTO widgets (name) VALUES ($1)', ['sprocket']);
+    const { rows } = await db.query<{ colour: string }>('SELECT colour FROM widgets');
+    expect(rows).toEqual([{ colour: 'grey' }]);
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    await runMigrations(db, migrations);
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO widgets (name) VALUES ($1)', ['kept']);
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO widgets (name) VALUES ($1)', ['discarded']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+
+    const { rows } = await db.query<{ name: string }>('SELECT name FROM widgets ORDER BY name');
+    expect(rows.map((row) => row.name)).toEqual(['kept']);
+  });
+
+  it('reports unique violations by SQLSTATE on both engines', async () => {
+    await runMigrations(db, migrations);
+    await db.query('INSERT INTO widgets (name) VALUES ($1)', ['dup']);
+    const error = await db.query('INSERT INTO widgets (name) VALUES ($1)', ['dup']).catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(error, 'widgets_name_key')).toBe(true);
+  });
+
+  it('counts affected rows', async () => {
+    await runMigrations(db, migrations);
+    await db.query("INSERT INTO widgets (name) VALUES ('a'), ('b'), ('c')");
+    const result = await db.query("UPDATE widgets SET colour = 'red' WHERE name <> 'a'");
+    expect(result.rowCount).toBe(2);
+  });
+});
+
+const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+describeOnPostgres('migrations on Postgres (skipped: TEST_DATABASE_URL not set)', () => {
+  it('two migrators starting at once both succeed and apply each file once', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const second = openPostgresDatabase({ url: db.url! });
+      try {
+        const results = await Promise.all([runMigrations(db, migrations), runMigrations(second, migrations)]);
+        const appliedCounts = results.map((result) => result.applied.length).sort();
+        expect(appliedCounts).toEqual([0, 2]);
+        const { rows } = await db.query('SELECT version FROM schema_migrations');
+        expect(rows).toHaveLength(2);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,4 +1,9 @@
 // Shared jest settings: TypeScript through SWC (no type-checking at test time — `pnpm typecheck` does that).
+// Transitive dependencies published as ESM only. Node >= 20.19 can require() them, but jest's module runtime on
+// Node 20 cannot, so SWC compiles them to CommonJS like our own sources.
+const esmOnlyPackages = ['content-disposition', 'cookie'];
+const notEsmOnly = esmOnlyPackages.map((name) => `(?:\\.pnpm/)?${name}[@/]`).join('|');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -10,5 +15,6 @@ module.exports = {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
+  transformIgnorePatterns: [`/node_modules/(?!${notEsmOnly})`],
   testTimeout: 30_000,
 };

@@ -1,0 +1,16 @@
+export { createApp, type CreateAppOptions, type ServiceApp } from './create-app';
+export { runService, type RunServiceOptions, type StartedService, type Closeable } from './run-service';
+export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError } from './config';
+export {
+  HttpProblem,
+  ProblemSchema,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  notFound,
+  conflict,
+  type Problem,
+} from './problem';
+export { toProblem, sendProblem } from './error-handler';
+export type { ReadinessCheck } from './health';
+export { loggerOptions } from './logger';
+export { Type, type Static } from '@sinclair/typebox';

@@ -1,0 +1,224 @@
+/**
+ * All SQL of the engine. Times are epoch milliseconds from the injected clock, stored as timestamptz.
+ * Writes by the process running an instance are fenced on `lease_owner`: a process whose lease was taken over
+ * (it stalled past lease_until and another claimed the instance) finds its write matching no row and stops.
+ */
+import type { Database, Queryable, Row } from '@shop/db';
+import type { SagaData } from './define-saga';
+import { SagaState, type ActiveSagaState } from './saga-state';
+
+/** One saga instance as stored. */
+export interface SagaRecord {
+  readonly id: string;
+  readonly sagaName: string;
+  readonly state: SagaState;
+  readonly currentStep: number;
+  readonly data: SagaData;
+  readonly attempt: number;
+  readonly nextAttemptAt: number | null;
+  readonly failureReason: string | null;
+  readonly attentionReason: string | null;
+  readonly attentionFrom: ActiveSagaState | null;
+  readonly leaseOwner: string | null;
+  readonly leaseUntil: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type StepAction = 'invoke' | 'compensate';
+export type StepOutcome = 'succeeded' | 'business-failure' | 'transient-failure' | 'error';
+
+export interface StepLogRecord {
+  readonly id: number;
+  readonly stepName: string;
+  readonly action: StepAction;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly outcome: StepOutcome | null;
+  readonly error: string | null;
+}
+
+/** Thrown when a fenced write finds another process holding the instance. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(readonly sagaId: string) {
+    super(`Lease on saga ${sagaId} was lost to another process`);
+  }
+}
+
+const activeStates = `('${SagaState.RUNNING}', '${SagaState.COMPENSATING}')`;
+
+export class SagaStore {
+  constructor(
+    private readonly db: Database,
+    private readonly owner: string,
+  ) {}
+
+  /** Inserts a new instance; false when one with this id already exists (start is idempotent by saga id). */
+  async insert(target: Queryable, id: string, sagaName: string, data: SagaData, now: number): Promise<boolean> {
+    const result = await target.query(
+      `INSERT INTO saga_instances (id, saga_name, state, current_step, data, attempt, next_attempt_at,
+                                   created_at, updated_at)
+       VALUES ($1, $2, '${SagaState.RUNNING}', 0, $3::jsonb, 0, $4::timestamptz, $4::timestamptz, $4::timestamptz)
+       ON CONFLICT (id) DO NOTHING`,
+      [id, sagaName, JSON.stringify(data), iso(now)],
+    );
+    return result.rowCount === 1;
+  }
+
+  async findDue(now: number, limit: number): Promise<string[]> {
+    const result = await this.db.query<{ id: string }>(
+      `SELECT id FROM saga_instances
+       WHERE state IN ${activeStates} AND next_attempt_at <= $1::timestamptz
+         AND (lease_until IS NULL OR lease_until < $1::timestamptz)
+       ORDER BY next_attempt_at LIMIT $2`,
+      [iso(now), limit],
+    );
+    return result.rows.map((row) => row.id);
+  }
+
+  /**
+   * Takes the lease if the instance is due and nobody holds an unexpired one. A single conditional UPDATE, so of
+   * two processes racing for it exactly one gets a row back (Postgres re-checks the WHERE after the row lock).
+   */
+  async claim(id: string, now: number, leaseUntil: number): Promise<SagaRecord | undefined> {
+    const result = await this.db.query(
+      `UPDATE saga_instances SET lease_owner = $2, lease_until = $3::timestamptz
+       WHERE id = $1 AND state IN ${activeStates} AND next_attempt_at <= $4::timestamptz
+         AND (lease_until IS NULL OR lease_until < $4::timestamptz)
+       RETURNING *`,
+      [id, this.owner, iso(leaseUntil), iso(now)],
+    );
+    return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+  }
+
+  /** Writes every mutable column, fenced on our lease. */
+  async save(tx: Queryable, record: SagaRecord): Promise<void> {
+    const result = await tx.query(
+      `UPDATE saga_instances SET state = $3, current_step = $4, data = $5::jsonb, attempt = $6,
+         next_attempt_at = $7::timestamptz, failure_reason = $8, attention_reason = $9, attention_from = $10,
+         lease_owner = $11, lease_until = $12::timestamptz, updated_at = $13::timestamptz
+       WHERE id = $1 AND lease_owner = $2`,
+      [
+        record.id,
+        this.owner,
+        record.state,
+        record.currentStep,
+        JSON.stringify(record.data),
+        record.attempt,
+        isoOrNull(record.nextAttemptAt),
+        record.failureReason,
+        record.attentionReason,
+        record.attentionFrom,
+        record.leaseOwner,
+        isoOrNull(record.leaseUntil),
+        iso(record.updatedAt),
+      ],
+    );
+    if (result.rowCount !== 1) throw new LeaseLostError(record.id);
+  }
+
+  async logAttemptStarted(
+    tx: Queryable,
+    entry: { sagaId: string; stepName: string; action: StepAction; attempt: number; idempotencyKey: string },
+    now: number,
+  ): Promise<number> {
+    const result = await tx.query<{ id: number | string }>(
+      `INSERT INTO saga_step_log (saga_id, step_name, action, attempt, idempotency_key, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6::timestamptz) RETURNING id`,
+      [entry.sagaId, entry.stepName, entry.action, entry.attempt, entry.idempotencyKey, iso(now)],
+    );
+    return Number(result.rows[0]!.id);
+  }
+
+  async logAttemptFinished(
+    tx: Queryable,
+    logId: number,
+    outcome: StepOutcome,
+    error: string | null,
+    now: number,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE saga_step_log SET outcome = $2, error = $3, finished_at = $4::timestamptz WHERE id = $1`,
+      [logId, outcome, error, iso(now)],
+    );
+  }
+
+  /** NEEDS_ATTENTION → the state it came from, due now, with a fresh attempt budget. Undefined if not parked. */
+  async requeueFromAttention(id: string, now: number): Promise<SagaRecord | undefined> {
+    const result = await this.db.query(
+      `UPDATE saga_instances SET state = attention_from, attention_reason = NULL, attention_from = NULL,
+         attempt = 0, next_attempt_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL,
+         updated_at = $2::timestamptz
+       WHERE id = $1 AND state = '${SagaState.NEEDS_ATTENTION}'
+       RETURNING *`,
+      [id, iso(now)],
+    );
+    return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+  }
+
+  async get(id: string): Promise<SagaRecord | undefined> {
+    const result = await this.db.query('SELECT * FROM saga_instances WHERE id = $1', [id]);
+    return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+  }
+
+  async list(state: SagaState | undefined, limit: number): Promise<SagaRecord[]> {
+    const result = await this.db.query(
+      `SELECT * FROM saga_instances WHERE ($1::text IS NULL OR state = $1) ORDER BY created_at, id LIMIT $2`,
+      [state ?? null, limit],
+    );
+    return result.rows.map(toRecord);
+  }
+
+  async countByState(): Promise<Map<SagaState, number>> {
+    const result = await this.db.query<{ state: SagaState; count: number | string }>(
+      'SELECT state, count(*) AS count FROM saga_instances GROUP BY state',
+    );
+    return new Map(result.rows.map((row) => [row.state, Number(row.count)]));
+  }
+
+  async stepLog(sagaId: string): Promise<StepLogRecord[]> {
+    const result = await this.db.query('SELECT * FROM saga_step_log WHERE saga_id = $1 ORDER BY id', [sagaId]);
+    return result.rows.map((row) => ({
+      id: Number(row.id),
+      stepName: row.step_name as string,
+      action: row.action as StepAction,
+      attempt: row.attempt as number,
+      idempotencyKey: row.idempotency_key as string,
+      startedAt: toMs(row.started_at)!,
+      finishedAt: toMs(row.finished_at),
+      outcome: (row.outcome as StepOutcome | null) ?? null,
+      error: (row.error as string | null) ?? null,
+    }));
+  }
+}
+
+function toRecord(row: Row): SagaRecord {
+  return {
+    id: row.id as string,
+    sagaName: row.saga_name as string,
+    state: row.state as SagaState,
+    currentStep: row.current_step as number,
+    data: row.data as SagaData,
+    attempt: row.attempt as number,
+    nextAttemptAt: toMs(row.next_attempt_at),
+    failureReason: (row.failure_reason as string | null) ?? null,
+    attentionReason: (row.attention_reason as string | null) ?? null,
+    attentionFrom: (row.attention_from as ActiveSagaState | null) ?? null,
+    leaseOwner: (row.lease_owner as string | null) ?? null,
+    leaseUntil: toMs(row.lease_until),
+    createdAt: toMs(row.created_at)!,
+    updatedAt: toMs(row.updated_at)!,
+  };
+}
+
+/** Both drivers return timestamptz as Date; accept a string too rather than trust that forever. */
+function toMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.getTime() : Date.parse(String(value));
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));

@@ -4,7 +4,7 @@
  */
 export type Row = Record<string, unknown>;
 
-export interface QueryResult<R extends Row = Row> {
+export interface QueryResult<R extends object = Row> {
   rows: R[];
   /** Rows inserted, updated or deleted (or returned, for SELECT). */
   rowCount: number;
@@ -12,7 +12,7 @@ export interface QueryResult<R extends Row = Row> {
 
 /** Anything you can run SQL on: the database itself or an open transaction. */
 export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
 }

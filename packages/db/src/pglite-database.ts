@@ -1,10 +1,10 @@
 /** Database on PGlite: Postgres in WASM, in memory or in a data directory. No server, starts in milliseconds. */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Queryable, QueryResult, Row } from './database';
+import type { Database, Queryable, QueryResult } from './database';
 
 function toQueryable(target: PGlite | Transaction): Queryable {
   return {
-    async query<R extends Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       const result = await target.query<R>(sql, params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },

@@ -1,6 +1,6 @@
 /** Database on a real Postgres server through a node-postgres connection pool. */
 import { Pool, type PoolClient } from 'pg';
-import type { Database, Queryable, QueryResult, Row } from './database';
+import type { Database, Queryable, QueryResult } from './database';
 
 interface PgLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
@@ -8,7 +8,7 @@ interface PgLike {
 
 function toQueryable(target: PgLike): Queryable {
   return {
-    async query<R extends Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       const result = await target.query(sql, params as unknown[]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
     },

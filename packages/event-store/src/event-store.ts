@@ -1,0 +1,248 @@
+/**
+ * The event store: append to a stream with an expected version, read a stream, read the whole log in a gap-safe
+ * order. Plain SQL over `@shop/db`, identical on PGlite and Postgres.
+ */
+import { isUniqueViolation, type Database, type Queryable } from '@shop/db';
+import { ConcurrencyError } from './concurrency-error';
+import type { EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent } from './events';
+import { START_OF_LOG } from './events';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-rows';
+import { readLog } from './read-log';
+import type { Projection } from './projection';
+import { uuidv7 } from './uuid-v7';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface EventStoreOptions {
+  /** Stamps `recordedAt`; inject a fake one in tests. */
+  clock?: Clock;
+  /** Generates ids for events appended without one; UUIDv7 by default. */
+  newEventId?: () => string;
+  /** Read models updated in the appending transaction itself (consistent with the append, no lag). */
+  inlineProjections?: readonly Projection[];
+}
+
+export interface AppendOptions {
+  /** Default `'any'`. A number, or `'no_stream'` (= 0 events), makes the append fail with ConcurrencyError unless it matches. */
+  expectedVersion?: ExpectedVersion;
+  /**
+   * Append inside the caller's transaction (e.g. from `store.transaction` or `db.transaction`), so outbox rows,
+   * saga state or anything else commit atomically with the events. Without it the store opens its own.
+   */
+  tx?: Queryable;
+  /** Merged into every event's metadata (an event's own metadata wins). */
+  metadata?: EventMetadata;
+  /** Runs in the appending transaction after the insert and the inline projections: the place to enqueue integration events. */
+  onAppended?: (tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>;
+}
+
+export interface AppendResult {
+  /** The stream's version after this append: pass it as `expectedVersion` to append again without re-reading. */
+  nextExpectedVersion: number;
+  events: RecordedEvent[];
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (inclusive). 0 and 1 both mean "from the first event". */
+  fromVersion?: number;
+  tx?: Queryable;
+}
+
+export interface StreamSlice {
+  /** The stream's current version: 0 when it has no events. */
+  currentVersion: number;
+  events: RecordedEvent[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Default: the start of the log. */
+  after?: LogPosition;
+  /** Default 1000. */
+  limit?: number;
+  tx?: Queryable;
+}
+
+export interface EventStore {
+  readonly db: Database;
+  readonly inlineProjections: readonly Projection[];
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StreamSlice>;
+  /** Committed events in log order, never returning one behind a position a reader has already passed. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** `db.transaction`, plus a wake-up for in-process projectors once it commits. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Called after each transaction run through the store commits; returns an unsubscribe function. */
+  onCommitted(listener: () => void): () => void;
+}
+
+/** How often an `'any'` append re-reads the stream version when a concurrent writer took the one it chose. */
+const ANY_VERSION_ATTEMPTS = 5;
+
+export function createEventStore(db: Database, options: EventStoreOptions = {}): EventStore {
+  const clock = options.clock ?? { now: () => new Date() };
+  const newEventId = options.newEventId ?? (() => uuidv7(clock.now().getTime()));
+  const inlineProjections = options.inlineProjections ?? [];
+  const listeners = new Set<() => void>();
+
+  async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const result = await db.transaction(work);
+    for (const listener of listeners) listener();
+    return result;
+  }
+
+  async function appendInTransaction(
+    tx: Queryable,
+    streamId: string,
+    events: readonly NewEvent[],
+    appendOptions: AppendOptions,
+  ): Promise<AppendResult> {
+    const expected = appendOptions.expectedVersion ?? 'any';
+    const recorded =
+      expected === 'any'
+        ? await insertAtAnyVersion(tx, streamId, events, appendOptions.metadata)
+        : await insertAtExpectedVersion(tx, streamId, events, expected, appendOptions.metadata);
+    for (const projection of inlineProjections) {
+      for (const event of recorded) await projection.handle(tx, event);
+    }
+    await appendOptions.onAppended?.(tx, recorded);
+    return { nextExpectedVersion: recorded.at(-1)!.version, events: recorded };
+  }
+
+  async function insertAtExpectedVersion(
+    tx: Queryable,
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: number | 'no_stream',
+    metadata: EventMetadata | undefined,
+  ): Promise<RecordedEvent[]> {
+    const current = await lockOrderForStream(tx, streamId, expected);
+    const expectedNumber = expected === 'no_stream' ? 0 : expected;
+    if (current !== expectedNumber) throw new ConcurrencyError(streamId, expected, current);
+    try {
+      return await insertEvents(tx, streamId, current, events, metadata);
+    } catch (error) {
+      // A concurrent writer read the same version and committed first: the unique (stream_id, version) index
+      // made this insert wait for it, then fail. The database, not this check, is what guarantees one winner.
+      if (isUniqueViolation(error, STREAM_VERSION_KEY)) throw new ConcurrencyError(streamId, expected, undefined);
+      throw error;
+    }
+  }
+
+  async function insertAtAnyVersion(
+    tx: Queryable,
+    streamId: string,
+    events: readonly NewEvent[],
+    metadata: EventMetadata | undefined,
+  ): Promise<RecordedEvent[]> {
+    // The caller made no claim about the stream, so losing the race for a version is not a conflict: re-read and
+    // take the next one. A savepoint keeps the transaction usable after the unique violation.
+    for (let attempt = 1; ; attempt++) {
+      await tx.query('SAVEPOINT event_store_append');
+      try {
+        const current = await lockOrderForStream(tx, streamId, 'any');
+        const recorded = await insertEvents(tx, streamId, current, events, metadata);
+        await tx.query('RELEASE SAVEPOINT event_store_append');
+        return recorded;
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT event_store_append');
+        if (!isUniqueViolation(error, STREAM_VERSION_KEY) || attempt >= ANY_VERSION_ATTEMPTS) {
+          throw isUniqueViolation(error, STREAM_VERSION_KEY) ? new ConcurrencyError(streamId, 'any', undefined) : error;
+        }
+      }
+    }
+  }
+
+  async function insertEvents(
+    tx: Queryable,
+    streamId: string,
+    currentVersion: number,
+    events: readonly NewEvent[],
+    metadata: EventMetadata | undefined,
+  ): Promise<RecordedEvent[]> {
+    const recordedAt = clock.now().toISOString();
+    const params: unknown[] = [];
+    const rows = events.map((event, index) => {
+      params.push(
+        event.eventId ?? newEventId(),
+        streamId,
+        currentVersion + index + 1,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify({ ...metadata, ...event.metadata }),
+        recordedAt,
+      );
+      const p = params.length - 7;
+      // ::text::jsonb: both drivers pass the JSON text through untouched (no array or double-encoding surprises).
+      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::text::jsonb, $${p + 6}::text::jsonb, $${p + 7}::timestamptz)`;
+    });
+    const { rows: inserted } = await tx.query<EventRow>(
+      `INSERT INTO event_store_events (event_id, stream_id, version, type, data, metadata, recorded_at)
+       VALUES ${rows.join(', ')}
+       RETURNING ${EVENT_COLUMNS}`,
+      params,
+    );
+    return inserted.map(toRecordedEvent).sort((a, b) => a.version - b.version);
+  }
+
+  return {
+    db,
+    inlineProjections,
+
+    async appendToStream(streamId, events, appendOptions = {}) {
+      if (events.length === 0) throw new Error(`appendToStream(${streamId}): nothing to append`);
+      if (appendOptions.tx) return appendInTransaction(appendOptions.tx, streamId, events, appendOptions);
+      return transaction((tx) => appendInTransaction(tx, streamId, events, appendOptions));
+    },
+
+    async readStream(streamId, { fromVersion = 0, tx = db } = {}) {
+      const { rows } = await tx.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+        [streamId, fromVersion],
+      );
+      const events = rows.map(toRecordedEvent);
+      const currentVersion = events.at(-1)?.version ?? (await streamVersion(tx, streamId));
+      return { currentVersion, events };
+    },
+
+    async readAll({ after = START_OF_LOG, limit = 1000, tx = db } = {}) {
+      return readLog(tx, { after, limit, horizon: 'finished-transactions' });
+    },
+
+    transaction,
+
+    onCommitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+const STREAM_VERSION_KEY = 'event_store_events_stream_version_key';
+
+async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
+  const { rows } = await tx.query<{ version: number | string }>(
+    'SELECT coalesce(max(version), 0) AS version FROM event_store_events WHERE stream_id = $1',
+    [streamId],
+  );
+  return Number(rows[0]!.version);
+}
+
+/**
+ * The stream's current version, checked for one more hazard of ordering the log by transaction id: if this
+ * transaction's id is older than the one that wrote the stream's last event (it did other writes before appending,
+ * and another writer appended meanwhile), our event would sort BEFORE its predecessor in `readAll`. That is reported
+ * as a conflict; a retry runs in a new, younger transaction and succeeds.
+ */
+async function lockOrderForStream(tx: Queryable, streamId: string, expected: ExpectedVersion): Promise<number> {
+  const { rows } = await tx.query<{ version: number | string; younger_writer: boolean }>(
+    `SELECT version, transaction_id > pg_current_xact_id() AS younger_writer
+       FROM event_store_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
+    [streamId],
+  );
+  const last = rows[0];
+  if (!last) return 0;
+  if (last.younger_writer) throw new ConcurrencyError(streamId, expected, Number(last.version));
+  return Number(last.version);
+}

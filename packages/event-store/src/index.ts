@@ -1,0 +1,35 @@
+export {
+  createEventStore,
+  type EventStore,
+  type EventStoreOptions,
+  type Clock,
+  type AppendOptions,
+  type AppendResult,
+  type ReadStreamOptions,
+  type StreamSlice,
+  type ReadAllOptions,
+} from './event-store';
+export {
+  START_OF_LOG,
+  positionOf,
+  type NewEvent,
+  type RecordedEvent,
+  type EventMetadata,
+  type ExpectedVersion,
+  type LogPosition,
+} from './events';
+export { ConcurrencyError, isConcurrencyError } from './concurrency-error';
+export {
+  handleCommand,
+  foldEvents,
+  type Decider,
+  type DomainEvent,
+  type HandleCommandOptions,
+  type CommandResult,
+} from './decider';
+export type { Projection } from './projection';
+export { createProjector, type Projector, type ProjectorOptions, type Timers } from './projector';
+export { rebuildProjection, type RebuildResult } from './rebuild';
+export { readCheckpoint } from './checkpoints';
+export { uuidv7 } from './uuid-v7';
+export { eventStoreMigrationsDir } from './migrations-dir';

@@ -36,12 +36,12 @@ export type DataPatch<TData> = Partial<TData> | void;
 
 interface StepBase<TData extends SagaData> {
   readonly name: string;
-  readonly invoke: (data: Readonly<TData>, ctx: StepContext) => Promise<DataPatch<TData>>;
+  invoke(data: Readonly<TData>, ctx: StepContext): Promise<DataPatch<TData>>;
   /**
    * Runs inside the transaction that records the step as done (with the merged data), e.g. to append a domain
    * event atomically with the saga's progress. Throwing rolls that back and parks the saga in NEEDS_ATTENTION.
    */
-  readonly onCompleted?: (tx: Queryable, data: Readonly<TData>, patch: DataPatch<TData>) => Promise<void>;
+  onCompleted?(tx: Queryable, data: Readonly<TData>, patch: DataPatch<TData>): Promise<void>;
   readonly policy?: Partial<StepPolicy>;
 }
 
@@ -52,7 +52,7 @@ export interface CompensatableStep<TData extends SagaData> extends StepBase<TDat
    * Undoes the step. Must be idempotent and must succeed when there is nothing to undo: after a step timed out the
    * engine cannot know whether it took effect, so it compensates it anyway.
    */
-  readonly compensate: (data: Readonly<TData>, ctx: CompensationContext) => Promise<void>;
+  compensate(data: Readonly<TData>, ctx: CompensationContext): Promise<void>;
   readonly compensationPolicy?: Partial<StepPolicy>;
 }
 
@@ -68,11 +68,15 @@ export interface RetriableStep<TData extends SagaData> extends StepBase<TData> {
 
 export type SagaStep<TData extends SagaData> = CompensatableStep<TData> | PivotStep<TData> | RetriableStep<TData>;
 
-/** Hooks run inside the transaction that persists the matching state change. */
+/**
+ * Hooks run inside the transaction that persists the matching state change.
+ * (Functions here and on steps are declared as methods so a `SagaDefinition<PlaceOrderData>` can be handed to the
+ * engine as a definition of plain `SagaData`.)
+ */
 export interface SagaHooks<TData extends SagaData> {
-  readonly onCompleted?: (tx: Queryable, data: Readonly<TData>) => Promise<void>;
-  readonly onCompensated?: (tx: Queryable, data: Readonly<TData>, reason: string) => Promise<void>;
-  readonly onNeedsAttention?: (tx: Queryable, data: Readonly<TData>, reason: string) => Promise<void>;
+  onCompleted?(tx: Queryable, data: Readonly<TData>): Promise<void>;
+  onCompensated?(tx: Queryable, data: Readonly<TData>, reason: string): Promise<void>;
+  onNeedsAttention?(tx: Queryable, data: Readonly<TData>, reason: string): Promise<void>;
 }
 
 export interface SagaOptions<TData extends SagaData> extends SagaHooks<TData> {

@@ -140,10 +140,12 @@ export class SagaStore {
     error: string | null,
     now: number,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE saga_step_log SET outcome = $2, error = $3, finished_at = $4::timestamptz WHERE id = $1`,
-      [logId, outcome, error, iso(now)],
-    );
+    await tx.query(`UPDATE saga_step_log SET outcome = $2, error = $3, finished_at = $4::timestamptz WHERE id = $1`, [
+      logId,
+      outcome,
+      error,
+      iso(now),
+    ]);
   }
 
   /** NEEDS_ATTENTION → the state it came from, due now, with a fresh attempt budget. Undefined if not parked. */

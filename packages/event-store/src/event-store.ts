@@ -77,9 +77,6 @@ export interface EventStore {
   onCommitted(listener: () => void): () => void;
 }
 
-/** How often an `'any'` append re-reads the stream version when a concurrent writer took the one it chose. */
-const ANY_VERSION_ATTEMPTS = 5;
-
 export function createEventStore(db: Database, options: EventStoreOptions = {}): EventStore {
   const clock = options.clock ?? { now: () => new Date() };
   const newEventId = options.newEventId ?? (() => uuidv7(clock.now().getTime()));
@@ -99,59 +96,25 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     appendOptions: AppendOptions,
   ): Promise<AppendResult> {
     const expected = appendOptions.expectedVersion ?? 'any';
-    const recorded =
-      expected === 'any'
-        ? await insertAtAnyVersion(tx, streamId, events, appendOptions.metadata)
-        : await insertAtExpectedVersion(tx, streamId, events, expected, appendOptions.metadata);
+    await lockStreamForAppend(tx, streamId);
+    const current = await readStreamHead(tx, streamId, expected);
+    if (expected !== 'any' && current !== (expected === 'no_stream' ? 0 : expected)) {
+      throw new ConcurrencyError(streamId, expected, current);
+    }
+    let recorded: RecordedEvent[];
+    try {
+      recorded = await insertEvents(tx, streamId, current, events, appendOptions.metadata);
+    } catch (error) {
+      // Backstop for writers that bypass the stream lock: the unique (stream_id, version) index lets only one of
+      // two inserts of the same version commit.
+      if (isUniqueViolation(error, STREAM_VERSION_KEY)) throw new ConcurrencyError(streamId, expected, undefined);
+      throw error;
+    }
     for (const projection of inlineProjections) {
       for (const event of recorded) await projection.handle(tx, event);
     }
     await appendOptions.onAppended?.(tx, recorded);
     return { nextExpectedVersion: recorded.at(-1)!.version, events: recorded };
-  }
-
-  async function insertAtExpectedVersion(
-    tx: Queryable,
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: number | 'no_stream',
-    metadata: EventMetadata | undefined,
-  ): Promise<RecordedEvent[]> {
-    const current = await lockOrderForStream(tx, streamId, expected);
-    const expectedNumber = expected === 'no_stream' ? 0 : expected;
-    if (current !== expectedNumber) throw new ConcurrencyError(streamId, expected, current);
-    try {
-      return await insertEvents(tx, streamId, current, events, metadata);
-    } catch (error) {
-      // A concurrent writer read the same version and committed first: the unique (stream_id, version) index
-      // made this insert wait for it, then fail. The database, not this check, is what guarantees one winner.
-      if (isUniqueViolation(error, STREAM_VERSION_KEY)) throw new ConcurrencyError(streamId, expected, undefined);
-      throw error;
-    }
-  }
-
-  async function insertAtAnyVersion(
-    tx: Queryable,
-    streamId: string,
-    events: readonly NewEvent[],
-    metadata: EventMetadata | undefined,
-  ): Promise<RecordedEvent[]> {
-    // The caller made no claim about the stream, so losing the race for a version is not a conflict: re-read and
-    // take the next one. A savepoint keeps the transaction usable after the unique violation.
-    for (let attempt = 1; ; attempt++) {
-      await tx.query('SAVEPOINT event_store_append');
-      try {
-        const current = await lockOrderForStream(tx, streamId, 'any');
-        const recorded = await insertEvents(tx, streamId, current, events, metadata);
-        await tx.query('RELEASE SAVEPOINT event_store_append');
-        return recorded;
-      } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT event_store_append');
-        if (!isUniqueViolation(error, STREAM_VERSION_KEY) || attempt >= ANY_VERSION_ATTEMPTS) {
-          throw isUniqueViolation(error, STREAM_VERSION_KEY) ? new ConcurrencyError(streamId, 'any', undefined) : error;
-        }
-      }
-    }
   }
 
   async function insertEvents(
@@ -229,13 +192,28 @@ async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
   return Number(rows[0]!.version);
 }
 
+/** Arbitrary constant: the advisory-lock namespace of stream appends (the two-int key space, apart from bigint keys). */
+const STREAM_LOCK_NAMESPACE = 7_240_118;
+
 /**
- * The stream's current version, checked for one more hazard of ordering the log by transaction id: if this
- * transaction's id is older than the one that wrote the stream's last event (it did other writes before appending,
- * and another writer appended meanwhile), our event would sort BEFORE its predecessor in `readAll`. That is reported
- * as a conflict; a retry runs in a new, younger transaction and succeeds.
+ * Appenders to one stream queue up until the first commits. Two reasons, both about `readAll` order rather than
+ * correctness of versions (the unique index guarantees that on its own):
+ * - the lock is taken before this transaction has an id (unless the caller wrote earlier), so the id assigned at
+ *   the insert is younger than the previous appender's, and a stream's versions sort in the same order as the log;
+ * - `'any'` appends get the next version without a retry loop, and a stale expected version is reported with the
+ *   actual version instead of a bare unique violation.
  */
-async function lockOrderForStream(tx: Queryable, streamId: string, expected: ExpectedVersion): Promise<number> {
+async function lockStreamForAppend(tx: Queryable, streamId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_NAMESPACE, streamId]);
+}
+
+/**
+ * The stream's current version, checked for the one ordering hazard the lock cannot prevent: this transaction got
+ * its id before the lock (it did other writes first) and a younger transaction appended meanwhile. Our event would
+ * then sort BEFORE its predecessor in `readAll`, so it is reported as a conflict; the retry runs in a new, younger
+ * transaction and succeeds.
+ */
+async function readStreamHead(tx: Queryable, streamId: string, expected: ExpectedVersion): Promise<number> {
   const { rows } = await tx.query<{ version: number | string; younger_writer: boolean }>(
     `SELECT version, transaction_id > pg_current_xact_id() AS younger_writer
        FROM event_store_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,

@@ -1,0 +1,234 @@
+/**
+ * The SQS consumer: long-polls one queue, validates each event, runs its handler in a transaction together with the
+ * inbox record, and deletes the message only after that transaction commits.
+ *
+ *  - bounded concurrency: never more than `concurrency` messages in flight; it receives only when a slot is free;
+ *  - slow handlers: a visibility heartbeat keeps the message hidden while the handler works;
+ *  - failures: a message that can never succeed (not JSON, invalid envelope, unknown type, no handler,
+ *    UnrecoverableMessageError) goes straight to the DLQ with its reason; any other error is transient: the
+ *    message becomes visible again after a delay growing with its ApproximateReceiveCount, and SQS moves it to the
+ *    DLQ after maxReceiveCount receives;
+ *  - `stop()` stops receiving at once and resolves when the messages in flight have finished.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { systemTopology, validateEvent, type EventOf, type EventType, type Topology } from '@shop/contracts';
+import type { Database, Queryable } from '@shop/db';
+import { exponentialBackoff, sleep, systemClock, type Clock } from '@shop/resilience';
+import { requireQueueUrl } from '../aws-lookups';
+import { silentLogger, type Logger } from '../logger';
+import { findDeadLetterQueueUrl, sendToDeadLetterQueue } from './dead-letter';
+import { recordInInbox } from './inbox';
+import { decodeMessageBody } from './message-body';
+import { UnrecoverableMessageError } from './unrecoverable-message-error';
+import { startVisibilityHeartbeat } from './visibility-heartbeat';
+
+export type EventHandler<K extends EventType> = (event: EventOf<K>, tx: Queryable) => Promise<void>;
+export type EventHandlers = { readonly [K in EventType]?: EventHandler<K> };
+
+export interface ConsumerOptions {
+  readonly db: Database;
+  readonly sqs: Pick<SQSClient, 'send'>;
+  /** The consuming service, e.g. 'order': the inbox key, and its queue's entry in the topology. */
+  readonly name: string;
+  /** Default: the URL of `topology.consumers[name].queue`. */
+  readonly queueUrl?: string;
+  readonly topology?: Topology;
+  readonly handlers: EventHandlers;
+  /** Messages handled at once. Default 10. */
+  readonly concurrency?: number;
+  /** Long-poll wait. Default 20 s (the maximum). */
+  readonly waitTimeSeconds?: number;
+  /** The queue's visibility timeout, which the heartbeat keeps renewing. Default: read from the queue. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Seconds before a message whose handler failed is retried. Default 2^(receiveCount-1), at most 5 minutes. */
+  readonly retryDelaySeconds?: (receiveCount: number) => number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export interface Consumer {
+  /** Resolves the queue (and its DLQ), then starts receiving. */
+  start(): Promise<void>;
+  /** Stops receiving and resolves once every message in flight is handled and deleted (or released). */
+  stop(): Promise<void>;
+}
+
+type MessageOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'retry-later';
+
+export function createConsumer(options: ConsumerOptions): Consumer {
+  const { db, sqs, name, handlers } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
+  const retryDelaySeconds = options.retryDelaySeconds ?? ((count: number) => Math.min(300, 2 ** (count - 1)));
+  const receiveBackoff = exponentialBackoff({ initialMs: 100, maxMs: 10_000 });
+
+  let queueUrl = '';
+  let deadLetterQueueUrl: string | undefined;
+  let visibilityTimeoutSeconds = 30;
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let receiveAbort: AbortController | undefined;
+  const inFlight = new Set<Promise<void>>();
+  let slotFreed: (() => void) | undefined;
+
+  async function resolveQueue(): Promise<void> {
+    if (options.queueUrl) queueUrl = options.queueUrl;
+    else {
+      const topology: Topology = options.topology ?? systemTopology;
+      const spec = topology.consumers[name];
+      if (!spec) throw new Error(`No consumer "${name}" in the topology`);
+      queueUrl = await requireQueueUrl(sqs as SQSClient, spec.queue);
+    }
+    deadLetterQueueUrl = await findDeadLetterQueueUrl(sqs, queueUrl);
+    if (!deadLetterQueueUrl) logger.warn({ queueUrl }, 'consumer: queue has no dead-letter queue');
+    if (options.visibilityTimeoutSeconds !== undefined) visibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
+    else {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+      );
+      visibilityTimeoutSeconds = Number(Attributes?.VisibilityTimeout ?? 30);
+    }
+  }
+
+  async function receiveLoop(): Promise<void> {
+    let failures = 0;
+    let lastDelayMs = 0;
+    while (!stopping) {
+      while (inFlight.size >= concurrency && !stopping) await new Promise<void>((resolve) => (slotFreed = resolve));
+      if (stopping) break;
+      receiveAbort = new AbortController();
+      let messages: Message[];
+      try {
+        const result = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, concurrency - inFlight.size),
+            WaitTimeSeconds: waitTimeSeconds,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: receiveAbort.signal },
+        );
+        messages = result.Messages ?? [];
+        failures = 0;
+      } catch (error) {
+        if (stopping) break;
+        lastDelayMs = receiveBackoff(++failures, lastDelayMs, Math.random);
+        logger.error({ err: error, queueUrl, retryInMs: Math.round(lastDelayMs) }, 'consumer: receive failed');
+        await sleep(clock, lastDelayMs, receiveAbort.signal).catch(() => undefined);
+        continue;
+      }
+      // Messages that arrive as stop() is called are still handled: abandoning them would only delay them.
+      for (const message of messages) track(processMessage(message));
+    }
+  }
+
+  function track(work: Promise<void>): void {
+    inFlight.add(work);
+    void work.finally(() => {
+      inFlight.delete(work);
+      slotFreed?.();
+      slotFreed = undefined;
+    });
+  }
+
+  async function processMessage(message: Message): Promise<void> {
+    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+    const context = { consumer: name, messageId: message.MessageId, receiveCount };
+    const heartbeat = startVisibilityHeartbeat({
+      sqs,
+      queueUrl,
+      receiptHandle: message.ReceiptHandle!,
+      visibilityTimeoutSeconds,
+      clock,
+      logger,
+    });
+    let outcome: MessageOutcome;
+    let failure: { reason: string; errors: readonly string[] } | undefined;
+    let handlerError: unknown;
+    try {
+      const decoded = decodeMessageBody(message.Body);
+      const validation = decoded.ok ? validateEvent(decoded.value) : undefined;
+      if (!decoded.ok) failure = { reason: 'unparseable-body', errors: [decoded.error] };
+      else if (!validation!.ok) failure = { reason: validation!.reason, errors: validation!.errors };
+      if (failure) outcome = 'dead-lettered';
+      else {
+        const event = (validation as { event: EventOf<EventType> }).event;
+        Object.assign(context, { eventId: event.eventId, eventType: event.eventType, aggregateId: event.aggregateId });
+        const handler = handlers[event.eventType] as EventHandler<EventType> | undefined;
+        if (!handler) {
+          failure = { reason: 'no-handler', errors: [`consumer "${name}" has no handler for ${event.eventType}`] };
+          outcome = 'dead-lettered';
+        } else {
+          outcome = await db.transaction(async (tx) => {
+            if (!(await recordInInbox(tx, name, event))) return 'duplicate';
+            await handler(event, tx);
+            return 'handled';
+          });
+        }
+      }
+    } catch (error) {
+      handlerError = error;
+      if (error instanceof UnrecoverableMessageError) {
+        failure = { reason: 'unrecoverable', errors: [error.message] };
+        outcome = 'dead-lettered';
+      } else outcome = 'retry-later';
+    }
+    await heartbeat.stop();
+
+    try {
+      if (outcome === 'retry-later') {
+        const delaySeconds = Math.max(0, Math.min(43_200, Math.round(retryDelaySeconds(receiveCount))));
+        logger.warn({ ...context, err: handlerError, retryInSeconds: delaySeconds }, 'consumer: handler failed');
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: message.ReceiptHandle!,
+            VisibilityTimeout: delaySeconds,
+          }),
+        );
+        return;
+      }
+      if (outcome === 'dead-lettered') {
+        const reason = `${failure!.reason}: ${failure!.errors.join('; ')}`;
+        if (!deadLetterQueueUrl) {
+          logger.error({ ...context, reason }, 'consumer: cannot handle message and there is no DLQ; leaving it');
+          return;
+        }
+        await sendToDeadLetterQueue(sqs, deadLetterQueueUrl, message, reason);
+        logger.error({ ...context, reason: failure!.reason, errors: failure!.errors }, 'consumer: dead-lettered');
+      }
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+      if (outcome === 'duplicate') logger.info(context, 'consumer: duplicate delivery acknowledged');
+    } catch (error) {
+      // The message reappears after its visibility timeout; the inbox makes handling it again harmless.
+      logger.warn({ ...context, err: error }, 'consumer: could not acknowledge message');
+    }
+  }
+
+  return {
+    async start() {
+      if (loop) return;
+      stopping = false;
+      await resolveQueue();
+      loop = receiveLoop();
+    },
+    async stop() {
+      stopping = true;
+      receiveAbort?.abort();
+      slotFreed?.();
+      await loop;
+      loop = undefined;
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// @shop/messaging: SNS/SQS done once — topology provisioning, transactional outbox, consumer with inbox and DLQ.
+export { createAwsClients, destroyAwsClients, type AwsClients, type AwsClientOptions } from './aws-clients';
+export { silentLogger, type Logger } from './logger';
+export { messagingMigrationsDir, installMessagingSchema } from './messaging-schema';
+export {
+  provisionTopology,
+  type ProvisionOptions,
+  type ProvisionedQueue,
+  type ProvisionedTopology,
+  type TopologyChange,
+} from './provision-topology';
+export { findTopicArn, requireQueueUrl } from './aws-lookups';
+export { enqueueEvents } from './outbox/enqueue-events';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type PublishReport } from './outbox/outbox-relay';
+export {
+  createConsumer,
+  type Consumer,
+  type ConsumerOptions,
+  type EventHandler,
+  type EventHandlers,
+} from './consumer/consumer';
+export { UnrecoverableMessageError } from './consumer/unrecoverable-message-error';
+export { pruneInbox } from './consumer/inbox';
+export { DEAD_LETTER_REASON_ATTRIBUTE } from './consumer/dead-letter';

@@ -1,0 +1,32 @@
+// The producer's half of the outbox: events are rows written in the same transaction as the state change.
+import { InvalidEventError, validateEvent, type EventEnvelope } from '@shop/contracts';
+import type { Queryable } from '@shop/db';
+
+/**
+ * Inserts `events` into the outbox using `tx`, the service's own transaction: the events exist if and only if the
+ * state change commits. Call `relay.wake()` after the transaction commits so they are published at once.
+ */
+export async function enqueueEvents(tx: Queryable, events: readonly EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const params: unknown[] = [];
+  const rows = events.map((event) => {
+    // Validated on publish as well as on consume: a bad event fails its producer's transaction, not a consumer.
+    const result = validateEvent(event);
+    if (!result.ok) throw new InvalidEventError(event.eventType, result.errors);
+    params.push(
+      event.eventId,
+      event.eventType,
+      event.aggregateId,
+      event.aggregateVersion,
+      JSON.stringify(event),
+      event.metadata.traceparent ?? null,
+    );
+    const n = params.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+  });
+  await tx.query(
+    `INSERT INTO outbox (event_id, event_type, aggregate_id, aggregate_version, envelope, traceparent)
+     VALUES ${rows.join(', ')}`,
+    params,
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * The relay's SQL. Claiming takes the *head* (lowest unpublished version) of each aggregate with
+ * `FOR UPDATE SKIP LOCKED`: whoever holds an aggregate's head owns that aggregate until it commits, so two relays
+ * never publish one aggregate's events concurrently (which could reorder them), yet they share the work.
+ * Only unpublished rows are ever selected — there is no "last published id" cursor — so a row committed late by a
+ * slow transaction is simply found on the next pass instead of being skipped.
+ */
+import type { Queryable } from '@shop/db';
+
+export interface PendingEvent {
+  readonly id: string;
+  readonly aggregateId: string;
+  readonly eventType: string;
+  readonly envelope: Record<string, unknown>;
+  readonly traceparent: string | null;
+}
+
+/** Locks up to `maxAggregates` aggregate heads and returns up to `maxEvents` of their events, each in order. */
+export async function claimPendingEvents(
+  tx: Queryable,
+  maxAggregates: number,
+  maxEvents: number,
+): Promise<PendingEvent[]> {
+  const heads = await tx.query<{ aggregate_id: string }>(
+    `SELECT o.aggregate_id FROM outbox o
+      WHERE o.published_at IS NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox earlier
+           WHERE earlier.published_at IS NULL AND earlier.aggregate_id = o.aggregate_id
+             AND (earlier.aggregate_version, earlier.id) < (o.aggregate_version, o.id))
+      ORDER BY o.id
+      LIMIT $1
+      FOR UPDATE OF o SKIP LOCKED`,
+    [maxAggregates],
+  );
+  if (heads.rows.length === 0) return [];
+  const { rows } = await tx.query<{
+    id: string;
+    aggregate_id: string;
+    event_type: string;
+    envelope: Record<string, unknown> | string;
+    traceparent: string | null;
+  }>(
+    `SELECT id::text AS id, aggregate_id, event_type, envelope, traceparent FROM outbox
+      WHERE published_at IS NULL AND aggregate_id = ANY($1::text[])
+      ORDER BY aggregate_id, aggregate_version, id
+      LIMIT $2
+      FOR UPDATE`,
+    [heads.rows.map((row) => row.aggregate_id), maxEvents],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    aggregateId: row.aggregate_id,
+    eventType: row.event_type,
+    envelope: typeof row.envelope === 'string' ? JSON.parse(row.envelope) : row.envelope,
+    traceparent: row.traceparent,
+  }));
+}
+
+export async function markPublished(tx: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query('UPDATE outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+export async function recordFailedAttempt(tx: Queryable, ids: readonly string[], error: string): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+    ids,
+    error.slice(0, 1000),
+  ]);
+}
+
+/** Deletes rows published more than `retentionMs` ago; returns how many. */
+export async function prunePublished(db: Queryable, retentionMs: number): Promise<number> {
+  const result = await db.query(
+    'DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)',
+    [retentionMs / 1000],
+  );
+  return result.rowCount;
+}
+
+export async function countPending(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ count: number }>(
+    'SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL',
+  );
+  return rows[0]!.count;
+}

@@ -12,7 +12,7 @@ import { SagaEvents, type SagaEventName, type SagaListener } from './saga-events
 import { silentLogger, type SagaLogger } from './saga-logger';
 import { SagaRunner } from './saga-runner';
 import { allSagaStates, SagaState, type ActiveSagaState } from './saga-state';
-import { SagaStore, type SagaRecord, type StepAction, type StepOutcome } from './saga-store';
+import { LeaseLostError, SagaStore, type SagaRecord, type StepAction, type StepOutcome } from './saga-store';
 import type { SagaPolicies } from './step-policy';
 import { wallClock } from './wall-clock';
 import { SagaWorker } from './saga-worker';
@@ -142,8 +142,13 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     try {
       await runner.run(claimed);
     } catch (error) {
-      // Typically the database went away mid-run. Nothing to undo: the lease runs out and the saga resumes.
-      logger.error({ err: error, sagaId: id }, 'saga run interrupted; it resumes when its lease expires');
+      if (error instanceof LeaseLostError) {
+        // We stalled past our lease and another process took over; its writes win, ours were refused.
+        logger.warn({ sagaId: id }, 'saga lease lost to another process; stopped running it here');
+      } else {
+        // Typically the database went away mid-run. Nothing to undo: the lease runs out and the saga resumes.
+        logger.error({ err: error, sagaId: id }, 'saga run interrupted; it resumes when its lease expires');
+      }
     }
     return true;
   }

@@ -56,12 +56,24 @@ export class FakeParticipant {
     for (const resolve of this.heldResponses.splice(0)) resolve();
   }
 
+  private readonly callWaiters: Array<{ count: number; resolve: () => void }> = [];
+
+  /** Resolves once the participant has received `count` calls — to act while a call is in flight. */
+  whenCalled(count = 1): Promise<void> {
+    if (this.calls.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.callWaiters.push({ count, resolve }));
+  }
+
   keys(): string[] {
     return this.calls.map((call) => call.key);
   }
 
   async call(ctx: { idempotencyKey: string; attempt: number; signal: AbortSignal }): Promise<string> {
     this.calls.push({ key: ctx.idempotencyKey, attempt: ctx.attempt });
+    for (const waiter of this.callWaiters.filter((w) => this.calls.length >= w.count)) {
+      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     const behaviour = this.script.shift() ?? this.always;
     if (behaviour === 'business') throw new BusinessFailure(`${this.name} refused`);
     if (behaviour === 'transient') throw new TransientFailure(`${this.name} unavailable`);

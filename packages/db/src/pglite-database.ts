@@ -1,4 +1,5 @@
 /** Database on PGlite: Postgres in WASM, in memory or in a data directory. No server, starts in milliseconds. */
+import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database';
 
@@ -22,6 +23,8 @@ export interface PgliteOptions {
 }
 
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
+  // PGlite creates the data directory itself but not its parents (e.g. `.data/` on a fresh clone).
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options);
   const queryable = toQueryable(pglite);
   let closed = false;

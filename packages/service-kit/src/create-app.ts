@@ -53,8 +53,15 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
 
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema(ProblemSchema);
+  // Once shutdown starts, responses to requests still in flight tell keep-alive clients to hang up; otherwise
+  // their idle connections would hold `app.close()` open until the grace period runs out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(swagger, {

@@ -18,7 +18,11 @@ function fieldErrors(error: FastifyError): FieldError[] {
     const child = (params.missingProperty ?? params.additionalProperty) as string | undefined;
     const path = [issue.instancePath.replace(/^\//, '').replace(/\//g, '.'), child].filter(Boolean).join('.');
     const message =
-      params.additionalProperty !== undefined ? 'is not an allowed property' : (issue.message ?? 'is invalid');
+      params.additionalProperty !== undefined
+        ? 'is not an allowed property'
+        : params.missingProperty !== undefined
+          ? 'is required'
+          : (issue.message ?? 'is invalid');
     return { field: path ? `${context}.${path}` : context, message };
   });
 }

@@ -1,0 +1,106 @@
+/** The user API: register, read, update profile, list. Schemas sit next to their handlers (validation + types + OpenAPI). */
+import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import { hashPassword } from '../domain/password';
+import { AddressSchema, UserSchema } from '../domain/user';
+import { EmailAlreadyRegisteredError, InvalidCursorError, type UserStore } from '../user-store';
+
+const UserId = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const RegisterUserBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 8, maxLength: 200, description: 'Stored only as a scrypt hash' }),
+    shippingAddress: AddressSchema,
+  },
+  { additionalProperties: false },
+);
+
+const UpdateProfileBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), shippingAddress: Type.Optional(AddressSchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const problem = Type.Ref(ProblemSchema);
+
+export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Register a user',
+        body: RegisterUserBody,
+        response: { 201: UserSchema, 400: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const { password, ...profile } = request.body;
+      try {
+        const user = await users.register({ ...profile, email: profile.email.trim(), passwordHash: await hashPassword(password) });
+        return reply.code(201).header('location', `/users/${user.id}`).send(user);
+      } catch (error) {
+        if (error instanceof EmailAlreadyRegisteredError) {
+          throw new HttpProblem(409, 'email-already-registered', 'Email already registered', error.message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    { schema: { tags: ['users'], summary: 'Get a user', params: UserId, response: { 200: UserSchema, 404: problem } } },
+    async (request) => {
+      const user = await users.findById(request.params.id);
+      if (!user) throw notFound('User', request.params.id);
+      return user;
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Update a user profile',
+        params: UserId,
+        body: UpdateProfileBody,
+        response: { 200: UserSchema, 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const user = await users.updateProfile(request.params.id, request.body);
+      if (!user) throw notFound('User', request.params.id);
+      return user;
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users, oldest first (keyset pagination)',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ users: Type.Array(UserSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      try {
+        return await users.list(request.query);
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
+        throw error;
+      }
+    },
+  );
+}

@@ -10,8 +10,14 @@ describe('defineSaga', () => {
       invoke: noop,
       compensate: noop,
     });
-    const longer = base.step({ name: 'b', kind: 'pivot', invoke: noop }).step({ name: 'c', kind: 'retriable', invoke: noop });
-    expect(longer.steps.map((step) => `${step.name}:${step.kind}`)).toEqual(['a:compensatable', 'b:pivot', 'c:retriable']);
+    const longer = base
+      .step({ name: 'b', kind: 'pivot', invoke: noop })
+      .step({ name: 'c', kind: 'retriable', invoke: noop });
+    expect(longer.steps.map((step) => `${step.name}:${step.kind}`)).toEqual([
+      'a:compensatable',
+      'b:pivot',
+      'c:retriable',
+    ]);
     expect(base.steps).toHaveLength(1);
   });
 

@@ -2,7 +2,14 @@
 // compensations that keep failing, and hooks that fail.
 import { testEngines } from '@shop/db/testing';
 import { SagaState, type SagaEventMap } from '../src';
-import { createHarness, COMPENSATE_BACKOFF_MS, INVOKE_BACKOFF_MS, T0, TIMEOUT_MS, type Harness } from './support/harness';
+import {
+  createHarness,
+  COMPENSATE_BACKOFF_MS,
+  INVOKE_BACKOFF_MS,
+  T0,
+  TIMEOUT_MS,
+  type Harness,
+} from './support/harness';
 
 describe.each(testEngines())('saga flows on %s', (engine) => {
   let h: Harness;
@@ -121,7 +128,10 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
     await pass;
 
     const saga = await h.engine.get('saga-1');
-    expect(saga!.steps[0]).toMatchObject({ outcome: 'transient-failure', error: `Operation timed out after ${TIMEOUT_MS} ms` });
+    expect(saga!.steps[0]).toMatchObject({
+      outcome: 'transient-failure',
+      error: `Operation timed out after ${TIMEOUT_MS} ms`,
+    });
     await h.settle('saga-1');
     expect((await h.engine.get('saga-1'))!.state).toBe(SagaState.COMPLETED);
   });
@@ -189,7 +199,10 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
     await h.engine.runDue();
 
     const saga = await h.engine.get('saga-1');
-    expect(saga).toMatchObject({ state: SagaState.COMPENSATED, failureReason: 'step "holdLoyaltyPoints" failed: holdPoints refused' });
+    expect(saga).toMatchObject({
+      state: SagaState.COMPENSATED,
+      failureReason: 'step "holdLoyaltyPoints" failed: holdPoints refused',
+    });
     expect(h.participants.releaseStock.keys()).toEqual(Array(4).fill('saga-1:reserveInventory:compensate'));
     expect(await h.domainEvents()).toEqual(['OrderNeedsAttention', 'OrderCancelled']);
   });
@@ -222,7 +235,12 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
     await engine.retry('saga-1');
     await engine.runDue();
     expect((await engine.get('saga-1'))!.state).toBe(SagaState.COMPLETED);
-    expect(await h.domainEvents()).toEqual(['PaymentRecorded', 'OrderNeedsAttention', 'WarehouseNotified', 'OrderConfirmed']);
+    expect(await h.domainEvents()).toEqual([
+      'PaymentRecorded',
+      'OrderNeedsAttention',
+      'WarehouseNotified',
+      'OrderConfirmed',
+    ]);
   });
 
   it('reports step attempts through events, for metrics and tracing', async () => {

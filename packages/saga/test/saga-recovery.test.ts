@@ -34,7 +34,11 @@ describe.each(testEngines())('saga recovery on %s', (engine) => {
     const engineB = h.makeEngine({ clock: clockB, owner: 'engine-b' });
     expect(await engineB.runDue()).toBe(0);
     const inFlight = await engineB.get('saga-1');
-    expect(inFlight).toMatchObject({ state: SagaState.RUNNING, currentStep: 'createShipment', lease: { owner: 'engine-a' } });
+    expect(inFlight).toMatchObject({
+      state: SagaState.RUNNING,
+      currentStep: 'createShipment',
+      lease: { owner: 'engine-a' },
+    });
     expect(inFlight!.steps.at(-1)).toMatchObject({ step: 'createShipment', attempt: 1 });
     expect(inFlight!.steps.at(-1)!.outcome).toBeUndefined(); // started, never finished
 

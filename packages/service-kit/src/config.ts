@@ -20,6 +20,10 @@ export const baseConfigProperties = {
     { default: 'info' },
   ),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time allowed to drain on SIGTERM' }),
+  FAULT_INJECTION: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+    default: 'off',
+    description: 'Enables PUT /admin/faults (latency, errors, downtime) for demos and chaos tests',
+  }),
 };
 
 /** Builds a service's config schema: base variables + a PORT with the service's default + its own variables. */

@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { registerErrorHandling } from './error-handler';
+import { registerFaultInjection, type FaultInjectionOptions } from './fault-injection';
 import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
 import { ProblemSchema } from './problem';
@@ -34,6 +35,8 @@ export interface CreateAppOptions {
   logger?: false | string | FastifyBaseLogger;
   /** Largest accepted request body; anything bigger is a 413. */
   bodyLimitBytes?: number;
+  /** `true` (e.g. `FAULT_INJECTION=on`) adds the `/admin/faults` routes; off by default. */
+  faultInjection?: boolean | FaultInjectionOptions;
 }
 
 export async function createApp(options: CreateAppOptions): Promise<ServiceApp> {
@@ -75,5 +78,8 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
 
   registerErrorHandling(app);
   registerHealthRoutes(app, options.readiness ?? {});
+  if (options.faultInjection) {
+    registerFaultInjection(app, typeof options.faultInjection === 'object' ? options.faultInjection : {});
+  }
   return app;
 }

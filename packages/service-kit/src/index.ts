@@ -14,3 +14,4 @@ export { toProblem, sendProblem } from './error-handler';
 export type { ReadinessCheck } from './health';
 export { loggerOptions } from './logger';
 export { Type, type Static } from '@sinclair/typebox';
+export { registerFaultInjection, type FaultRule, type FaultInjectionOptions } from './fault-injection';

@@ -1,0 +1,166 @@
+/**
+ * The reservation API the order saga drives. Reservations are addressed by **orderId** (one per order), so every
+ * step and compensation of the saga names the same key: reserve, then release or commit `/reservations/{orderId}`.
+ */
+import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import { SkuSchema } from '../domain/product';
+import { ReservationSchema, type Reservation } from '../domain/reservation';
+import {
+  InsufficientStockError,
+  MixedCurrenciesError,
+  ReservationMismatchError,
+  ReservationNotFoundError,
+  ReservationStateError,
+  UnknownSkusError,
+} from '../reservation-errors';
+import type { ReservationStore } from '../reservation-store';
+import { eventContextOf } from './event-context';
+
+const OrderId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: 'The order this reservation belongs to' });
+const OrderParams = Type.Object({ orderId: OrderId });
+
+const ReserveBody = Type.Object(
+  {
+    orderId: OrderId,
+    items: Type.Array(
+      Type.Object(
+        { sku: SkuSchema, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ReleaseBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Copied into StockReleased' })) },
+  { additionalProperties: false },
+);
+
+const problem = Type.Ref(ProblemSchema);
+
+const itemsOf = (reservation: Reservation) => reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+
+/** Domain refusals → problem+json with what the caller needs to act (the short skus, the existing items…). */
+function toHttpProblem(error: unknown): unknown {
+  if (error instanceof InsufficientStockError) {
+    return new HttpProblem(409, 'insufficient-stock', 'Not enough stock', error.message, { shortages: error.shortages });
+  }
+  if (error instanceof UnknownSkusError) {
+    return new HttpProblem(422, 'unknown-sku', 'Unknown sku', error.message, { unknownSkus: error.skus });
+  }
+  if (error instanceof MixedCurrenciesError) {
+    return new HttpProblem(422, 'mixed-currencies', 'Items priced in different currencies', error.message, {
+      currencies: error.currencies,
+    });
+  }
+  if (error instanceof ReservationMismatchError) {
+    return new HttpProblem(422, 'reservation-mismatch', 'Order already reserved with different items', error.message, {
+      orderId: error.existing.orderId,
+      reservedItems: itemsOf(error.existing),
+    });
+  }
+  if (error instanceof ReservationStateError) {
+    const { status, orderId, tombstone } = error.existing;
+    return new HttpProblem(409, `reservation-${status}`, `Reservation already ${status}`, error.message, {
+      orderId,
+      status,
+      tombstone,
+    });
+  }
+  if (error instanceof ReservationNotFoundError) return notFound('Reservation of order', error.orderId);
+  return error;
+}
+
+async function answering<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toHttpProblem(error);
+  }
+}
+
+export function registerReservationRoutes(app: ServiceApp, reservations: ReservationStore): void {
+  app.post(
+    '/reservations',
+    {
+      schema: {
+        tags: ['reservations'],
+        summary: 'Reserve every item or none (idempotent by orderId)',
+        description:
+          '201 with the reservation (lines carry the unit price snapshot, plus the total). A repeat with the same ' +
+          'items answers 200 with the same reservation; different items 422 `reservation-mismatch`; an order ' +
+          'already released (or released before it was ever reserved) 409 `reservation-released`.',
+        body: ReserveBody,
+        response: { 200: ReservationSchema, 201: ReservationSchema, 400: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const { orderId, items } = request.body;
+      const duplicates = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
+      if (duplicates.length > 0) {
+        throw new HttpProblem(422, 'duplicate-sku', 'Each sku may appear once', `Listed more than once: ${duplicates.join(', ')}`, {
+          duplicateSkus: duplicates,
+        });
+      }
+      const { reservation, created } = await answering(() => reservations.reserve(orderId, items, eventContextOf(request)));
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/reservations/${encodeURIComponent(orderId)}`)
+        .send(reservation);
+    },
+  );
+
+  app.get(
+    '/reservations/:orderId',
+    {
+      schema: {
+        tags: ['reservations'],
+        summary: "Get an order's reservation",
+        params: OrderParams,
+        response: { 200: ReservationSchema, 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const reservation = await reservations.findByOrderId(request.params.orderId);
+      if (!reservation) throw notFound('Reservation of order', request.params.orderId);
+      return reservation;
+    },
+  );
+
+  app.post(
+    '/reservations/:orderId/release',
+    {
+      schema: {
+        tags: ['reservations'],
+        summary: "Release an order's reservation, returning its stock (idempotent; compensation step)",
+        description:
+          'Releasing twice returns the stock once. Releasing an order that has no reservation yet records a ' +
+          'tombstone (200, `tombstone: true`), so a reserve that arrives later is refused. 409 ' +
+          '`reservation-committed` after commit.',
+        params: OrderParams,
+        body: Type.Optional(ReleaseBody),
+        response: { 200: ReservationSchema, 400: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      const reason = request.body?.reason ?? 'released';
+      return answering(() => reservations.release(request.params.orderId, reason, eventContextOf(request)));
+    },
+  );
+
+  app.post(
+    '/reservations/:orderId/commit',
+    {
+      schema: {
+        tags: ['reservations'],
+        summary: "Commit an order's reservation once the order is confirmed (idempotent)",
+        description: '404 when the order has no reservation; 409 `reservation-released` after release.',
+        params: OrderParams,
+        response: { 200: ReservationSchema, 400: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request) => answering(() => reservations.commit(request.params.orderId)),
+  );
+}

@@ -1,0 +1,38 @@
+/** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import type { Database } from '@shop/db';
+import type { Clock } from '@shop/resilience';
+import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import type { ShippingSchedule } from './domain/lifecycle';
+import { registerShipmentRoutes } from './routes/shipments';
+import { ShipmentStore } from './shipment-store';
+import { wallClock } from './wall-clock';
+
+export interface ShippingAppDeps {
+  db: Database;
+  schedule: ShippingSchedule;
+  /** Wall-clock epoch ms (timestamps are persisted); tests pass a FakeClock. Default: the system's. */
+  clock?: Clock;
+  /** Called after a change that wrote events commits: the outbox relay's `wake`. */
+  onEventsCommitted?: () => void;
+  logger?: CreateAppOptions['logger'];
+  faultInjection?: boolean;
+}
+
+export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
+  const { db } = deps;
+  const app = await createApp({
+    name: 'shipping-service',
+    description: 'Shipments: created idempotently per order, cancellable until dispatched, dispatched and delivered.',
+    logger: deps.logger,
+    faultInjection: deps.faultInjection ?? false,
+    readiness: { database: () => db.ping() },
+  });
+  const store = new ShipmentStore({
+    db,
+    clock: deps.clock ?? wallClock,
+    schedule: deps.schedule,
+    ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
+  });
+  registerShipmentRoutes(app, store);
+  return app;
+}

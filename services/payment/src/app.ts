@@ -1,0 +1,38 @@
+/** Builds the payment service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import type { Database } from '@shop/db';
+import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { Payments } from './payments';
+import type { PaymentProvider } from './provider/payment-provider';
+import { SimulatedPaymentProvider } from './provider/simulated-provider';
+import { registerPaymentRoutes } from './routes/payments';
+
+export interface PaymentAppDeps {
+  db: Database;
+  /** Default: the simulated provider (test tokens, see README). */
+  provider?: PaymentProvider;
+  /** The outbox relay's `wake`, called after a transaction that wrote events commits. */
+  onEventsCommitted?: () => void;
+  logger?: CreateAppOptions['logger'];
+  faultInjection?: boolean;
+  idempotencyWaitMs?: number;
+  now?: () => Date;
+}
+
+export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
+  const app = await createApp({
+    name: 'payment-service',
+    description: 'Payments: idempotent charges through a payment provider, refunds.',
+    logger: deps.logger,
+    readiness: { database: () => deps.db.ping() },
+    faultInjection: deps.faultInjection ?? false,
+  });
+  const payments = new Payments({
+    db: deps.db,
+    provider: deps.provider ?? new SimulatedPaymentProvider(),
+    ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.idempotencyWaitMs ? { idempotencyWaitMs: deps.idempotencyWaitMs } : {}),
+  });
+  registerPaymentRoutes(app, payments);
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * Idempotency-Key records (IETF httpapi-idempotency-key-header semantics), always used inside the transaction that
+ * performs the request's effect:
+ *
+ * 1. `claimIdempotencyKey` inserts the key row first. The primary key decides between concurrent duplicates: the
+ *    first insert wins; every other one blocks on the uncommitted row until the winner commits (or rolls back).
+ * 2. The winner performs the effect and `completeIdempotencyKey` stores the response, in the same transaction —
+ *    so the key is never "completed" without its effect, nor the effect committed without its key.
+ * 3. A waiter wakes up to find the completed row and replays its response. If the winner rolled back (a crash, a
+ *    provider outage) the waiter's insert succeeds instead and it performs the request itself.
+ *
+ * A waiter gives up after `waitMs` (lock_timeout) with `RequestInProgressError` (409), so a stuck winner cannot
+ * hold duplicates forever.
+ */
+import { sqlStateOf, type Queryable } from '@shop/db';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type KeyClaim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
+
+/** The key was used before for a different request (422). */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a different request`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** Another request with this key is still running (409). */
+export class RequestInProgressError extends Error {
+  constructor(readonly key: string) {
+    super(`A request with Idempotency-Key ${key} is still in progress`);
+    this.name = 'RequestInProgressError';
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+interface KeyRow {
+  fingerprint: string;
+  status: 'in_progress' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+}
+
+export async function claimIdempotencyKey(
+  tx: Queryable,
+  input: { key: string; fingerprint: string; now: Date; waitMs: number },
+): Promise<KeyClaim> {
+  // Bound the wait on a concurrent duplicate; reset afterwards so later statements keep the server default.
+  await tx.exec(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.waitMs))}`);
+  let inserted: number;
+  try {
+    ({ rowCount: inserted } = await tx.query(
+      `INSERT INTO idempotency_keys (key, fingerprint, status, created_at) VALUES ($1, $2, 'in_progress', $3)
+       ON CONFLICT (key) DO NOTHING`,
+      [input.key, input.fingerprint, input.now],
+    ));
+  } catch (error) {
+    if (sqlStateOf(error) === LOCK_NOT_AVAILABLE) throw new RequestInProgressError(input.key);
+    throw error;
+  }
+  await tx.exec('SET LOCAL lock_timeout = DEFAULT');
+  if (inserted === 1) return { kind: 'claimed' };
+
+  // Someone else's row, committed: the winner has finished (its insert no longer blocks ours).
+  const { rows } = await tx.query<KeyRow>(
+    'SELECT fingerprint, status, response_status, response_body FROM idempotency_keys WHERE key = $1',
+    [input.key],
+  );
+  const row = rows[0];
+  if (!row) {
+    // Deleted (expired) between our insert and this read: extremely unlikely; let the client retry.
+    throw new RequestInProgressError(input.key);
+  }
+  if (row.fingerprint !== input.fingerprint) throw new IdempotencyKeyReusedError(input.key);
+  if (row.status !== 'completed' || row.response_status === null) throw new RequestInProgressError(input.key);
+  return { kind: 'replay', response: { status: row.response_status, body: row.response_body } };
+}
+
+export async function completeIdempotencyKey(tx: Queryable, key: string, response: StoredResponse, now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3::jsonb, completed_at = $4
+     WHERE key = $1`,
+    [key, response.status, JSON.stringify(response.body), now],
+  );
+}

@@ -12,6 +12,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Used only when JWT_SECRET is unset outside production, so `pnpm --filter … start` works on a fresh clone. */
+export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+
 /** Variables every service understands; a service extends these with its own. */
 export const baseConfigProperties = {
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers)' }),
@@ -20,6 +23,11 @@ export const baseConfigProperties = {
     { default: 'info' },
   ),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time allowed to drain on SIGTERM' }),
+  JWT_SECRET: Type.String({
+    minLength: 32,
+    default: DEV_JWT_SECRET,
+    description: 'HMAC key shared by the gateway and services to sign/verify tokens; set your own outside development',
+  }),
   FAULT_INJECTION: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'off',
     description: 'Enables PUT /admin/faults (latency, errors, downtime) for demos and chaos tests',
@@ -51,6 +59,9 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     const expectation = allowed ? `expected one of ${allowed.join(', ')}` : error.message.toLowerCase();
     return given === undefined ? `${variable} ${expectation}` : `${variable}=${JSON.stringify(given)}: ${expectation}`;
   });
+  if ((candidate as { JWT_SECRET?: string }).JWT_SECRET === DEV_JWT_SECRET && env.NODE_ENV === 'production') {
+    problems.push('JWT_SECRET must be set in production (the development default is public)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return candidate as Static<S>;
 }

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { registerAuthentication, type AuthenticationOptions } from './authentication';
 import { registerErrorHandling } from './error-handler';
 import { registerFaultInjection, type FaultInjectionOptions } from './fault-injection';
 import { registerHealthRoutes, type ReadinessCheck } from './health';
@@ -35,6 +36,8 @@ export interface CreateAppOptions {
   logger?: false | string | FastifyBaseLogger;
   /** Largest accepted request body; anything bigger is a 413. */
   bodyLimitBytes?: number;
+  /** Verify a JWT on every non-public route (see authentication.ts); off when omitted (in-process tests). */
+  authentication?: AuthenticationOptions;
   /** `true` (e.g. `FAULT_INJECTION=on`) adds the `/admin/faults` routes; off by default. */
   faultInjection?: boolean | FaultInjectionOptions;
 }
@@ -77,6 +80,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerErrorHandling(app);
+  if (options.authentication) await registerAuthentication(app, options.authentication);
   registerHealthRoutes(app, options.readiness ?? {});
   if (options.faultInjection) {
     registerFaultInjection(app, typeof options.faultInjection === 'object' ? options.faultInjection : {});

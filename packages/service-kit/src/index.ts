@@ -1,6 +1,6 @@
 export { createApp, type CreateAppOptions, type ServiceApp } from './create-app';
 export { runService, type RunServiceOptions, type StartedService, type Closeable } from './run-service';
-export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError } from './config';
+export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError, DEV_JWT_SECRET } from './config';
 export {
   HttpProblem,
   ProblemSchema,
@@ -15,3 +15,13 @@ export type { ReadinessCheck } from './health';
 export { loggerOptions } from './logger';
 export { Type, type Static } from '@sinclair/typebox';
 export { registerFaultInjection, type FaultRule, type FaultInjectionOptions } from './fault-injection';
+export {
+  registerAuthentication,
+  signServiceToken,
+  signCustomerToken,
+  requireCustomer,
+  mayActFor,
+  TOKEN_ISSUER,
+  type Principal,
+  type AuthenticationOptions,
+} from './authentication';

@@ -1,0 +1,96 @@
+/**
+ * Zero-trust between services: every internal service verifies the JWT on each request itself, instead of trusting
+ * that "only the gateway can reach me". The gateway issues short-lived customer tokens; services calling each other
+ * (the order saga calling inventory, payment, shipping) present short-lived service tokens signed with the same key.
+ * Routes then authorise by the verified principal, never by client-supplied identity headers.
+ */
+import jwt from '@fastify/jwt';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceApp } from './create-app';
+import { HttpProblem } from './problem';
+
+export type Principal = { kind: 'customer'; customerId: string } | { kind: 'service'; service: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, from a verified token; undefined on public routes and when authentication is off. */
+    principal?: Principal;
+  }
+}
+
+interface TokenClaims {
+  sub: string;
+  role: 'customer' | 'service';
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: TokenClaims;
+    user: TokenClaims;
+  }
+}
+
+export const TOKEN_ISSUER = 'resilient-shop';
+
+export interface AuthenticationOptions {
+  /** Shared HMAC secret (JWT_SECRET); at least 32 characters. */
+  secret: string;
+  /** Extra routes reachable without a token, as path prefixes (health, docs, metrics and admin are always public). */
+  publicPaths?: string[];
+}
+
+const ALWAYS_PUBLIC = ['/health/', '/docs', '/metrics', '/admin/'];
+
+function unauthenticated(detail: string): HttpProblem {
+  return new HttpProblem(401, 'unauthenticated', 'Authentication required', detail, {}, { 'www-authenticate': 'Bearer' });
+}
+
+export async function registerAuthentication(app: ServiceApp, options: AuthenticationOptions): Promise<void> {
+  await app.register(jwt, {
+    secret: options.secret,
+    sign: { iss: TOKEN_ISSUER, expiresIn: '15m' },
+    verify: { allowedIss: TOKEN_ISSUER },
+  });
+  const publicPaths = [...ALWAYS_PUBLIC, ...(options.publicPaths ?? [])];
+
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const path = request.url.split('?')[0]!;
+    if (publicPaths.some((prefix) => path === prefix || path.startsWith(prefix))) return;
+    if (!request.headers.authorization) throw unauthenticated('missing bearer token');
+    let claims: TokenClaims;
+    try {
+      claims = await request.jwtVerify<TokenClaims>();
+    } catch (error) {
+      throw unauthenticated((error as Error).message);
+    }
+    if (claims.role === 'customer') request.principal = { kind: 'customer', customerId: claims.sub };
+    else if (claims.role === 'service') request.principal = { kind: 'service', service: claims.sub };
+    else throw unauthenticated('token has no recognised role');
+  });
+}
+
+/** Signs a service token for calls this service makes to others (cache it; it is valid for `expiresIn`). */
+export function signServiceToken(app: ServiceApp, service: string, expiresIn = '15m'): string {
+  return app.jwt.sign({ sub: service, role: 'service' }, { expiresIn });
+}
+
+export function signCustomerToken(app: ServiceApp, customerId: string, expiresIn = '15m'): string {
+  return app.jwt.sign({ sub: customerId, role: 'customer' }, { expiresIn });
+}
+
+/**
+ * The customer a request acts for: the token's subject for customers; services acting on a customer's behalf name
+ * them explicitly (e.g. a body field), which only a service principal may do.
+ */
+export function requireCustomer(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind === 'customer') return principal.customerId;
+  throw new HttpProblem(403, 'forbidden', 'Forbidden', 'this operation needs a customer token');
+}
+
+/** True when the caller may act for `customerId`: that customer, or any service. Lets routes answer 404, not 403. */
+export function mayActFor(request: FastifyRequest, customerId: string): boolean {
+  const principal = request.principal;
+  if (!principal) return true; // authentication is off (in-process tests of one service)
+  return principal.kind === 'service' || principal.customerId === customerId;
+}

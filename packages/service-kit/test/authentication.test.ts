@@ -1,0 +1,72 @@
+import { createHmac } from 'node:crypto';
+import { createApp, mayActFor, requireCustomer, signCustomerToken, signServiceToken, type ServiceApp } from '../src';
+
+const secret = 'test-secret-that-is-at-least-32-characters-long';
+
+/** An HS256 token written by hand, so a test can give it any claims (e.g. an `exp` in the past). */
+function handMadeToken(claims: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+describe('authentication', () => {
+  let app: ServiceApp;
+  beforeAll(async () => {
+    app = await createApp({ name: 'secured', logger: false, authentication: { secret } });
+    app.get('/me', async (request) => ({ customerId: requireCustomer(request) }));
+    app.get('/orders/:customerId', async (request) => ({
+      allowed: mayActFor(request, (request.params as { customerId: string }).customerId),
+    }));
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  const get = (url: string, token?: string) =>
+    app.inject({ url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('rejects a request without a token with 401 problem+json and WWW-Authenticate', async () => {
+    const response = await get('/me');
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.json()).toMatchObject({ status: 401, detail: 'missing bearer token' });
+  });
+
+  it('rejects a token signed with another key, and a garbage token', async () => {
+    const other = await createApp({ name: 'other', logger: false, authentication: { secret: 'x'.repeat(40) } });
+    await other.ready();
+    expect((await get('/me', signCustomerToken(other, 'c1'))).statusCode).toBe(401);
+    expect((await get('/me', 'not.a.jwt'))).toMatchObject({ statusCode: 401 });
+    await other.close();
+  });
+
+  it('rejects an expired token', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'c1', role: 'customer', iss: 'resilient-shop', iat: now - 120 };
+    expect((await get('/me', handMadeToken({ ...claims, exp: now + 60 }))).statusCode).toBe(200);
+    const expired = handMadeToken({ ...claims, exp: now - 60 });
+    const response = await get('/me', expired);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().detail).toMatch(/expired/i);
+  });
+
+  it('takes the customer from the verified token, never from headers', async () => {
+    const response = await app.inject({
+      url: '/me',
+      headers: { authorization: `Bearer ${signCustomerToken(app, 'customer-1')}`, 'x-customer-id': 'customer-2' },
+    });
+    expect(response.json()).toEqual({ customerId: 'customer-1' });
+  });
+
+  it('lets a customer act only for themselves, and a service for anyone', async () => {
+    expect((await get('/orders/c1', signCustomerToken(app, 'c1'))).json()).toEqual({ allowed: true });
+    expect((await get('/orders/c2', signCustomerToken(app, 'c1'))).json()).toEqual({ allowed: false });
+    expect((await get('/orders/c2', signServiceToken(app, 'order-service'))).json()).toEqual({ allowed: true });
+    expect((await get('/me', signServiceToken(app, 'order-service'))).statusCode).toBe(403);
+  });
+
+  it('keeps health and docs public', async () => {
+    expect((await get('/health/live')).statusCode).toBe(200);
+    expect((await get('/docs/json')).statusCode).toBe(200);
+  });
+});

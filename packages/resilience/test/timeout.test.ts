@@ -23,7 +23,7 @@ describe('TimeoutPolicy', () => {
     expect(seen?.reason).toBe(error);
   });
 
-  it('clears its timer when the operation succeeds or fails', async () => {
+  it('shares one sweeper timer, which stops by itself once the calls are done', async () => {
     const clock = new FakeClock();
     const policy = new TimeoutPolicy(500, { clock });
     await policy.execute(async () => 'ok');
@@ -33,7 +33,37 @@ describe('TimeoutPolicy', () => {
         throw new Error('sync');
       })
       .catch(() => undefined);
+    expect(clock.pendingTimers()).toHaveLength(1); // one per policy, not one per call
+    await clock.advance(500);
     expect(clock.pendingTimers()).toEqual([]);
+  });
+
+  it('gives calls starting within the same slice one shared deadline and one signal', async () => {
+    const clock = new FakeClock();
+    const policy = new TimeoutPolicy(500, { clock, precisionMs: 10 });
+    const signals: AbortSignal[] = [];
+    const hang = (signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<never>(() => undefined);
+    };
+    await clock.advance(1);
+    const first = policy.execute(hang).catch((e: unknown) => e);
+    await clock.advance(8);
+    const second = policy.execute(hang).catch((e: unknown) => e);
+    await clock.advance(500); // started at 1 and 9 ms, both deadlines round up to 510: never less than 500 ms
+    expect(signals[0]?.aborted).toBe(false);
+    await clock.advance(1);
+    expect(await first).toBeInstanceOf(TimeoutError);
+    expect(await second).toBeInstanceOf(TimeoutError);
+    expect(signals[0]).toBe(signals[1]);
+    expect(clock.pendingTimers()).toEqual([]);
+  });
+
+  it('does not let the sweeper keep an idle process alive', async () => {
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const policy = new TimeoutPolicy(60_000);
+    await policy.execute(async () => 'ok');
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout')).toHaveLength(timersBefore);
   });
 
   it('passes a caller abort on to the operation and removes its listener afterwards', async () => {
@@ -52,7 +82,6 @@ describe('TimeoutPolicy', () => {
     expect(await result).toEqual(new Error('cancelled'));
     expect(inner?.aborted).toBe(true);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-    expect(clock.pendingTimers()).toEqual([]);
   });
 
   it('rejects at once when the caller signal is already aborted', async () => {

@@ -2,5 +2,5 @@ export type { Database, Engine, Queryable, QueryResult, Row } from './database';
 export { openDatabase, type OpenDatabaseOptions } from './open-database';
 export { openPgliteDatabase, type PgliteOptions } from './pglite-database';
 export { openPostgresDatabase, type PostgresOptions } from './postgres-database';
-export { runMigrations, listMigrationFiles, type MigrationResult } from './migrations';
+export { runMigrations, listMigrationFiles, type MigrationResult, type MigrationSource } from './migrations';
 export { SqlState, sqlStateOf, isUniqueViolation } from './errors';

@@ -15,14 +15,29 @@ describe.each(testEngines())('database on %s', (engine) => {
 
   it('applies migrations in order and a second run is a no-op', async () => {
     const first = await runMigrations(db, migrations);
-    expect(first.applied).toEqual(['001_create_widgets.sql', '002_add_colour.sql']);
+    expect(first.applied).toEqual(['fixtures/001_create_widgets.sql', 'fixtures/002_add_colour.sql']);
 
     const second = await runMigrations(db, migrations);
-    expect(second).toEqual({ applied: [], alreadyApplied: ['001_create_widgets.sql', '002_add_colour.sql'] });
+    expect(second).toEqual({
+      applied: [],
+      alreadyApplied: ['fixtures/001_create_widgets.sql', 'fixtures/002_add_colour.sql'],
+    });
 
     await db.query('INSERT INTO widgets (name) VALUES ($1)', ['sprocket']);
     const { rows } = await db.query<{ colour: string }>('SELECT colour FROM widgets');
     expect(rows).toEqual([{ colour: 'grey' }]);
+  });
+
+  it('records migrations from several directories under their own namespaces', async () => {
+    // Both directories have a 001_create_widgets.sql; the namespace keeps them apart.
+    const gadgets = join(__dirname, 'fixtures/gadgets/migrations');
+    const result = await runMigrations(db, [migrations, gadgets]);
+    expect(result.applied).toEqual([
+      'fixtures/001_create_widgets.sql',
+      'fixtures/002_add_colour.sql',
+      'gadgets/001_create_widgets.sql',
+    ]);
+    expect((await runMigrations(db, [migrations, { directory: gadgets }])).applied).toEqual([]);
   });
 
   it('commits a transaction that resolves and rolls back one that throws', async () => {

@@ -35,14 +35,14 @@ function toHttpProblem(error: unknown): unknown {
     return new HttpProblem(409, 'shipment-cancelled', 'Shipment cancelled before creation', error.message, {
       shipmentId: error.tombstone.id,
       orderId: error.tombstone.orderId,
-      status: error.tombstone.status,
+      shipmentStatus: error.tombstone.status,
     });
   }
   if (error instanceof ShipmentAlreadyDispatchedError) {
     return new HttpProblem(409, 'shipment-already-dispatched', 'Shipment already dispatched', error.message, {
       shipmentId: error.shipment.id,
       orderId: error.shipment.orderId,
-      status: error.shipment.status,
+      shipmentStatus: error.shipment.status,
     });
   }
   return error;

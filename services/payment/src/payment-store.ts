@@ -114,8 +114,13 @@ export async function recordDecision(
 }
 
 export async function findPayment(q: Queryable, id: string, { forUpdate = false } = {}): Promise<StoredPayment | undefined> {
-  // FOR UPDATE OF p: lock the payment only (a LEFT JOIN's nullable side cannot be locked).
-  const { rows } = await q.query<PaymentRow>(`${SELECT_PAYMENT} WHERE p.id = $1${forUpdate ? ' FOR UPDATE OF p' : ''}`, [id]);
+  if (forUpdate) {
+    // Lock first, read after: a locking read that waited re-checks only the locked row, so a join in the same
+    // statement would still show the refund it could not see before the wait. The next statement sees the commit.
+    const locked = await q.query('SELECT id FROM payments WHERE id = $1 FOR UPDATE', [id]);
+    if (locked.rows.length === 0) return undefined;
+  }
+  const { rows } = await q.query<PaymentRow>(`${SELECT_PAYMENT} WHERE p.id = $1`, [id]);
   return rows[0] && toPayment(rows[0]);
 }
 

@@ -157,7 +157,7 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
         if (error instanceof PaymentNotRefundableError) {
           throw new HttpProblem(409, 'payment-not-refundable', 'Payment not refundable', error.message, {
             paymentId: error.payment.id,
-            status: error.payment.status,
+            paymentStatus: error.payment.status,
           });
         }
         if (error instanceof PaymentProviderUnavailableError) {

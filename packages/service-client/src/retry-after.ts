@@ -1,0 +1,9 @@
+// Parses the HTTP Retry-After header: either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+
+export function parseRetryAfter(value: string | null, nowEpochMs: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowEpochMs);
+}

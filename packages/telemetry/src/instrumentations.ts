@@ -1,0 +1,38 @@
+/**
+ * The auto-instrumentations every service runs with. They patch modules as they are first `require`d, which is
+ * why the telemetry bootstrap must run before the service's own code (see `register.ts`).
+ */
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+
+/** Probes and scrapes, called every few seconds: a trace each would bury the traces people want to read. */
+export function isHousekeepingPath(path: string): boolean {
+  return path === '/metrics' || path.startsWith('/health/') || path === '/favicon.ico';
+}
+
+export function defaultInstrumentations(): Instrumentation[] {
+  return [
+    // Server spans for incoming requests and client spans for `node:http` calls; injects/extracts traceparent.
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => isHousekeepingPath(new URL(request.url ?? '/', 'http://x').pathname),
+    }),
+    // `fetch` (undici) client spans: the resilient service client calls downstream services with fetch.
+    new UndiciInstrumentation(),
+    // The Fastify team's instrumentation: a span per request named after the route, and one for the handler.
+    // It plugs itself into every Fastify instance created after start (diagnostics channel), no code change.
+    // Hook spans are off: each service has several hooks and they would crowd the waterfall.
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      instrumentHooks: false,
+      ignorePaths: ({ url }) => isHousekeepingPath(url),
+    }) as unknown as Instrumentation,
+    // Queries on node-postgres; only inside a request or job, not the pool's own background queries.
+    new PgInstrumentation({ requireParentSpan: true }),
+    // SNS/SQS calls (one span per API call, not the HTTP request underneath).
+    new AwsInstrumentation({ suppressInternalInstrumentation: true }),
+  ];
+}

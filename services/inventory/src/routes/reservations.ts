@@ -63,9 +63,10 @@ function toHttpProblem(error: unknown): unknown {
   }
   if (error instanceof ReservationStateError) {
     const { status, orderId, tombstone } = error.existing;
+    // Not `status`: extensions are spread into the problem and would overwrite its HTTP status member.
     return new HttpProblem(409, `reservation-${status}`, `Reservation already ${status}`, error.message, {
       orderId,
-      status,
+      reservationStatus: status,
       tombstone,
     });
   }
@@ -140,12 +141,17 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
           'tombstone (200, `tombstone: true`), so a reserve that arrives later is refused. 409 ' +
           '`reservation-committed` after commit.',
         params: OrderParams,
-        body: Type.Optional(ReleaseBody),
+        body: ReleaseBody,
         response: { 200: ReservationSchema, 400: problem, 409: problem },
+      },
+      // The body is optional (a saga's compensation usually sends none); Fastify would validate `undefined` as a
+      // missing object, so an absent body counts as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
-      const reason = request.body?.reason ?? 'released';
+      const reason = request.body.reason ?? 'released';
       return answering(() => reservations.release(request.params.orderId, reason, eventContextOf(request)));
     },
   );

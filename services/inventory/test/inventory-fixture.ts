@@ -1,0 +1,60 @@
+/** One inventory app on a fresh, migrated test database, plus shortcuts for the requests tests make. */
+import { runMigrations } from '@shop/db';
+import type { ServiceApp } from '@shop/service-kit';
+import { createTestDatabase, type TestDatabase } from '@shop/testing';
+import type { Engine } from '@shop/db';
+import { buildApp, type InventoryAppDeps } from '../src/app';
+import { migrationDirs } from '../src/migrations';
+
+export interface InventoryFixture {
+  db: TestDatabase;
+  app: ServiceApp;
+  close(): Promise<void>;
+}
+
+export async function startInventory(engine: Engine, deps: Partial<InventoryAppDeps> = {}): Promise<InventoryFixture> {
+  const db = await createTestDatabase(engine);
+  for (const dir of migrationDirs) await runMigrations(db, dir);
+  const app = await buildApp({ db, logger: false, ...deps });
+  return {
+    db,
+    app,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+
+export function addProduct(app: ServiceApp, sku: string, stock: number, amountMinor = 1000, currency = 'EUR') {
+  return app.inject({ method: 'PUT', url: `/products/${sku}`, payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock } });
+}
+
+export function reserve(app: ServiceApp, orderId: string, items: { sku: string; quantity: number }[]) {
+  return app.inject({ method: 'POST', url: '/reservations', payload: { orderId, items } });
+}
+
+export function release(app: ServiceApp, orderId: string, body?: object) {
+  return app.inject({ method: 'POST', url: `/reservations/${orderId}/release`, ...(body ? { payload: body } : {}) });
+}
+
+export function commit(app: ServiceApp, orderId: string) {
+  return app.inject({ method: 'POST', url: `/reservations/${orderId}/commit` });
+}
+
+export async function stockOf(app: ServiceApp, sku: string): Promise<{ stock: number; reserved: number }> {
+  const { stock, reserved } = (await app.inject(`/products/${sku}`)).json();
+  return { stock, reserved };
+}
+
+/** Every error must be problem+json with a stable type ending in `slug`. */
+export function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, slug: string) {
+  expect({ status: response.statusCode, type: response.json().type }).toEqual({
+    status,
+    type: `https://resilient-shop.dev/problems/${slug}`,
+  });
+  expect(response.headers['content-type']).toContain('application/problem+json');
+  expect(response.json().status).toBe(status);
+}

@@ -1,7 +1,8 @@
 /**
  * A gauge read at scrape time (from the database, from SQS…) instead of being kept up to date by the code:
  * right after a restart, and never drifting. A failing read keeps the previous values and counts the failure
- * in `metrics_collect_errors_total`, so one slow dependency cannot break the whole `/metrics` page.
+ * in `metrics_collect_errors_total` (visible from the next scrape: metrics are collected side by side),
+ * so one slow dependency cannot break the whole `/metrics` page.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { registeredMetric } from './metrics-registry';

@@ -77,7 +77,7 @@ function renderTrace(
     const label = '  '.repeat(row.depth) + paint(span.service, serviceColor) + ' '.repeat(labelWidth - labels[i]!.length);
     const bar = renderBar(span.startTimeMs - start, span.durationMs, total, barWidth);
     const notes = [
-      ...(failed ? [`✗ ${span.error}`] : []),
+      ...(failed ? [`error: ${span.error}`] : []),
       ...(row.orphan ? [`(parent ${span.parentSpanId} not collected)`] : []),
       ...span.links.map((link) => `↳ follows ${describeLink(link, everySpan)}`),
     ];

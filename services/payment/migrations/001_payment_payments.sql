@@ -41,7 +41,8 @@ CREATE TABLE idempotency_keys (
   fingerprint     text        NOT NULL,
   status          text        NOT NULL CHECK (status IN ('in_progress', 'completed')),
   response_status integer,
-  response_body   jsonb,
+  -- text, not jsonb: jsonb reorders keys, and a replay should be byte-for-byte the first answer.
+  response_body   text,
   created_at      timestamptz NOT NULL,
   completed_at    timestamptz
 );

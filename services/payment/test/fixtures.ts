@@ -35,12 +35,13 @@ export const paymentBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export function pay(app: ServiceApp, body: object, key: string | undefined = randomUUID(), headers: Record<string, string> = {}) {
+/** POST /payments with an Idempotency-Key (a fresh one by default; `null` sends none). */
+export function pay(app: ServiceApp, body: object, key: string | null = randomUUID(), headers: Record<string, string> = {}) {
   return app.inject({
     method: 'POST',
     url: '/payments',
     payload: body,
-    headers: { ...(key === undefined ? {} : { 'idempotency-key': key }), ...headers },
+    headers: { ...(key === null ? {} : { 'idempotency-key': key }), ...headers },
   });
 }
 

@@ -43,7 +43,7 @@ interface KeyRow {
   fingerprint: string;
   status: 'in_progress' | 'completed';
   response_status: number | null;
-  response_body: unknown;
+  response_body: string | null;
 }
 
 export async function claimIdempotencyKey(
@@ -78,12 +78,12 @@ export async function claimIdempotencyKey(
   }
   if (row.fingerprint !== input.fingerprint) throw new IdempotencyKeyReusedError(input.key);
   if (row.status !== 'completed' || row.response_status === null) throw new RequestInProgressError(input.key);
-  return { kind: 'replay', response: { status: row.response_status, body: row.response_body } };
+  return { kind: 'replay', response: { status: row.response_status, body: JSON.parse(row.response_body ?? 'null') } };
 }
 
 export async function completeIdempotencyKey(tx: Queryable, key: string, response: StoredResponse, now: Date): Promise<void> {
   await tx.query(
-    `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3::jsonb, completed_at = $4
+    `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3, completed_at = $4
      WHERE key = $1`,
     [key, response.status, JSON.stringify(response.body), now],
   );

@@ -1,0 +1,127 @@
+import { testEngines, type TestDatabase } from '@shop/db/testing';
+import { handleCommand, type EventStore } from '../src';
+import { DeciderSpecification } from '../src/testing';
+import { orderDecider, OrderRuleViolated, type OrderCommand } from './fixtures/order-decider';
+import { createTestStore, latch } from './fixtures/store';
+
+const now = '2026-01-02T10:00:00.000Z';
+const placed = { type: 'OrderPlaced' as const, data: { orderId: 'o-1', items: 2, placedAt: now } };
+
+describe('order decider specification', () => {
+  const spec = DeciderSpecification.for(orderDecider);
+
+  it('places a new order', () => {
+    spec
+      .given([])
+      .when({ type: 'PlaceOrder', data: { orderId: 'o-1', items: 2, now } })
+      .then([placed]);
+  });
+
+  it('confirms a placed order, with the time from the command', () => {
+    spec
+      .given([placed])
+      .when({ type: 'ConfirmOrder', data: { now } })
+      .then([{ type: 'OrderConfirmed', data: { confirmedAt: now } }]);
+  });
+
+  it('does nothing when a confirmation is repeated', () => {
+    spec
+      .given([placed, { type: 'OrderConfirmed', data: { confirmedAt: now } }])
+      .when({ type: 'ConfirmOrder', data: { now } })
+      .then([]);
+  });
+
+  it('refuses to cancel a cancelled order', () => {
+    spec
+      .given([placed, { type: 'OrderCancelled', data: { reason: 'changed mind', cancelledAt: now } }])
+      .when({ type: 'CancelOrder', data: { reason: 'again', now } })
+      .thenThrows(OrderRuleViolated, (error) => expect(error.message).toBe('cannot cancel a cancelled order'));
+  });
+
+  it('fails the specification when the wrong error (or none) is thrown', () => {
+    expect(() => spec.given([]).when({ type: 'PlaceOrder', data: { orderId: 'o', items: 1, now } }).thenThrows(OrderRuleViolated)).toThrow(
+      /expected OrderRuleViolated, but decide returned/,
+    );
+    expect(() => spec.given([]).when({ type: 'ConfirmOrder', data: { now } }).thenThrows(TypeError)).toThrow(
+      /expected TypeError, but decide threw OrderRuleViolated/,
+    );
+  });
+});
+
+describe.each(testEngines())('handleCommand on %s', (engine) => {
+  let db: TestDatabase;
+  let store: EventStore;
+  beforeEach(async () => {
+    ({ db, store } = await createTestStore(engine));
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const place: OrderCommand = { type: 'PlaceOrder', data: { orderId: 'o-1', items: 2, now } };
+  const confirm: OrderCommand = { type: 'ConfirmOrder', data: { now } };
+
+  it('loads, decides and appends at the loaded version, returning the new state', async () => {
+    const first = await handleCommand(store, orderDecider, 'order-o-1', place, { metadata: { correlationId: 'c-1' } });
+    expect(first).toMatchObject({ version: 1, state: { status: 'placed', items: 2 } });
+    expect(first.newEvents[0]).toMatchObject({ type: 'OrderPlaced', version: 1, metadata: { correlationId: 'c-1' } });
+
+    const second = await handleCommand(store, orderDecider, 'order-o-1', confirm);
+    expect(second).toMatchObject({ version: 2, state: { status: 'confirmed' } });
+
+    const repeat = await handleCommand(store, orderDecider, 'order-o-1', confirm);
+    expect(repeat).toMatchObject({ version: 2, newEvents: [] });
+  });
+
+  it('lets domain errors through and appends nothing', async () => {
+    await expect(handleCommand(store, orderDecider, 'order-o-1', confirm)).rejects.toBeInstanceOf(OrderRuleViolated);
+    expect((await store.readStream('order-o-1')).events).toEqual([]);
+  });
+
+  it('fails with ConcurrencyError when the client-supplied version is stale', async () => {
+    await handleCommand(store, orderDecider, 'order-o-1', place);
+    await handleCommand(store, orderDecider, 'order-o-1', confirm);
+    const error = await handleCommand(store, orderDecider, 'order-o-1', confirm, {
+      expectedVersion: 1,
+      retryOnConflict: 3,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ConcurrencyError', streamId: 'order-o-1', expected: 1, actual: 2 });
+  });
+
+  it('retries on fresh state when another writer appended between load and append', async () => {
+    await handleCommand(store, orderDecider, 'order-o-1', place);
+    await handleCommand(store, orderDecider, 'order-o-1', { type: 'CancelOrder', data: { reason: 'racer', now } });
+    // Stage the race: the first load misses the cancellation, as if it ran just before the other writer committed.
+    let staleReads = 0;
+    const racingStore = (stale: number): EventStore => ({
+      ...store,
+      async readStream(streamId, options) {
+        const slice = await store.readStream(streamId, options);
+        if (staleReads++ >= stale) return slice;
+        return { currentVersion: 1, events: slice.events.filter((event) => event.version === 1) };
+      },
+    });
+
+    const notRetried = await handleCommand(racingStore(1), orderDecider, 'order-o-1', confirm).catch((e: unknown) => e);
+    expect(notRetried).toMatchObject({ name: 'ConcurrencyError', expected: 1, actual: 2 });
+
+    staleReads = 0;
+    // On fresh state the order is cancelled, so the retry decides differently: a domain error, decided on the truth.
+    const retried = handleCommand(racingStore(1), orderDecider, 'order-o-1', confirm, { retryOnConflict: 1 });
+    await expect(retried).rejects.toBeInstanceOf(OrderRuleViolated);
+    expect(staleReads).toBe(2);
+  });
+
+  it('runs onAppended in the same transaction as the append', async () => {
+    await db.exec('CREATE TABLE outbox (event_type text NOT NULL)');
+    const done = latch();
+    await handleCommand(store, orderDecider, 'order-o-1', place, {
+      onAppended: async (tx, events) => {
+        for (const event of events) await tx.query('INSERT INTO outbox (event_type) VALUES ($1)', [event.type]);
+        done.release();
+      },
+    });
+    await done.promise;
+    expect((await db.query('SELECT event_type FROM outbox')).rows).toEqual([{ event_type: 'OrderPlaced' }]);
+  });
+});

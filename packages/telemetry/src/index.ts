@@ -1,6 +1,11 @@
 // Tracing bootstrap
 export { startTelemetry, shutdownTelemetry, type StartTelemetryOptions, type Telemetry } from './start-telemetry';
-export { readTelemetryConfig, TelemetryConfigError, type TelemetryConfig, type TraceExporterName } from './telemetry-config';
+export {
+  readTelemetryConfig,
+  TelemetryConfigError,
+  type TelemetryConfig,
+  type TraceExporterName,
+} from './telemetry-config';
 export { defaultInstrumentations, isHousekeepingPath } from './instrumentations';
 
 // Trace context for messages and explicit spans
@@ -19,7 +24,12 @@ export { traceLogMixin, type TraceLogFields } from './trace-log-mixin';
 
 // Metrics (Prometheus)
 export { createMetricsRegistry, registeredMetric, type MetricsRegistryOptions } from './metrics/metrics-registry';
-export { registerHttpMetrics, httpDurationBuckets, type HttpMetricsOptions, type AnyFastifyInstance } from './metrics/http-metrics';
+export {
+  registerHttpMetrics,
+  httpDurationBuckets,
+  type HttpMetricsOptions,
+  type AnyFastifyInstance,
+} from './metrics/http-metrics';
 export { registerMetricsRoute } from './metrics/metrics-route';
 export { sampledGauge, type Sample } from './metrics/sampled-gauge';
 export {
@@ -41,7 +51,12 @@ export { sagaMetrics, type SagaStateCount } from './metrics/saga-metrics';
 export type { Registry } from 'prom-client';
 
 // Trace viewer (no Jaeger needed)
-export { toCollectedSpan, type CollectedSpan, type CollectedSpanKind, type SpanReference } from './trace-viewer/collected-span';
+export {
+  toCollectedSpan,
+  type CollectedSpan,
+  type CollectedSpanKind,
+  type SpanReference,
+} from './trace-viewer/collected-span';
 export { CollectorSpanExporter, type CollectorSpanExporterOptions } from './trace-viewer/collector-span-exporter';
 export {
   startTraceCollector,

@@ -45,7 +45,9 @@ export function readTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Telem
   const requested = listed.length ? listed : [collectorUrl ? 'collector' : 'none'];
   for (const name of requested) {
     if (!exporterNames.includes(name)) {
-      problems.push(`OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": unknown exporter "${name}" (use ${exporterNames.join(', ')})`);
+      problems.push(
+        `OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": unknown exporter "${name}" (use ${exporterNames.join(', ')})`,
+      );
     }
   }
   const exporters = requested.includes('none') ? [] : [...new Set(requested)];

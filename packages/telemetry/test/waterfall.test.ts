@@ -5,7 +5,15 @@ import { renderWaterfall } from '../src/trace-viewer/waterfall';
 // Fixed ids and times, so the snapshot pins the layout, not a measurement.
 const trace = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const t0 = 1_700_000_000_000;
-const span = (id: string, parent: string | undefined, service: string, name: string, start: number, duration: number, extra: Partial<CollectedSpan> = {}): CollectedSpan => ({
+const span = (
+  id: string,
+  parent: string | undefined,
+  service: string,
+  name: string,
+  start: number,
+  duration: number,
+  extra: Partial<CollectedSpan> = {},
+): CollectedSpan => ({
   traceId: trace,
   spanId: id.padEnd(16, '0'),
   ...(parent ? { parentSpanId: parent.padEnd(16, '0') } : {}),
@@ -26,6 +34,10 @@ const checkout: CollectedSpan[] = [
   span('b1', 'a1', 'order-service', 'saga step process-payment', 20, 60),
   span('b2', 'a1', 'order-service', 'publish OrderCancelled', 95, 4.5, { kind: 'producer' }),
   span('d1', 'b2', 'user-service', 'OrderCancelled', 100, 12.3, { kind: 'consumer' }),
+  span('b3', 'a1', 'order-service', 'GET', 101, 5, {
+    kind: 'client',
+    attributes: { 'url.full': 'http://127.0.0.1:3003/stock/42?x=1' },
+  }),
   span('e1', 'zz', 'shipping-service', 'a span whose parent never arrived', 110, 2),
 ];
 

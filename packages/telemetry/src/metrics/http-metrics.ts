@@ -21,7 +21,11 @@ export interface HttpMetricsOptions {
 }
 
 /** Call before registering routes: hooks added to the root instance cover every route defined afterwards. */
-export function registerHttpMetrics(app: AnyFastifyInstance, registry: Registry, options: HttpMetricsOptions = {}): void {
+export function registerHttpMetrics(
+  app: AnyFastifyInstance,
+  registry: Registry,
+  options: HttpMetricsOptions = {},
+): void {
   const ignore = options.ignore ?? ((route: string) => route === '/metrics');
   const duration = registeredMetric(
     registry,

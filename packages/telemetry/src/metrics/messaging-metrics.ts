@@ -45,7 +45,10 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
       name,
       () => new Counter({ name, help, labelNames: ['queue', 'event_type'], registers: [registry] }),
     );
-  const processed = counter('consumer_messages_processed_total', 'Messages handled successfully per queue and event type.');
+  const processed = counter(
+    'consumer_messages_processed_total',
+    'Messages handled successfully per queue and event type.',
+  );
   const failed = counter('consumer_messages_failed_total', 'Message handling failures per queue and event type.');
   return {
     processed: (queue, eventType) => processed.inc({ queue, event_type: eventType }),

@@ -38,7 +38,10 @@ export class CollectorSpanExporter implements SpanExporter {
     const sending = this.send(spans).then(
       () => resultCallback({ code: ExportResultCode.SUCCESS }),
       (error: unknown) =>
-        resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
     );
     this.inFlight.add(sending);
     void sending.finally(() => this.inFlight.delete(sending));

@@ -81,7 +81,8 @@ function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, Attribut
   for (const { key, value } of list ?? []) {
     if (!value) continue;
     const scalar = value.stringValue ?? value.boolValue ?? value.doubleValue ?? value.intValue;
-    if (scalar !== undefined) attributes[key] = typeof scalar === 'string' && value.intValue !== undefined ? Number(scalar) : scalar;
+    if (scalar !== undefined)
+      attributes[key] = typeof scalar === 'string' && value.intValue !== undefined ? Number(scalar) : scalar;
   }
   return attributes;
 }

@@ -117,7 +117,11 @@ export async function startTraceCollector(options: TraceCollectorOptions = {}): 
           done();
           const spans = store.get(traceId) ?? [];
           const got = spans.map((s) => `${s.service}:${s.name}`).join(', ') || 'no spans';
-          reject(new Error(`trace ${traceId} incomplete after ${timeoutMs} ms (wanted ${minSpans} spans from [${services.join(', ')}]; got ${got})`));
+          reject(
+            new Error(
+              `trace ${traceId} incomplete after ${timeoutMs} ms (wanted ${minSpans} spans from [${services.join(', ')}]; got ${got})`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

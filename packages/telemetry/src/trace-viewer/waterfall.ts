@@ -49,7 +49,7 @@ function renderTrace(
   const errors = spans.filter((s) => s.error !== undefined).length;
 
   const labels = rows.map((row) => '  '.repeat(row.depth) + row.span.service);
-  const operations = rows.map((row) => truncate(row.span.name, MAX_OPERATION_WIDTH));
+  const operations = rows.map((row) => truncate(operationOf(row.span), MAX_OPERATION_WIDTH));
   const kinds = rows.map((row) => (row.span.kind === 'internal' ? '' : row.span.kind));
   const durations = rows.map((row) => formatMs(row.span.durationMs));
   const labelWidth = Math.max(...labels.map((l) => l.length));
@@ -74,7 +74,8 @@ function renderTrace(
     const { span } = row;
     const failed = span.error !== undefined;
     const serviceColor = serviceColors[services.indexOf(span.service) % serviceColors.length]!;
-    const label = '  '.repeat(row.depth) + paint(span.service, serviceColor) + ' '.repeat(labelWidth - labels[i]!.length);
+    const label =
+      '  '.repeat(row.depth) + paint(span.service, serviceColor) + ' '.repeat(labelWidth - labels[i]!.length);
     const bar = renderBar(span.startTimeMs - start, span.durationMs, total, barWidth);
     const notes = [
       ...(failed ? [`error: ${span.error}`] : []),
@@ -116,6 +117,21 @@ function orderAsTree(spans: CollectedSpan[]): Row[] {
   };
   for (const root of (children.get(undefined) ?? []).sort(byStart)) visit(root, 0);
   return rows;
+}
+
+/**
+ * HTTP spans are named by method alone (`GET`) unless a framework knows the route; the URL's path says more.
+ * Client spans show where the call went (`GET → 127.0.0.1:3003/stock/42`).
+ */
+function operationOf(span: CollectedSpan): string {
+  if (span.name.includes(' ')) return span.name;
+  const url = span.attributes['url.full'];
+  if (span.kind === 'client' && typeof url === 'string' && URL.canParse(url)) {
+    const { host, pathname } = new URL(url);
+    return `${span.name} → ${host}${pathname}`;
+  }
+  const path = span.attributes['url.path'];
+  return span.kind === 'server' && typeof path === 'string' ? `${span.name} ${path}` : span.name;
 }
 
 function renderBar(offsetMs: number, durationMs: number, totalMs: number, width: number): string {

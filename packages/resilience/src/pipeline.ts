@@ -18,7 +18,10 @@ export class Pipeline<Extra = never> implements Policy<Extra> {
   ): Promise<unknown> {
     const policy = this.policies[index];
     if (policy === undefined) return fn(signal ?? neverAbortedSignal);
-    return policy.execute((inner) => this.runFrom(index + 1, fn, inner, context), signal, context);
+    // The innermost policy runs the operation itself: one wrapper fewer on every call.
+    const inner: Operation<unknown> =
+      index === this.policies.length - 1 ? fn : (innerSignal) => this.runFrom(index + 1, fn, innerSignal, context);
+    return policy.execute(inner, signal, context);
   }
 }
 

@@ -14,33 +14,14 @@ export interface TimeoutOptions {
   readonly clock?: Clock;
 }
 
-/** One call in flight: told when its deadline group expires. */
-interface Member {
-  expire(error: TimeoutError): void;
-}
-
-/** Calls sharing one deadline. The controller is created only if a call without its own signal joins. */
-class DeadlineGroup {
-  readonly members = new Set<Member>();
-  private controller: AbortController | undefined;
-
-  constructor(readonly deadline: number) {}
-
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
-  }
-
-  expire(error: TimeoutError): void {
-    this.controller?.abort(error);
-    for (const member of [...this.members]) member.expire(error);
-  }
-}
-
 /**
- * Creating an AbortSignal and a timer per call costs microseconds on Node 20, more than the rest of a pipeline, so
+ * Creating an AbortSignal and a timer per call costs microseconds on Node 20 — more than the rest of a pipeline — so
  * calls are grouped by deadline slice and one sweeper timer per policy expires the groups in order. The sweeper is
- * ref'd only while calls are in flight: it never keeps an idle process alive, and it stops once no group is left.
+ * ref'd only while calls are in flight (an idle policy never keeps the process alive) and stops once no group is left.
+ *
+ * Note: the signal of a call without its own caller signal is shared with calls that started in the same slice, so it
+ * may abort after the call has settled, once the deadline passes with another of those calls still running. Consume
+ * a response body inside the operation, not after it.
  */
 export class TimeoutPolicy implements Policy {
   private readonly clock: Clock;
@@ -64,47 +45,26 @@ export class TimeoutPolicy implements Policy {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const group = this.joinGroup();
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      // A caller signal needs its own controller so that aborting one call does not abort the others in the group.
-      const own = signal ? new AbortController() : undefined;
-      // Every exit goes through here: membership, the in-flight count and the caller listener never outlive the call.
-      const settle = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        this.leaveGroup(group, member);
-        signal?.removeEventListener('abort', onCallerAbort);
-        return true;
-      };
-      const member: Member = {
-        expire: (error) => {
-          if (!settle()) return;
-          own?.abort(error);
-          reject(error);
-        },
-      };
-      const onCallerAbort = (): void => {
-        if (!settle()) return;
-        own?.abort(signal?.reason);
-        reject(signal?.reason);
-      };
-      group.members.add(member);
-      signal?.addEventListener('abort', onCallerAbort, { once: true });
+      // The call's value passes through untouched, so the bookkeeping object need not be generic.
+      const call = new TimedCall(this, group, resolve as (value: unknown) => void, reject, signal);
       let running: Promise<T>;
       try {
-        running = fn(own ? own.signal : group.signal);
+        running = fn(call.operationSignal);
       } catch (error) {
-        if (settle()) reject(error);
+        call.fail(error);
         return;
       }
-      running.then(
-        (result) => {
-          if (settle()) resolve(result);
-        },
-        (error: unknown) => {
-          if (settle()) reject(error);
-        },
-      );
+      running.then(call.succeed, call.fail);
     });
+  }
+
+  /** Called exactly once per call, by whichever exit comes first. */
+  leave(call: TimedCall): void {
+    const group = call.group;
+    group.remove(call);
+    // An emptied group can go now, except the latest, which later calls in the same slice may still join.
+    if (group.isEmpty && group !== this.latest) this.groups.delete(group.deadline);
+    if (--this.inFlight === 0) this.setSweeperHoldsProcess(false);
   }
 
   private joinGroup(): DeadlineGroup {
@@ -116,16 +76,9 @@ export class TimeoutPolicy implements Policy {
       this.groups.set(deadline, group);
       this.latest = group;
     }
+    if (this.sweeper === undefined) this.sweeper = this.clock.setTimeout(this.sweep, deadline - now);
     if (this.inFlight++ === 0) this.setSweeperHoldsProcess(true);
-    if (this.sweeper === undefined) this.armSweeper(deadline - now);
     return group;
-  }
-
-  private leaveGroup(group: DeadlineGroup, member: Member): void {
-    group.members.delete(member);
-    // An emptied group can go now, except the latest, which later calls in the same slice may still join.
-    if (group.members.size === 0 && group !== this.latest) this.groups.delete(group.deadline);
-    if (--this.inFlight === 0) this.setSweeperHoldsProcess(false);
   }
 
   private readonly sweep = (): void => {
@@ -133,25 +86,118 @@ export class TimeoutPolicy implements Policy {
     const now = this.clock.now();
     for (const group of this.groups.values()) {
       if (group.deadline > now) {
-        this.armSweeper(group.deadline - now);
+        this.sweeper = this.clock.setTimeout(this.sweep, group.deadline - now);
+        this.setSweeperHoldsProcess(this.inFlight > 0);
         return;
       }
       this.groups.delete(group.deadline);
       if (group === this.latest) this.latest = undefined;
-      if (group.members.size > 0) group.expire(new TimeoutError(this.timeoutMs));
+      if (!group.isEmpty) group.expire(new TimeoutError(this.timeoutMs));
     }
   };
-
-  private armSweeper(delayMs: number): void {
-    this.sweeper = this.clock.setTimeout(this.sweep, delayMs);
-    if (this.inFlight === 0) this.setSweeperHoldsProcess(false);
-  }
 
   /** Node timers can be unref'd; other clocks' handles (e.g. FakeClock's numbers) are left alone. */
   private setSweeperHoldsProcess(hold: boolean): void {
     const timer = this.sweeper as { ref?: () => void; unref?: () => void } | undefined;
     if (hold) timer?.ref?.();
     else timer?.unref?.();
+  }
+}
+
+/**
+ * Calls sharing one deadline, kept in an intrusive linked list (cheaper than a Set on every call's path).
+ * The shared controller is created only if a call without its own signal joins.
+ */
+class DeadlineGroup {
+  private first: TimedCall | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(readonly deadline: number) {}
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  get isEmpty(): boolean {
+    return this.first === undefined;
+  }
+
+  add(call: TimedCall): void {
+    call.next = this.first;
+    if (this.first) this.first.previous = call;
+    this.first = call;
+  }
+
+  remove(call: TimedCall): void {
+    if (call.previous) call.previous.next = call.next;
+    else this.first = call.next;
+    if (call.next) call.next.previous = call.previous;
+    call.previous = call.next = undefined;
+  }
+
+  expire(error: TimeoutError): void {
+    this.controller?.abort(error);
+    while (this.first) this.first.expire(error); // expire() removes the call from this list
+  }
+}
+
+/**
+ * One call's bookkeeping as a single object rather than a handful of closures. Every exit — result, error,
+ * deadline, caller abort — goes through `settle`, so the group membership, the in-flight count and the
+ * caller-signal listener never outlive the call.
+ */
+class TimedCall {
+  previous: TimedCall | undefined;
+  next: TimedCall | undefined;
+  private settled = false;
+  /** A caller signal needs its own controller, so aborting one call does not abort the rest of its group. */
+  private readonly own: AbortController | undefined;
+
+  constructor(
+    private readonly policy: TimeoutPolicy,
+    readonly group: DeadlineGroup,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {
+    group.add(this);
+    if (callerSignal) {
+      this.own = new AbortController();
+      callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  get operationSignal(): AbortSignal {
+    return this.own ? this.own.signal : this.group.signal;
+  }
+
+  readonly succeed = (value: unknown): void => {
+    if (this.settle()) this.resolve(value);
+  };
+
+  readonly fail = (error: unknown): void => {
+    if (this.settle()) this.reject(error);
+  };
+
+  expire(error: TimeoutError): void {
+    if (!this.settle()) return;
+    this.own?.abort(error);
+    this.reject(error);
+  }
+
+  private readonly onCallerAbort = (): void => {
+    if (!this.settle()) return;
+    this.own?.abort(this.callerSignal?.reason);
+    this.reject(this.callerSignal?.reason);
+  };
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.policy.leave(this);
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    return true;
   }
 }
 

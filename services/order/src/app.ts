@@ -1,0 +1,100 @@
+/**
+ * Builds the order service's Fastify app from its dependencies; tests call this and use `app.inject()`.
+ * The app owns its saga engine and order commands (decorated as `app.sagas` and `app.orders`); main.ts starts the
+ * background parts (saga worker, consumer, outbox relay) once the server listens.
+ */
+import type { Database } from '@shop/db';
+import { createEventStore } from '@shop/event-store';
+import type { CircuitBreakerOptions, RetryOptions } from '@shop/resilience';
+import { createSagaEngine, type SagaEngine, type SagaPolicies } from '@shop/saga';
+import {
+  createApp,
+  signServiceToken,
+  type AuthenticationOptions,
+  type CreateAppOptions,
+  type ServiceApp,
+} from '@shop/service-kit';
+import { Orders } from './orders';
+import { orderSummariesProjection } from './read-model/order-summaries-projection';
+import { registerOrderRoutes } from './routes/orders';
+import { registerSagaRoutes } from './routes/sagas';
+import { withCrashPoint } from './saga/crash-points';
+import { createParticipants } from './saga/participants';
+import { placeOrderSaga } from './saga/place-order-saga';
+import { cachedServiceToken } from './saga/service-token';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The place-order saga engine: main.ts starts and stops its worker. */
+    sagas: SagaEngine;
+    /** Order commands, for the event consumer. */
+    orders: Orders;
+  }
+}
+
+export interface OrderAppDeps {
+  db: Database;
+  logger?: CreateAppOptions['logger'];
+  /** Verify JWTs (customer and service tokens); also signs the service token sent to participants. */
+  authentication?: AuthenticationOptions;
+  faultInjection?: boolean;
+  participants: {
+    inventoryUrl: string;
+    paymentUrl: string;
+    shippingUrl: string;
+    /** Per HTTP attempt. Default 2000 ms. */
+    timeoutMs?: number;
+    retry?: Partial<RetryOptions>;
+    breaker?: Partial<CircuitBreakerOptions>;
+  };
+  saga?: {
+    pollIntervalMs?: number;
+    leaseMs?: number;
+    policies?: SagaPolicies;
+    /** Test-only crash hook (see saga/crash-points.ts); main.ts passes it only with FAULT_INJECTION=on. */
+    crashAt?: string;
+  };
+  /** Called after a transaction that enqueued integration events commits: the outbox relay's `wake`. */
+  onEventsCommitted?: () => void;
+  now?: () => Date;
+}
+
+export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
+  const { db } = deps;
+  const app = await createApp({
+    name: 'order-service',
+    description: 'Orders: place an order (a saga over inventory, payment and shipping), follow it, list orders.',
+    logger: deps.logger,
+    readiness: { database: () => db.ping() },
+    ...(deps.authentication ? { authentication: deps.authentication } : {}),
+    faultInjection: deps.faultInjection ?? false,
+  });
+
+  const store = createEventStore(db, { inlineProjections: [orderSummariesProjection] });
+  const orders = new Orders(store, deps.now ? { now: deps.now } : {});
+  const serviceToken = deps.authentication ? cachedServiceToken(() => signServiceToken(app, 'order-service')) : undefined;
+  const participants = createParticipants({
+    ...deps.participants,
+    timeoutMs: deps.participants.timeoutMs ?? 2_000,
+    authorization: () => serviceToken?.(),
+  });
+  const saga = placeOrderSaga({ orders, participants });
+  const sagas = createSagaEngine({
+    db,
+    definitions: [deps.saga?.crashAt ? withCrashPoint(saga, deps.saga.crashAt) : saga],
+    logger: app.log,
+    ...(deps.saga?.pollIntervalMs ? { pollIntervalMs: deps.saga.pollIntervalMs } : {}),
+    ...(deps.saga?.leaseMs ? { leaseMs: deps.saga.leaseMs } : {}),
+    ...(deps.saga?.policies ? { policies: deps.saga.policies } : {}),
+  });
+  // Saga hooks append order events (and their outbox rows); publish them as soon as the step's transaction commits.
+  const wake = () => deps.onEventsCommitted?.();
+  sagas.on('stepSucceeded', wake);
+  sagas.on('stateChanged', wake);
+
+  app.decorate('sagas', sagas);
+  app.decorate('orders', orders);
+  registerOrderRoutes(app, { db, orders, sagas, onEventsCommitted: wake });
+  registerSagaRoutes(app, sagas);
+  return app;
+}

@@ -1,0 +1,70 @@
+/** Process entry of the order service. */
+import { systemTopology } from '@shop/contracts';
+import { openDatabase, runMigrations } from '@shop/db';
+import {
+  createAwsClients,
+  createConsumer,
+  createOutboxRelay,
+  destroyAwsClients,
+  provisionTopology,
+} from '@shop/messaging';
+import { runService } from '@shop/service-kit';
+import { buildApp } from './app';
+import { OrderServiceConfig } from './config';
+import { orderEventHandlers } from './events/order-event-handlers';
+import { migrationDirs } from './migrations';
+
+void runService({
+  name: 'order-service',
+  configSchema: OrderServiceConfig,
+  async start({ config, logger }) {
+    const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    const migrated = await runMigrations(db, migrationDirs);
+    logger.info({ engine: db.engine, applied: migrated.applied }, 'database ready');
+
+    const aws = createAwsClients({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION });
+    // Idempotent: creates only what is missing (our queue and its subscriptions to user and shipping events).
+    if (config.PROVISION_TOPOLOGY === 'on') await provisionTopology(aws, systemTopology);
+    const relay = createOutboxRelay({ db, sns: aws.sns, topicName: systemTopology.producers.order.topic, logger });
+
+    const faultInjection = config.FAULT_INJECTION === 'on';
+    const app = await buildApp({
+      db,
+      logger,
+      authentication: { secret: config.JWT_SECRET },
+      faultInjection,
+      participants: {
+        inventoryUrl: config.INVENTORY_URL,
+        paymentUrl: config.PAYMENT_URL,
+        shippingUrl: config.SHIPPING_URL,
+        timeoutMs: config.PARTICIPANT_TIMEOUT_MS,
+      },
+      saga: {
+        pollIntervalMs: config.SAGA_POLL_MS,
+        leaseMs: config.SAGA_LEASE_MS,
+        policies: { invoke: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS }, compensate: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS } },
+        ...(faultInjection && config.SAGA_CRASH_AT ? { crashAt: config.SAGA_CRASH_AT } : {}),
+      },
+      onEventsCommitted: () => relay.wake(),
+    });
+    const consumer = createConsumer({ db, sqs: aws.sqs, name: 'order', handlers: orderEventHandlers(app.orders), logger });
+
+    return {
+      app,
+      // Closed last first: stop taking saga steps and messages, publish what is pending, then the clients and the db.
+      resources: [
+        db,
+        { close: () => destroyAwsClients(aws) },
+        { close: () => relay.stop() },
+        { close: () => consumer.stop() },
+        { close: () => app.sagas.stop() },
+      ],
+      onListening: async () => {
+        relay.start();
+        await consumer.start();
+        // The first pass resumes whatever a crash left behind.
+        app.sagas.startWorker();
+      },
+    };
+  },
+});

@@ -1,0 +1,117 @@
+/**
+ * The order commands, each run inside a caller's transaction (the POST request's, a saga hook's, a consumer's), so
+ * the order's events, its read model, its integration events (the outbox) and the caller's own writes (saga state,
+ * inbox) commit together. This is the only place that appends to an order stream.
+ */
+import type { EventMetadata as LogMetadata, EventStore, RecordedEvent } from '@shop/event-store';
+import { foldEvents, handleCommand } from '@shop/event-store';
+import type { Queryable } from '@shop/db';
+import { enqueueEvents } from '@shop/messaging';
+import {
+  orderDecider,
+  type Address,
+  type Money,
+  type Order,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderItem,
+  type PricedLine,
+} from './domain/order';
+import { toIntegrationEvents } from './events/integration-events';
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+  constructor(readonly orderId: string) {
+    super(`No order ${orderId}`);
+  }
+}
+
+export interface NewOrder {
+  orderId: string;
+  customerId: string;
+  items: OrderItem[];
+  shippingAddress: Address;
+}
+
+export interface OrdersOptions {
+  now?: () => Date;
+}
+
+export class Orders {
+  private readonly now: () => Date;
+
+  constructor(
+    readonly store: EventStore,
+    options: OrdersOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  create(tx: Queryable, order: NewOrder, metadata: LogMetadata): Promise<void> {
+    return this.run(tx, order.orderId, order.customerId, { type: 'CreateOrder', data: { ...order, now: this.stamp() } }, metadata);
+  }
+
+  price(tx: Queryable, orderId: string, priced: { lines: PricedLine[]; total: Money }, metadata: LogMetadata) {
+    return this.execute(tx, orderId, { type: 'PriceOrder', data: { ...priced, now: this.stamp() } }, metadata);
+  }
+
+  recordPayment(tx: Queryable, orderId: string, paymentId: string, metadata: LogMetadata) {
+    return this.execute(tx, orderId, { type: 'RecordPayment', data: { paymentId, now: this.stamp() } }, metadata);
+  }
+
+  confirm(tx: Queryable, orderId: string, shipmentId: string, metadata: LogMetadata) {
+    return this.execute(tx, orderId, { type: 'ConfirmOrder', data: { shipmentId, now: this.stamp() } }, metadata);
+  }
+
+  cancel(tx: Queryable, orderId: string, reason: string, metadata: LogMetadata) {
+    return this.execute(tx, orderId, { type: 'CancelOrder', data: { reason, now: this.stamp() } }, metadata);
+  }
+
+  markShipped(
+    tx: Queryable,
+    orderId: string,
+    shipment: { shipmentId: string; carrier: string; trackingNumber: string },
+    metadata: LogMetadata,
+  ) {
+    return this.execute(tx, orderId, { type: 'MarkShipped', data: { ...shipment, now: this.stamp() } }, metadata);
+  }
+
+  markDelivered(tx: Queryable, orderId: string, shipmentId: string, metadata: LogMetadata) {
+    return this.execute(tx, orderId, { type: 'MarkDelivered', data: { shipmentId, now: this.stamp() } }, metadata);
+  }
+
+  /** The order as its events say now (strongly consistent, unlike the read model), or undefined. */
+  async get(orderId: string, tx?: Queryable): Promise<(Order & { version: number }) | undefined> {
+    const { events, currentVersion } = await this.store.readStream(orderId, tx ? { tx } : {});
+    const state = foldEvents(
+      orderDecider,
+      events.map((event) => ({ type: event.type, data: event.data }) as OrderEvent),
+    );
+    return state.status === 'NONE' ? undefined : { ...state, version: currentVersion };
+  }
+
+  /**
+   * Commands on an existing order take its read-model row's lock first, so two writers of one order (a saga hook
+   * and a consumer) queue up instead of failing each other's expected-version check.
+   */
+  private async execute(tx: Queryable, orderId: string, command: OrderCommand, metadata: LogMetadata): Promise<void> {
+    const { rows } = await tx.query<{ customer_id: string }>('SELECT customer_id FROM order_summaries WHERE id = $1 FOR UPDATE', [
+      orderId,
+    ]);
+    if (!rows[0]) throw new OrderNotFoundError(orderId);
+    await this.run(tx, orderId, rows[0].customer_id, command, metadata);
+  }
+
+  private async run(tx: Queryable, orderId: string, customerId: string, command: OrderCommand, metadata: LogMetadata) {
+    await handleCommand(this.store, orderDecider, orderId, command, {
+      tx,
+      metadata,
+      // The log is the outbox's source: integration events are enqueued in the appending transaction — no dual write.
+      onAppended: (appendTx, events) => enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId)),
+    });
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The order API: place an order (202 — the saga runs in the background), follow it, list orders.
+ * Schemas sit next to their handlers (validation + types + OpenAPI).
+ */
+import type { Database } from '@shop/db';
+import type { SagaEngine } from '@shop/saga';
+import {
+  HttpProblem,
+  mayActFor,
+  notFound,
+  ProblemSchema,
+  requireCustomer,
+  Type,
+  type ServiceApp,
+} from '@shop/service-kit';
+import type { FastifyRequest } from 'fastify';
+import type { Orders } from '../orders';
+import { IdempotencyKeyReusedError, placeOrder, UnknownCustomerError } from '../place-order';
+import { InvalidCursorError, listOrderSummaries, type SummaryStatus } from '../read-model/order-summaries';
+import { AddressSchema, OrderItemSchema, OrderSchema, OrderSummarySchema, StatusSchema } from './order-schemas';
+import { sagaView } from './saga-view';
+
+const PlaceOrderBody = Type.Object(
+  {
+    items: Type.Array(OrderItemSchema, { minItems: 1, maxItems: 100 }),
+    shippingAddress: AddressSchema,
+    paymentMethod: Type.String({ minLength: 1, maxLength: 100, description: 'Payment provider token, e.g. tok_visa' }),
+  },
+  { additionalProperties: false },
+);
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'A repeat with the same key and body returns the first order' }),
+  ),
+});
+
+const Accepted = Type.Object({ id: Type.String(), status: Type.Literal('PENDING'), location: Type.String() });
+
+const ListQuery = Type.Object(
+  {
+    customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Forced to your own id with a customer token' })),
+    status: Type.Optional(StatusSchema),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const problem = Type.Ref(ProblemSchema);
+
+export interface OrderRouteDeps {
+  db: Database;
+  orders: Orders;
+  sagas: SagaEngine;
+  onEventsCommitted: () => void;
+}
+
+/** A customer sees only their own orders; a service (or an unauthenticated in-process test) may ask for anyone's. */
+function customerFilter(request: FastifyRequest, requested: string | undefined): string | undefined {
+  const principal = request.principal;
+  return principal?.kind === 'customer' ? principal.customerId : requested;
+}
+
+export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEventsCommitted }: OrderRouteDeps): void {
+  app.post(
+    '/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order for the authenticated customer (202: the checkout saga runs in the background)',
+        description:
+          'Prices come from inventory when stock is reserved; the total is computed here. Follow the order at ' +
+          '`Location`. 422 `unknown-customer` when the customer has not reached the local replica (no call to the ' +
+          'user service is made).',
+        headers: IdempotencyHeaders,
+        body: PlaceOrderBody,
+        response: { 202: Accepted, 400: problem, 401: problem, 403: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const customerId = requireCustomer(request);
+      const { items, shippingAddress, paymentMethod } = request.body;
+      const repeated = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
+      if (repeated.length > 0) {
+        throw new HttpProblem(422, 'duplicate-sku', 'Each sku may appear once', `Listed more than once: ${repeated.join(', ')}`, {
+          duplicateSkus: repeated,
+        });
+      }
+      const idempotencyKey = request.headers['idempotency-key'];
+      try {
+        const { orderId, created } = await placeOrder(
+          { orders, sagas },
+          {
+            customerId,
+            items,
+            shippingAddress,
+            paymentMethod,
+            correlationId: request.id,
+            ...(idempotencyKey ? { idempotencyKey } : {}),
+          },
+        );
+        if (created) onEventsCommitted();
+        else reply.header('idempotent-replayed', 'true');
+        const location = `/orders/${orderId}`;
+        return reply.code(202).header('location', location).send({ id: orderId, status: 'PENDING', location });
+      } catch (error) {
+        if (error instanceof UnknownCustomerError) {
+          throw new HttpProblem(422, 'unknown-customer', 'Unknown customer', error.message, { customerId });
+        }
+        if (error instanceof IdempotencyKeyReusedError) {
+          throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/orders/:id',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'An order: status, items with prices, total, shipment, and the saga step history',
+        params: OrderId,
+        response: { 200: OrderSchema, 401: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const order = await orders.get(request.params.id);
+      // Someone else's order answers as if it did not exist: its id tells nothing.
+      if (!order || !mayActFor(request, order.customerId)) throw notFound('Order', request.params.id);
+      const saga = await sagas.get(order.orderId);
+      const { orderId, lines, total, ...rest } = order;
+      return {
+        ...rest,
+        id: orderId,
+        status: saga?.state === 'NEEDS_ATTENTION' ? 'NEEDS_ATTENTION' : order.status,
+        items: order.items.map((item) => {
+          const line = lines?.find((priced) => priced.sku === item.sku);
+          return { ...item, unitPrice: line?.unitPrice ?? null, lineTotal: line?.lineTotal ?? null };
+        }),
+        total,
+        saga: saga ? sagaView(saga) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'List orders, oldest first (read model; keyset pagination with `nextCursor`)',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({ orders: Type.Array(OrderSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          400: problem,
+          401: problem,
+        },
+      },
+    },
+    async (request) => {
+      const { customerId, status, limit, cursor } = request.query;
+      const forCustomer = customerFilter(request, customerId);
+      try {
+        return await listOrderSummaries(db, {
+          limit,
+          ...(forCustomer !== undefined ? { customerId: forCustomer } : {}),
+          ...(status !== undefined ? { status: status as SummaryStatus } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
+        throw error;
+      }
+    },
+  );
+}

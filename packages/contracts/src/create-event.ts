@@ -27,7 +27,10 @@ export class InvalidEventError extends Error {
   }
 }
 
-export function createEvent<K extends EventType>(input: CreateEventInput<K>, options: CreateEventOptions = {}): EventOf<K> {
+export function createEvent<K extends EventType>(
+  input: CreateEventInput<K>,
+  options: CreateEventOptions = {},
+): EventOf<K> {
   const occurredAt = (options.now ?? (() => new Date()))();
   const definition = eventCatalog[input.eventType];
   const event: EventOf<K> = {

@@ -107,7 +107,12 @@ describe('validateEvent', () => {
       ),
     };
     const validate = createEventValidator(catalog);
-    const v1 = { ...orderPlaced(), eventType: 'CustomerRenamed', schemaVersion: 1, data: { name: 'Ada King Lovelace' } };
+    const v1 = {
+      ...orderPlaced(),
+      eventType: 'CustomerRenamed',
+      schemaVersion: 1,
+      data: { name: 'Ada King Lovelace' },
+    };
     const result = validate(v1);
     expect(result).toMatchObject({
       ok: true,

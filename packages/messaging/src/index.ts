@@ -11,7 +11,12 @@ export {
 } from './provision-topology';
 export { findTopicArn, requireQueueUrl } from './aws-lookups';
 export { enqueueEvents } from './outbox/enqueue-events';
-export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type PublishReport } from './outbox/outbox-relay';
+export {
+  createOutboxRelay,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type PublishReport,
+} from './outbox/outbox-relay';
 export {
   createConsumer,
   type Consumer,
@@ -22,3 +27,4 @@ export {
 export { UnrecoverableMessageError } from './consumer/unrecoverable-message-error';
 export { pruneInbox } from './consumer/inbox';
 export { DEAD_LETTER_REASON_ATTRIBUTE } from './consumer/dead-letter';
+export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './dlq/dead-letter-tools';

@@ -109,7 +109,14 @@ export async function provisionTopology(
 
     for (const [producer, eventTypes] of Object.entries(spec.subscribes)) {
       const filterPolicy = JSON.stringify({ eventType: [...eventTypes].sort() });
-      await ensureSubscription(sns, topicArns[producer]!, queue.arn, filterPolicy, `${spec.queue} <- ${topology.producers[producer]!.topic}`, record);
+      await ensureSubscription(
+        sns,
+        topicArns[producer]!,
+        queue.arn,
+        filterPolicy,
+        `${spec.queue} <- ${topology.producers[producer]!.topic}`,
+        record,
+      );
     }
   }
   if (changes.length === 0) options.log?.('topology already up to date');
@@ -128,7 +135,8 @@ async function ensureQueue(
 ): Promise<ProvisionedQueue> {
   let url = await findQueueUrl(sqs, name);
   const created = !url;
-  if (!url) url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: desired(undefined) }))).QueueUrl!;
+  if (!url)
+    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: desired(undefined) }))).QueueUrl!;
 
   const current: Record<string, string | undefined> = (
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))

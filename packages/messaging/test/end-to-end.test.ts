@@ -126,12 +126,12 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
     await crashing.stop();
 
     // It also happens that SNS accepted the batch and the crash came before the row was marked: published twice.
-    const publishedThenKilled = relay(
-      spyOnClient(aws.sns as SNSClient, () => undefined),
-    );
+    const publishedThenKilled = relay(spyOnClient(aws.sns as SNSClient, () => undefined));
     await placeOrder('order-2');
     await orderDb.transaction(async (tx) => {
-      const { rows } = await tx.query<{ envelope: object }>(`SELECT envelope FROM outbox WHERE aggregate_id = 'order-2'`);
+      const { rows } = await tx.query<{ envelope: object }>(
+        `SELECT envelope FROM outbox WHERE aggregate_id = 'order-2'`,
+      );
       await publishDirectly(aws.sns, provisioned.topicArns.order!, rows[0]!.envelope); // published, never marked
     });
     await publishedThenKilled.stop();
@@ -194,13 +194,17 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
     const logger = recordingLogger();
     const topicArn = provisioned.topicArns.order!;
     await publishDirectly(aws.sns, topicArn, { ...orderEvent('OrderPlaced', 'order-1', 1), data: { orderId: 'x' } });
-    await publishDirectly(aws.sns, topicArn, { ...orderEvent('OrderCancelled', 'order-2', 1), eventType: 'OrderPlaced', data: {} });
+    await publishDirectly(aws.sns, topicArn, {
+      ...orderEvent('OrderCancelled', 'order-2', 1),
+      eventType: 'OrderPlaced',
+      data: {},
+    });
     await consumer({ logger, handlers: { OrderPlaced: applyToHistory } }).start();
     await publishDirectly(aws.sns, topicArn, orderEvent('OrderCancelled', 'order-3', 1)); // no handler registered
 
     const dead = await eventually(async () => {
       const messages = [];
-      for (let batch; (batch = await receiveAll(aws.sqs, provisioned.queues.user!.deadLetter.url)).length; ) {
+      for (let batch; (batch = await receiveAll(aws.sqs, provisioned.queues.user!.deadLetter.url)).length;) {
         messages.push(...batch);
       }
       expect(messages).toHaveLength(3);

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { createEvent, type EventData, type EventEnvelope, type EventOf, type EventType, type Topology } from '@shop/contracts';
+import {
+  createEvent,
+  type EventData,
+  type EventEnvelope,
+  type EventOf,
+  type EventType,
+  type Topology,
+} from '@shop/contracts';
 import type { Engine } from '@shop/db';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
@@ -31,7 +38,9 @@ export function uniqueName(prefix: string): string {
 }
 
 /** One producer (order) and one consumer (user) with names no other test uses. */
-export function testTopology(overrides: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {}): Topology {
+export function testTopology(
+  overrides: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {},
+): Topology {
   return {
     producers: { order: { topic: uniqueName('order-events') } },
     consumers: {

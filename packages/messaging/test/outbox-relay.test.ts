@@ -1,7 +1,13 @@
 import type { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { FakeClock, CircuitBreaker } from '@shop/resilience';
 import { eventually, testEngines, type TestDatabase } from '@shop/testing';
-import { createOutboxRelay, enqueueEvents, provisionTopology, type OutboxRelay, type ProvisionedTopology } from '../src';
+import {
+  createOutboxRelay,
+  enqueueEvents,
+  provisionTopology,
+  type OutboxRelay,
+  type ProvisionedTopology,
+} from '../src';
 import {
   databaseWithSchema,
   orderEvent,
@@ -80,7 +86,10 @@ describe.each(testEngines())('outbox relay on %s', (engine) => {
     const r = relay({ batchSize: 4 });
     for (let version = 1; version <= 6; version++) {
       await db.transaction((tx) =>
-        enqueueEvents(tx, [orderEvent('OrderConfirmed', 'order-a', version), orderEvent('OrderConfirmed', 'order-b', version)]),
+        enqueueEvents(tx, [
+          orderEvent('OrderConfirmed', 'order-a', version),
+          orderEvent('OrderConfirmed', 'order-b', version),
+        ]),
       );
     }
     while ((await r.publishPending()).more);
@@ -116,7 +125,9 @@ describe.each(testEngines())('outbox relay on %s', (engine) => {
     await db.transaction((tx) => enqueueEvents(tx, [orderEvent('OrderPlaced', 'order-1', 1)]));
     r.start();
     await eventually(async () => {
-      const { rows } = await db.query<{ attempts: number; last_error: string }>('SELECT attempts, last_error FROM outbox');
+      const { rows } = await db.query<{ attempts: number; last_error: string }>(
+        'SELECT attempts, last_error FROM outbox',
+      );
       expect(rows[0]).toMatchObject({ attempts: 1, last_error: expect.stringContaining('ECONNREFUSED') });
     });
     await clock.waitForTimer((timer) => timer.delayMs === 1_000); // the backoff before retrying
@@ -150,7 +161,7 @@ describe.each(testEngines())('outbox relay on %s', (engine) => {
         const entries = (command as PublishBatchCommand).input.PublishBatchRequestEntries ?? [];
         batchesPublished.push(entries.map((entry) => entry.Id!));
       });
-      const events = [];
+      const events: ReturnType<typeof orderEvent>[] = [];
       for (let version = 1; version <= 10; version++) {
         for (let aggregate = 0; aggregate < 8; aggregate++) {
           events.push(orderEvent('OrderConfirmed', `order-${aggregate}`, version));

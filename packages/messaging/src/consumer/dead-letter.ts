@@ -13,7 +13,10 @@ const MAX_COPIED_ATTRIBUTES = 9;
 export const DEAD_LETTER_REASON_ATTRIBUTE = 'deadLetterReason';
 
 /** The queue's dead-letter queue URL from its RedrivePolicy, or undefined if it has none. */
-export async function findDeadLetterQueueUrl(sqs: Pick<SQSClient, 'send'>, queueUrl: string): Promise<string | undefined> {
+export async function findDeadLetterQueueUrl(
+  sqs: Pick<SQSClient, 'send'>,
+  queueUrl: string,
+): Promise<string | undefined> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
   );

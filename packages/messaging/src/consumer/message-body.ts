@@ -1,6 +1,7 @@
 // An SQS body is either the event itself (raw delivery) or SNS's Notification wrapper around it; accept both.
 
-export type DecodedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type DecodedBody =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 export function decodeMessageBody(body: string | undefined): DecodedBody {
   if (body === undefined) return { ok: false, error: 'message has no body' };

@@ -84,7 +84,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
   const backoff = options.backoff ?? exponentialBackoff({ initialMs: 200, maxMs: 30_000 });
   const breaker =
-    options.breaker ?? new CircuitBreaker({ name: 'outbox-sns', consecutiveFailures: 5, openDurationMs: 10_000, clock });
+    options.breaker ??
+    new CircuitBreaker({ name: 'outbox-sns', consecutiveFailures: 5, openDurationMs: 10_000, clock });
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const pruneIntervalMs = options.pruneIntervalMs ?? 3_600_000;
   const random = options.random ?? Math.random;

@@ -28,3 +28,4 @@ export { UnrecoverableMessageError } from './consumer/unrecoverable-message-erro
 export { pruneInbox } from './consumer/inbox';
 export { DEAD_LETTER_REASON_ATTRIBUTE } from './consumer/dead-letter';
 export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './dlq/dead-letter-tools';
+export { createServiceMessaging, type ServiceMessaging, type ServiceMessagingOptions } from './service-messaging';

@@ -1,0 +1,102 @@
+/**
+ * Messaging for one service in a few lines: its outbox relay (publishing to its own topic) and, when it consumes,
+ * its queue consumer — created from the system topology, started once the service listens, stopped on shutdown.
+ *
+ * The service keeps working when the broker is not there yet: the relay keeps events in the outbox and retries,
+ * and the consumer retries its start-up (e.g. the queue has not been provisioned yet) with backoff in the
+ * background instead of failing the process.
+ */
+import { systemTopology, type Topology } from '@shop/contracts';
+import type { Database } from '@shop/db';
+import { exponentialBackoff, sleep, systemClock, type Clock } from '@shop/resilience';
+import { createAwsClients, destroyAwsClients, type AwsClients } from './aws-clients';
+import { createConsumer, type Consumer, type ConsumerOptions, type EventHandlers } from './consumer/consumer';
+import { silentLogger, type Logger } from './logger';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+
+export interface ServiceMessagingOptions {
+  /** The service's name in the topology: its producer entry (topic) and consumer entry (queue). */
+  readonly service: string;
+  readonly db: Database;
+  readonly logger?: Logger;
+  /** SNS/SQS endpoint (local-aws, LocalStack); real AWS when undefined. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** Handlers by event type; the consumer exists only when given. */
+  readonly handlers?: EventHandlers;
+  readonly topology?: Topology;
+  /** Pre-built clients (tests); otherwise created from endpoint/region and destroyed on close. */
+  readonly aws?: AwsClients;
+  readonly relayOptions?: Partial<OutboxRelayOptions>;
+  readonly consumerOptions?: Partial<ConsumerOptions>;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export interface ServiceMessaging {
+  readonly aws: AwsClients;
+  readonly relay?: OutboxRelay;
+  readonly consumer?: Consumer;
+  /** Publish now: call after a transaction that wrote outbox rows has committed. */
+  wake(): void;
+  /** Starts the relay, and the consumer in the background (retrying until its queue exists). */
+  start(): void;
+  /** Stops the consumer (finishing messages in flight), then the relay, then the clients. */
+  close(): Promise<void>;
+}
+
+export function createServiceMessaging(options: ServiceMessagingOptions): ServiceMessaging {
+  const { service, db } = options;
+  const logger = options.logger ?? silentLogger;
+  const topology: Topology = options.topology ?? systemTopology;
+  const ownsClients = !options.aws;
+  const aws = options.aws ?? createAwsClients({ endpoint: options.endpoint, region: options.region });
+
+  const topic = topology.producers[service]?.topic;
+  const relay = topic
+    ? createOutboxRelay({ db, sns: aws.sns, topicName: topic, logger, ...options.relayOptions })
+    : undefined;
+  const consumer = options.handlers
+    ? createConsumer({ db, sqs: aws.sqs, name: service, topology, handlers: options.handlers, logger, ...options.consumerOptions })
+    : undefined;
+
+  let closed = false;
+  let consumerStarting: Promise<void> | undefined;
+  const abort = new AbortController();
+
+  async function startConsumerWhenPossible(target: Consumer): Promise<void> {
+    const backoff = exponentialBackoff({ initialMs: 500, maxMs: 30_000 });
+    const clock = options.clock ?? systemClock;
+    let delayMs = 0;
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await target.start();
+        logger.info({ service }, 'consumer started');
+        return;
+      } catch (error) {
+        delayMs = backoff(attempt, delayMs, options.random ?? Math.random);
+        logger.warn({ err: error, attempt, retryInMs: Math.round(delayMs) }, 'consumer could not start; retrying');
+        await sleep(clock, delayMs, abort.signal).catch(() => undefined);
+      }
+    }
+  }
+
+  return {
+    aws,
+    relay,
+    consumer,
+    wake: () => relay?.wake(),
+    start() {
+      relay?.start();
+      if (consumer) consumerStarting = startConsumerWhenPossible(consumer);
+    },
+    async close() {
+      closed = true;
+      abort.abort();
+      await consumerStarting;
+      await consumer?.stop();
+      await relay?.stop();
+      if (ownsClients) destroyAwsClients(aws);
+    },
+  };
+}

@@ -99,7 +99,10 @@ describe.each(testEngines())('append and read on %s', (engine) => {
 
   it('appends inside the caller transaction, atomically with its other writes and onAppended', async () => {
     await db.exec('CREATE TABLE outbox (event_id uuid PRIMARY KEY, event_type text NOT NULL)');
-    const enqueue = async (tx: { query: TestDatabase['query'] }, events: readonly { eventId: string; type: string }[]) => {
+    const enqueue = async (
+      tx: { query: TestDatabase['query'] },
+      events: readonly { eventId: string; type: string }[],
+    ) => {
       for (const event of events) {
         await tx.query('INSERT INTO outbox (event_id, event_type) VALUES ($1, $2)', [event.eventId, event.type]);
       }

@@ -39,9 +39,12 @@ describe('order decider specification', () => {
   });
 
   it('fails the specification when the wrong error (or none) is thrown', () => {
-    expect(() => spec.given([]).when({ type: 'PlaceOrder', data: { orderId: 'o', items: 1, now } }).thenThrows(OrderRuleViolated)).toThrow(
-      /expected OrderRuleViolated, but decide returned/,
-    );
+    expect(() =>
+      spec
+        .given([])
+        .when({ type: 'PlaceOrder', data: { orderId: 'o', items: 1, now } })
+        .thenThrows(OrderRuleViolated),
+    ).toThrow(/expected OrderRuleViolated, but decide returned/);
     expect(() => spec.given([]).when({ type: 'ConfirmOrder', data: { now } }).thenThrows(TypeError)).toThrow(
       /expected TypeError, but decide threw OrderRuleViolated/,
     );

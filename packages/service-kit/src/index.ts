@@ -25,3 +25,5 @@ export {
   type Principal,
   type AuthenticationOptions,
 } from './authentication';
+export { eventMetadataOf, type RequestEventMetadata } from './event-metadata';
+export type { FastifyRequest, FastifyReply } from 'fastify';

@@ -1,2 +1,3 @@
 export { testEngines, createTestDatabase, type TestDatabase } from '@shop/db/testing';
 export { eventually, type EventuallyOptions } from './eventually';
+export { signTestToken, bearer, type TestTokenClaims } from './tokens';

@@ -1,21 +1,34 @@
 /** Builds the user service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { createApp, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { registerCredentialRoutes } from './routes/credentials';
+import { registerOrderHistoryRoutes } from './routes/order-history';
 import { registerUserRoutes } from './routes/users';
+import { userEventHooks } from './user-events';
 import { UserStore } from './user-store';
 
 export interface UserAppDeps {
   db: Database;
   logger?: CreateAppOptions['logger'];
+  /** Verify JWTs on every request (always on in main.ts; in-process tests may leave it off). */
+  authentication?: AuthenticationOptions;
+  faultInjection?: boolean;
+  /** Called after a change's transaction commits with events in the outbox: wake the relay. */
+  onEventsCommitted?: () => void;
 }
 
-export async function buildApp({ db, logger }: UserAppDeps): Promise<ServiceApp> {
+export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
   const app = await createApp({
     name: 'user-service',
-    description: 'Users, their profiles and credentials.',
-    logger,
-    readiness: { database: () => db.ping() },
+    description: 'Users, their profiles and credentials, and each customer’s order history.',
+    logger: deps.logger,
+    authentication: deps.authentication,
+    faultInjection: deps.faultInjection,
+    readiness: { database: () => deps.db.ping() },
   });
-  registerUserRoutes(app, new UserStore(db));
+  const users = new UserStore(deps.db, { ...userEventHooks, afterCommit: deps.onEventsCommitted });
+  registerUserRoutes(app, users);
+  registerCredentialRoutes(app, users);
+  registerOrderHistoryRoutes(app, deps.db, users);
   return app;
 }

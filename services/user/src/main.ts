@@ -1,18 +1,35 @@
 /** Process entry of the user service. */
 import { openDatabase, runMigrations } from '@shop/db';
+import { createServiceMessaging } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { UserServiceConfig } from './config';
-import { migrationsDir } from './migrations';
+import { migrations } from './migrations';
+import { orderHistoryHandlers } from './order-history/order-history';
 
 void runService({
   name: 'user-service',
   configSchema: UserServiceConfig,
   async start({ config, logger }) {
     const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-    const migrated = await runMigrations(db, migrationsDir);
+    const migrated = await runMigrations(db, migrations);
     logger.info({ engine: db.engine, applied: migrated.applied }, 'database ready');
-    const app = await buildApp({ db, logger });
-    return { app, resources: [db] };
+
+    const messaging = createServiceMessaging({
+      service: 'user',
+      db,
+      logger,
+      endpoint: config.AWS_ENDPOINT_URL,
+      region: config.AWS_REGION,
+      handlers: orderHistoryHandlers,
+    });
+    const app = await buildApp({
+      db,
+      logger,
+      authentication: { secret: config.JWT_SECRET },
+      faultInjection: config.FAULT_INJECTION === 'on',
+      onEventsCommitted: messaging.wake,
+    });
+    return { app, resources: [db, messaging], onListening: messaging.start };
   },
 });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { messagingMigrationsDir } from '@shop/messaging';
 
-/** The service's SQL migrations, shipped next to the compiled code (dist/ → ../migrations). */
-export const migrationsDir = join(__dirname, '..', 'migrations');
+/** The service's own SQL migrations (dist/ → ../migrations), then the outbox and inbox tables of @shop/messaging. */
+export const migrations = [join(__dirname, '..', 'migrations'), messagingMigrationsDir];

@@ -1,5 +1,6 @@
 /** Persistence of users: plain SQL over @shop/db. Uniqueness of emails is the database's job, not a pre-check's. */
 import { randomUUID } from 'node:crypto';
+import type { EventMetadata } from '@shop/contracts';
 import { isUniqueViolation, type Database, type Queryable } from '@shop/db';
 import type { Address, User } from './domain/user';
 
@@ -68,12 +69,13 @@ function decodeCursor(cursor: string): [string, string] | undefined {
 export class InvalidCursorError extends Error {}
 
 /**
- * Hooks run inside the transaction of a change; this is where a later step records outgoing events
- * (transactional outbox) so the change and its event commit together.
+ * Hooks run inside the transaction of a change: the outgoing events are recorded there (transactional outbox), so
+ * the change and its event commit together. `afterCommit` runs once the transaction has committed (wake the relay).
  */
 export interface UserChangeHooks {
-  onRegistered?(tx: Queryable, user: User): Promise<void>;
-  onUpdated?(tx: Queryable, user: User, changes: ProfileChanges): Promise<void>;
+  onRegistered?(tx: Queryable, user: User, metadata: EventMetadata): Promise<void>;
+  onUpdated?(tx: Queryable, user: User, metadata: EventMetadata): Promise<void>;
+  afterCommit?(): void;
 }
 
 export class UserStore {
@@ -83,19 +85,21 @@ export class UserStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async register(input: NewUser): Promise<User> {
+  async register(input: NewUser, metadata: EventMetadata): Promise<User> {
     const now = this.now();
     try {
-      return await this.db.transaction(async (tx) => {
+      const registered = await this.db.transaction(async (tx) => {
         const { rows } = await tx.query<UserRow>(
           `INSERT INTO users (id, email, name, shipping_address, password_hash, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ${COLUMNS}`,
           [randomUUID(), input.email, input.name, JSON.stringify(input.shippingAddress), input.passwordHash, now],
         );
         const user = toUser(rows[0]!);
-        await this.hooks.onRegistered?.(tx, user);
+        await this.hooks.onRegistered?.(tx, user, metadata);
         return user;
       });
+      this.hooks.afterCommit?.();
+      return registered;
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailAlreadyRegisteredError(input.email);
       throw error;
@@ -115,8 +119,8 @@ export class UserStore {
     return rows[0] && { id: rows[0].id, passwordHash: rows[0].password_hash };
   }
 
-  async updateProfile(id: string, changes: ProfileChanges): Promise<User | undefined> {
-    return this.db.transaction(async (tx) => {
+  async updateProfile(id: string, changes: ProfileChanges, metadata: EventMetadata): Promise<User | undefined> {
+    const updated = await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<UserRow>(
         `UPDATE users SET
            name = COALESCE($2, name),
@@ -128,9 +132,11 @@ export class UserStore {
       );
       if (!rows[0]) return undefined;
       const user = toUser(rows[0]);
-      await this.hooks.onUpdated?.(tx, user, changes);
+      await this.hooks.onUpdated?.(tx, user, metadata);
       return user;
     });
+    if (updated) this.hooks.afterCommit?.();
+    return updated;
   }
 
   async list({ limit, cursor }: { limit: number; cursor?: string }): Promise<UserPage> {

@@ -7,8 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { bearer } from '@shop/testing';
 
 const main = join(__dirname, '..', 'dist', 'main.js');
+const JWT_SECRET = 'process-test-secret-of-at-least-32-chars';
 
 function startService(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,7 +36,7 @@ describe('user-service process', () => {
   });
 
   it('serves on PGlite, is ready, and drains in-flight requests on SIGTERM before exiting 0', async () => {
-    const service = startService({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const service = startService({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET });
     try {
       const url = await service.url;
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
@@ -44,7 +46,7 @@ describe('user-service process', () => {
       const registrations = Array.from({ length: 10 }, (_, i) =>
         fetch(`${url}/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...bearer(JWT_SECRET, { sub: 'gateway', role: 'service' }) },
           body: JSON.stringify({
             email: `drain${i}@example.com`,
             name: 'Drain',

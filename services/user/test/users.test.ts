@@ -2,7 +2,7 @@ import { runMigrations } from '@shop/db';
 import { createTestDatabase, testEngines, type TestDatabase } from '@shop/testing';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
-import { migrationsDir } from '../src/migrations';
+import { migrations } from '../src/migrations';
 import { verifyPassword } from '../src/domain/password';
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
@@ -20,7 +20,7 @@ describe.each(testEngines())('user service on %s', (engine) => {
 
   beforeEach(async () => {
     db = await createTestDatabase(engine);
-    await runMigrations(db, migrationsDir);
+    await runMigrations(db, migrations);
     app = await buildApp({ db, logger: false });
   });
   afterEach(async () => {

@@ -1,5 +1,14 @@
 /** The user API: register, read, update profile, list. Schemas sit next to their handlers (validation + types + OpenAPI). */
-import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import {
+  eventMetadataOf,
+  HttpProblem,
+  mayActFor,
+  notFound,
+  ProblemSchema,
+  Type,
+  type FastifyRequest,
+  type ServiceApp,
+} from '@shop/service-kit';
 import { hashPassword } from '../domain/password';
 import { AddressSchema, UserSchema } from '../domain/user';
 import { EmailAlreadyRegisteredError, InvalidCursorError, type UserStore } from '../user-store';
@@ -31,6 +40,13 @@ const ListQuery = Type.Object(
 
 const problem = Type.Ref(ProblemSchema);
 
+/** Operations only another service may call (the gateway registering users, listing everyone). */
+function requireServiceCaller(request: FastifyRequest): void {
+  if (request.principal && request.principal.kind !== 'service') {
+    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'only services may call this operation');
+  }
+}
+
 export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
   app.post(
     '/users',
@@ -43,9 +59,11 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
       },
     },
     async (request, reply) => {
+      requireServiceCaller(request);
       const { password, ...profile } = request.body;
       try {
-        const user = await users.register({ ...profile, email: profile.email.trim(), passwordHash: await hashPassword(password) });
+        const passwordHash = await hashPassword(password);
+        const user = await users.register({ ...profile, email: profile.email.trim(), passwordHash }, eventMetadataOf(request));
         return reply.code(201).header('location', `/users/${user.id}`).send(user);
       } catch (error) {
         if (error instanceof EmailAlreadyRegisteredError) {
@@ -60,7 +78,8 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Get a user', params: UserId, response: { 200: UserSchema, 404: problem } } },
     async (request) => {
-      const user = await users.findById(request.params.id);
+      // Another customer's profile is reported as missing, not forbidden: its existence is not theirs to know.
+      const user = mayActFor(request, request.params.id) ? await users.findById(request.params.id) : undefined;
       if (!user) throw notFound('User', request.params.id);
       return user;
     },
@@ -78,7 +97,9 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
       },
     },
     async (request) => {
-      const user = await users.updateProfile(request.params.id, request.body);
+      const user = mayActFor(request, request.params.id)
+        ? await users.updateProfile(request.params.id, request.body, eventMetadataOf(request))
+        : undefined;
       if (!user) throw notFound('User', request.params.id);
       return user;
     },
@@ -95,6 +116,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
       },
     },
     async (request) => {
+      requireServiceCaller(request);
       try {
         return await users.list(request.query);
       } catch (error) {

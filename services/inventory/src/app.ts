@@ -15,7 +15,13 @@ export interface InventoryAppDeps {
   now?: () => Date;
 }
 
-export async function buildApp({ db, logger, onEventsCommitted, faultInjection, now }: InventoryAppDeps): Promise<ServiceApp> {
+export async function buildApp({
+  db,
+  logger,
+  onEventsCommitted,
+  faultInjection,
+  now,
+}: InventoryAppDeps): Promise<ServiceApp> {
   const app = await createApp({
     name: 'inventory-service',
     description: 'The product catalogue and its stock; all-or-nothing reservations by order, with price snapshots.',

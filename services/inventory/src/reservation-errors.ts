@@ -9,7 +9,9 @@ export interface Shortage {
 
 export class InsufficientStockError extends Error {
   constructor(readonly shortages: Shortage[]) {
-    super(`Not enough stock for ${shortages.map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`).join(', ')}`);
+    super(
+      `Not enough stock for ${shortages.map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`).join(', ')}`,
+    );
     this.name = 'InsufficientStockError';
   }
 }

@@ -12,7 +12,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
-import { totalOf, sameItems, type RequestedItem, type Reservation, type ReservationLine, type ReservationStatus } from './domain/reservation';
+import {
+  totalOf,
+  sameItems,
+  type RequestedItem,
+  type Reservation,
+  type ReservationLine,
+  type ReservationStatus,
+} from './domain/reservation';
 import { stockReleased, stockReserved, type EventContext } from './reservation-events';
 import {
   InsufficientStockError,
@@ -241,7 +248,12 @@ export class ReservationStore {
     );
   }
 
-  private async transition(tx: Queryable, existing: Reservation, status: ReservationStatus, now: Date): Promise<Reservation> {
+  private async transition(
+    tx: Queryable,
+    existing: Reservation,
+    status: ReservationStatus,
+    now: Date,
+  ): Promise<Reservation> {
     const { rows } = await tx.query<ReservationRow>(
       `UPDATE reservations SET status = $2, version = version + 1, updated_at = $3 WHERE id = $1
        RETURNING ${RESERVATION_COLUMNS}`,

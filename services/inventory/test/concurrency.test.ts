@@ -68,7 +68,11 @@ describe.each(testEngines())('concurrent reservations on %s', (engine) => {
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => {
         const listed = i % 2 ? [...skus].reverse() : skus;
-        return reserve(app, `order-${i}`, listed.map((sku) => ({ sku, quantity: 1 })));
+        return reserve(
+          app,
+          `order-${i}`,
+          listed.map((sku) => ({ sku, quantity: 1 })),
+        );
       }),
     );
     expect(responses.map((response) => response.statusCode)).toEqual(Array(30).fill(201));
@@ -76,7 +80,13 @@ describe.each(testEngines())('concurrent reservations on %s', (engine) => {
     // Half of them are released concurrently with new reservations: the totals still add up.
     await Promise.all([
       ...Array.from({ length: 15 }, (_, i) => release(app, `order-${i}`)),
-      ...Array.from({ length: 15 }, (_, i) => reserve(app, `late-${i}`, skus.map((sku) => ({ sku, quantity: 2 })))),
+      ...Array.from({ length: 15 }, (_, i) =>
+        reserve(
+          app,
+          `late-${i}`,
+          skus.map((sku) => ({ sku, quantity: 2 })),
+        ),
+      ),
     ]);
     for (const sku of skus) expect(await stockOf(app, sku)).toEqual({ stock: 955, reserved: 45 });
   });

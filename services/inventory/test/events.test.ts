@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { validateEvent, type AnyEvent, type Topology } from '@shop/contracts';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
-import { createAwsClients, createOutboxRelay, destroyAwsClients, provisionTopology, type AwsClients, type OutboxRelay } from '@shop/messaging';
+import {
+  createAwsClients,
+  createOutboxRelay,
+  destroyAwsClients,
+  provisionTopology,
+  type AwsClients,
+  type OutboxRelay,
+} from '@shop/messaging';
 import { eventually, testEngines } from '@shop/testing';
 import { addProduct, commit, release, reserve, startInventory, type InventoryFixture } from './inventory-fixture';
 
@@ -25,13 +32,20 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
     // A consumer of inventory events, e.g. a stock dashboard; the names are unique so tests never share queues.
     const topology: Topology = {
       producers: { inventory: { topic: unique('inventory-events') } },
-      consumers: { watcher: { queue: unique('stock-watcher'), subscribes: { inventory: ['StockReserved', 'StockReleased'] } } },
+      consumers: {
+        watcher: { queue: unique('stock-watcher'), subscribes: { inventory: ['StockReserved', 'StockReleased'] } },
+      },
     };
     const provisioned = await provisionTopology(clients, topology);
     queueUrl = provisioned.queues.watcher!.url;
     let wake = () => undefined as void;
     inventory = await startInventory(engine, { onEventsCommitted: () => wake() });
-    relay = createOutboxRelay({ db: inventory.db, sns: clients.sns, topicArn: provisioned.topicArns.inventory!, pollIntervalMs: 60_000 });
+    relay = createOutboxRelay({
+      db: inventory.db,
+      sns: clients.sns,
+      topicArn: provisioned.topicArns.inventory!,
+      pollIntervalMs: 60_000,
+    });
     wake = () => relay.wake();
     relay.start();
   });
@@ -48,14 +62,21 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
     await eventually(
       async () => {
         const { Messages = [] } = await clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageAttributeNames: ['All'],
+          }),
         );
         for (const message of Messages) {
           const result = validateEvent(JSON.parse(message.Body!));
           if (!result.ok) throw new Error(`invalid event: ${result.reason} ${result.errors.join('; ')}`);
           expect(message.MessageAttributes?.eventType?.StringValue).toBe(result.event.eventType);
           received.push(result.event);
-          await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+          await clients.sqs.send(
+            new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }),
+          );
         }
         if (received.length < count) throw new Error(`${received.length} of ${count} events arrived`);
       },
@@ -64,7 +85,7 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
     return received;
   }
 
-  it('publishes StockReserved (version 1) and StockReleased (version 2), schema-valid, with the caller\'s trace', async () => {
+  it("publishes StockReserved (version 1) and StockReleased (version 2), schema-valid, with the caller's trace", async () => {
     const { app } = inventory;
     await addProduct(app, 'MUG', 10);
     await addProduct(app, 'TEE', 10);
@@ -72,8 +93,17 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
       await app.inject({
         method: 'POST',
         url: '/reservations',
-        headers: { 'x-correlation-id': 'checkout-42', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
-        payload: { orderId: 'order-1', items: [{ sku: 'TEE', quantity: 1 }, { sku: 'MUG', quantity: 2 }] },
+        headers: {
+          'x-correlation-id': 'checkout-42',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
+        payload: {
+          orderId: 'order-1',
+          items: [
+            { sku: 'TEE', quantity: 1 },
+            { sku: 'MUG', quantity: 2 },
+          ],
+        },
       })
     ).json();
     await release(app, 'order-1', { reason: 'payment declined' });
@@ -84,13 +114,21 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
       ['StockReserved', 1],
       ['StockReleased', 2],
     ]);
-    const items = [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 1 }];
+    const items = [
+      { sku: 'MUG', quantity: 2 },
+      { sku: 'TEE', quantity: 1 },
+    ];
     expect(events[0]).toMatchObject({
       aggregateId: reservation.id,
       data: { reservationId: reservation.id, orderId: 'order-1', items },
-      metadata: { correlationId: 'checkout-42', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      metadata: {
+        correlationId: 'checkout-42',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      },
     });
-    expect(events[1]).toMatchObject({ data: { reservationId: reservation.id, orderId: 'order-1', items, reason: 'payment declined' } });
+    expect(events[1]).toMatchObject({
+      data: { reservationId: reservation.id, orderId: 'order-1', items, reason: 'payment declined' },
+    });
     expect(await relay.pendingCount()).toBe(0);
   });
 

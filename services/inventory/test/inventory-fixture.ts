@@ -26,21 +26,38 @@ export async function startInventory(engine: Engine, deps: Partial<InventoryAppD
   };
 }
 
+/** What `app.inject()` resolves to, named through ServiceApp so declarations need no transitive package. */
+export type InjectResponse = Awaited<ReturnType<ServiceApp['inject']>>;
+
 export const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
 
-export function addProduct(app: ServiceApp, sku: string, stock: number, amountMinor = 1000, currency = 'EUR') {
-  return app.inject({ method: 'PUT', url: `/products/${sku}`, payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock } });
+export async function addProduct(
+  app: ServiceApp,
+  sku: string,
+  stock: number,
+  amountMinor = 1000,
+  currency = 'EUR',
+): Promise<InjectResponse> {
+  return app.inject({
+    method: 'PUT',
+    url: `/products/${sku}`,
+    payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock },
+  });
 }
 
-export function reserve(app: ServiceApp, orderId: string, items: { sku: string; quantity: number }[]) {
+export async function reserve(
+  app: ServiceApp,
+  orderId: string,
+  items: { sku: string; quantity: number }[],
+): Promise<InjectResponse> {
   return app.inject({ method: 'POST', url: '/reservations', payload: { orderId, items } });
 }
 
-export function release(app: ServiceApp, orderId: string, body?: object) {
+export async function release(app: ServiceApp, orderId: string, body?: object): Promise<InjectResponse> {
   return app.inject({ method: 'POST', url: `/reservations/${orderId}/release`, ...(body ? { payload: body } : {}) });
 }
 
-export function commit(app: ServiceApp, orderId: string) {
+export async function commit(app: ServiceApp, orderId: string): Promise<InjectResponse> {
   return app.inject({ method: 'POST', url: `/reservations/${orderId}/commit` });
 }
 
@@ -50,7 +67,11 @@ export async function stockOf(app: ServiceApp, sku: string): Promise<{ stock: nu
 }
 
 /** Every error must be problem+json with a stable type ending in `slug`. */
-export function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, slug: string) {
+export function expectProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): { type?: unknown; status?: unknown } },
+  status: number,
+  slug: string,
+): void {
   expect({ status: response.statusCode, type: response.json().type }).toEqual({
     status,
     type: `https://resilient-shop.dev/problems/${slug}`,

@@ -13,13 +13,21 @@ describe.each(testEngines())('products on %s', (engine) => {
   afterEach(() => inventory.close());
 
   const create = (body: object) => inventory.app.inject({ method: 'POST', url: '/products', payload: body });
-  const put = (sku: string, body: object) => inventory.app.inject({ method: 'PUT', url: `/products/${sku}`, payload: body });
+  const put = (sku: string, body: object) =>
+    inventory.app.inject({ method: 'PUT', url: `/products/${sku}`, payload: body });
 
   it('creates a product and serves it by sku; a second create of the sku is a 409', async () => {
     const created = await create(mug);
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe('/products/MUG');
-    expect(created.json()).toMatchObject({ sku: 'MUG', name: 'Classic mug', price: eur(1299), stock: 10, reserved: 0, version: 1 });
+    expect(created.json()).toMatchObject({
+      sku: 'MUG',
+      name: 'Classic mug',
+      price: eur(1299),
+      stock: 10,
+      reserved: 0,
+      version: 1,
+    });
     expect((await inventory.app.inject('/products/MUG')).json()).toEqual(created.json());
 
     const duplicate = await create({ ...mug, name: 'Other' });
@@ -32,29 +40,46 @@ describe.each(testEngines())('products on %s', (engine) => {
     expect(first.statusCode).toBe(201);
     const second = await put('MUG', { name: 'Big mug', price: eur(1500), stock: 7 });
     expect(second.statusCode).toBe(200);
-    expect(second.json()).toMatchObject({ name: 'Big mug', price: eur(1500), stock: 7, version: 2, createdAt: first.json().createdAt });
+    expect(second.json()).toMatchObject({
+      name: 'Big mug',
+      price: eur(1500),
+      stock: 7,
+      version: 2,
+      createdAt: first.json().createdAt,
+    });
   });
 
   it('leaves units held by reservations alone when stock is replaced', async () => {
     const { app } = inventory;
     await put('MUG', { name: 'Mug', price: eur(1000), stock: 5 });
-    await app.inject({ method: 'POST', url: '/reservations', payload: { orderId: 'o-1', items: [{ sku: 'MUG', quantity: 2 }] } });
-    expect((await put('MUG', { name: 'Mug', price: eur(1000), stock: 20 })).json()).toMatchObject({ stock: 20, reserved: 2 });
+    await app.inject({
+      method: 'POST',
+      url: '/reservations',
+      payload: { orderId: 'o-1', items: [{ sku: 'MUG', quantity: 2 }] },
+    });
+    expect((await put('MUG', { name: 'Mug', price: eur(1000), stock: 20 })).json()).toMatchObject({
+      stock: 20,
+      reserved: 2,
+    });
     await app.inject({ method: 'POST', url: '/reservations/o-1/release' });
     expect((await app.inject('/products/MUG')).json()).toMatchObject({ stock: 22, reserved: 0 });
   });
 
   it('rejects invalid products with 400 naming every field, and never stores floats or negative stock', async () => {
-    const response = await create({ sku: 'bad sku', name: '', price: { amountMinor: 12.5, currency: 'eur' }, stock: -1, colour: 'red' });
+    const response = await create({
+      sku: 'bad sku',
+      name: '',
+      price: { amountMinor: 12.5, currency: 'eur' },
+      stock: -1,
+      colour: 'red',
+    });
     expectProblem(response, 400, 'validation-failed');
-    expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual([
-      'body.colour',
-      'body.name',
-      'body.price.amountMinor',
-      'body.price.currency',
-      'body.sku',
-      'body.stock',
-    ]);
+    expect(
+      response
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['body.colour', 'body.name', 'body.price.amountMinor', 'body.price.currency', 'body.sku', 'body.stock']);
     expectProblem(await put('MUG', { name: 'Mug', price: eur(1), stock: '3' }), 400, 'validation-failed');
     expect((await inventory.db.query('SELECT sku FROM products')).rows).toHaveLength(0);
   });
@@ -92,7 +117,13 @@ describe.each(testEngines())('products on %s', (engine) => {
     expect((await inventory.app.inject('/docs')).statusCode).toBe(200);
     const spec = (await inventory.app.inject('/docs/json')).json();
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/products', '/products/{sku}', '/reservations', '/reservations/{orderId}/release', '/reservations/{orderId}/commit']),
+      expect.arrayContaining([
+        '/products',
+        '/products/{sku}',
+        '/reservations',
+        '/reservations/{orderId}/release',
+        '/reservations/{orderId}/commit',
+      ]),
     );
   });
 });

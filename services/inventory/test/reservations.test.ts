@@ -1,5 +1,15 @@
 import { testEngines } from '@shop/testing';
-import { addProduct, commit, eur, expectProblem, release, reserve, startInventory, stockOf, type InventoryFixture } from './inventory-fixture';
+import {
+  addProduct,
+  commit,
+  eur,
+  expectProblem,
+  release,
+  reserve,
+  startInventory,
+  stockOf,
+  type InventoryFixture,
+} from './inventory-fixture';
 
 describe.each(testEngines())('reservations on %s', (engine) => {
   let inventory: InventoryFixture;
@@ -16,7 +26,9 @@ describe.each(testEngines())('reservations on %s', (engine) => {
   afterEach(() => inventory.close());
 
   const outboxTypes = async () =>
-    (await inventory.db.query<{ event_type: string }>('SELECT event_type FROM outbox ORDER BY id')).rows.map((r) => r.event_type);
+    (await inventory.db.query<{ event_type: string }>('SELECT event_type FROM outbox ORDER BY id')).rows.map(
+      (r) => r.event_type,
+    );
 
   it('reserves every item, snapshotting prices and the total, and holds the stock', async () => {
     const { app } = inventory;
@@ -55,9 +67,15 @@ describe.each(testEngines())('reservations on %s', (engine) => {
 
   it('answers a repeat with the same items with 200 and the same reservation, taking stock once', async () => {
     const { app } = inventory;
-    const first = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 1 }]);
+    const first = await reserve(app, 'order-1', [
+      { sku: 'MUG', quantity: 2 },
+      { sku: 'TEE', quantity: 1 },
+    ]);
     // Same items in another order still count as the same request.
-    const repeat = await reserve(app, 'order-1', [{ sku: 'TEE', quantity: 1 }, { sku: 'MUG', quantity: 2 }]);
+    const repeat = await reserve(app, 'order-1', [
+      { sku: 'TEE', quantity: 1 },
+      { sku: 'MUG', quantity: 2 },
+    ]);
     expect(repeat.statusCode).toBe(200);
     expect(repeat.json()).toEqual(first.json());
     expect(await stockOf(app, 'MUG')).toEqual({ stock: 8, reserved: 2 });
@@ -68,7 +86,13 @@ describe.each(testEngines())('reservations on %s', (engine) => {
   it('refuses a repeat with different items with 422, naming what is reserved', async () => {
     const { app } = inventory;
     await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 2 }]);
-    for (const items of [[{ sku: 'MUG', quantity: 3 }], [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 1 }]]) {
+    for (const items of [
+      [{ sku: 'MUG', quantity: 3 }],
+      [
+        { sku: 'MUG', quantity: 2 },
+        { sku: 'TEE', quantity: 1 },
+      ],
+    ]) {
       const response = await reserve(app, 'order-1', items);
       expectProblem(response, 422, 'reservation-mismatch');
       expect(response.json().reservedItems).toEqual([{ sku: 'MUG', quantity: 2 }]);
@@ -97,7 +121,11 @@ describe.each(testEngines())('reservations on %s', (engine) => {
 
   it('names unknown skus with 422 and reserves nothing', async () => {
     const { app } = inventory;
-    const response = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 1 }, { sku: 'NOPE-2', quantity: 1 }, { sku: 'NOPE-1', quantity: 1 }]);
+    const response = await reserve(app, 'order-1', [
+      { sku: 'MUG', quantity: 1 },
+      { sku: 'NOPE-2', quantity: 1 },
+      { sku: 'NOPE-1', quantity: 1 },
+    ]);
     expectProblem(response, 422, 'unknown-sku');
     expect(response.json().unknownSkus).toEqual(['NOPE-1', 'NOPE-2']);
     expect(await stockOf(app, 'MUG')).toEqual({ stock: 10, reserved: 0 });
@@ -105,12 +133,18 @@ describe.each(testEngines())('reservations on %s', (engine) => {
 
   it('refuses duplicate skus and mixed currencies with 422', async () => {
     const { app } = inventory;
-    const duplicate = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 1 }, { sku: 'MUG', quantity: 2 }]);
+    const duplicate = await reserve(app, 'order-1', [
+      { sku: 'MUG', quantity: 1 },
+      { sku: 'MUG', quantity: 2 },
+    ]);
     expectProblem(duplicate, 422, 'duplicate-sku');
     expect(duplicate.json().duplicateSkus).toEqual(['MUG']);
 
     await addProduct(app, 'USD-CAP', 5, 1500, 'USD');
-    const mixed = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 1 }, { sku: 'USD-CAP', quantity: 1 }]);
+    const mixed = await reserve(app, 'order-1', [
+      { sku: 'MUG', quantity: 1 },
+      { sku: 'USD-CAP', quantity: 1 },
+    ]);
     expectProblem(mixed, 422, 'mixed-currencies');
     expect(mixed.json().currencies).toEqual(['EUR', 'USD']);
     expect(await stockOf(app, 'MUG')).toEqual({ stock: 10, reserved: 0 });
@@ -121,15 +155,22 @@ describe.each(testEngines())('reservations on %s', (engine) => {
     const response = await app.inject({
       method: 'POST',
       url: '/reservations',
-      payload: { orderId: 'has space', items: [{ sku: 'MUG', quantity: 0 }, { sku: 'TEE', quantity: '1' }], extra: 1 },
+      payload: {
+        orderId: 'has space',
+        items: [
+          { sku: 'MUG', quantity: 0 },
+          { sku: 'TEE', quantity: '1' },
+        ],
+        extra: 1,
+      },
     });
     expectProblem(response, 400, 'validation-failed');
-    expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual([
-      'body.extra',
-      'body.items.0.quantity',
-      'body.items.1.quantity',
-      'body.orderId',
-    ]);
+    expect(
+      response
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['body.extra', 'body.items.0.quantity', 'body.items.1.quantity', 'body.orderId']);
     expectProblem(await reserve(app, 'order-1', []), 400, 'validation-failed');
     expectProblem(await app.inject('/reservations/has%20space'), 400, 'validation-failed');
     expectProblem(await app.inject('/reservations/unknown-order'), 404, 'not-found');
@@ -157,7 +198,13 @@ describe.each(testEngines())('reservations on %s', (engine) => {
       const { app } = inventory;
       const tombstone = await release(app, 'order-1');
       expect(tombstone.statusCode).toBe(200);
-      expect(tombstone.json()).toMatchObject({ orderId: 'order-1', status: 'released', tombstone: true, lines: [], total: null });
+      expect(tombstone.json()).toMatchObject({
+        orderId: 'order-1',
+        status: 'released',
+        tombstone: true,
+        lines: [],
+        total: null,
+      });
 
       const late = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 2 }]);
       expectProblem(late, 409, 'reservation-released');
@@ -191,7 +238,10 @@ describe.each(testEngines())('reservations on %s', (engine) => {
   describe('commit', () => {
     it('consumes the held units, idempotently', async () => {
       const { app } = inventory;
-      await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 5 }]);
+      await reserve(app, 'order-1', [
+        { sku: 'MUG', quantity: 2 },
+        { sku: 'TEE', quantity: 5 },
+      ]);
       const first = await commit(app, 'order-1');
       expect(first.statusCode).toBe(200);
       expect(first.json()).toMatchObject({ status: 'committed', version: 2 });
@@ -201,7 +251,10 @@ describe.each(testEngines())('reservations on %s', (engine) => {
       expect(await stockOf(app, 'MUG')).toEqual({ stock: 8, reserved: 0 });
       expect(await stockOf(app, 'TEE')).toEqual({ stock: 0, reserved: 0 });
       // A repeat of the original reserve still answers with the (now committed) reservation and takes nothing.
-      const repeat = await reserve(app, 'order-1', [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 5 }]);
+      const repeat = await reserve(app, 'order-1', [
+        { sku: 'MUG', quantity: 2 },
+        { sku: 'TEE', quantity: 5 },
+      ]);
       expect(repeat.statusCode).toBe(200);
       expect(repeat.json().status).toBe('committed');
       expect(await stockOf(app, 'MUG')).toEqual({ stock: 8, reserved: 0 });

@@ -39,7 +39,10 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
       const { sku, ...details } = request.body;
       try {
         const product = await products.create(sku, details);
-        return reply.code(201).header('location', `/products/${encodeURIComponent(sku)}`).send(product);
+        return reply
+          .code(201)
+          .header('location', `/products/${encodeURIComponent(sku)}`)
+          .send(product);
       } catch (error) {
         if (error instanceof ProductExistsError) {
           throw new HttpProblem(409, 'product-exists', 'Product already exists', error.message, { sku });
@@ -73,7 +76,12 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
   app.get(
     '/products/:sku',
     {
-      schema: { tags: ['products'], summary: 'Get a product', params: SkuParams, response: { 200: ProductSchema, 400: problem, 404: problem } },
+      schema: {
+        tags: ['products'],
+        summary: 'Get a product',
+        params: SkuParams,
+        response: { 200: ProductSchema, 400: problem, 404: problem },
+      },
     },
     async (request) => {
       const product = await products.get(request.params.sku);
@@ -90,7 +98,10 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
         summary: 'List products by sku (keyset pagination)',
         querystring: ListQuery,
         response: {
-          200: Type.Object({ products: Type.Array(ProductSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            products: Type.Array(ProductSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           400: problem,
         },
       },
@@ -99,7 +110,8 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
       try {
         return await products.list(request.query);
       } catch (error) {
-        if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
+        if (error instanceof InvalidCursorError)
+          throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
         throw error;
       }
     },

@@ -16,7 +16,10 @@ import {
 import type { ReservationStore } from '../reservation-store';
 import { eventContextOf } from './event-context';
 
-const OrderId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: 'The order this reservation belongs to' });
+const OrderId = Type.String({
+  pattern: '^[A-Za-z0-9._:-]{1,100}$',
+  description: 'The order this reservation belongs to',
+});
 const OrderParams = Type.Object({ orderId: OrderId });
 
 const ReserveBody = Type.Object(
@@ -45,7 +48,9 @@ const itemsOf = (reservation: Reservation) => reservation.lines.map(({ sku, quan
 /** Domain refusals → problem+json with what the caller needs to act (the short skus, the existing items…). */
 function toHttpProblem(error: unknown): unknown {
   if (error instanceof InsufficientStockError) {
-    return new HttpProblem(409, 'insufficient-stock', 'Not enough stock', error.message, { shortages: error.shortages });
+    return new HttpProblem(409, 'insufficient-stock', 'Not enough stock', error.message, {
+      shortages: error.shortages,
+    });
   }
   if (error instanceof UnknownSkusError) {
     return new HttpProblem(422, 'unknown-sku', 'Unknown sku', error.message, { unknownSkus: error.skus });
@@ -101,11 +106,19 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
       const { orderId, items } = request.body;
       const duplicates = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
       if (duplicates.length > 0) {
-        throw new HttpProblem(422, 'duplicate-sku', 'Each sku may appear once', `Listed more than once: ${duplicates.join(', ')}`, {
-          duplicateSkus: duplicates,
-        });
+        throw new HttpProblem(
+          422,
+          'duplicate-sku',
+          'Each sku may appear once',
+          `Listed more than once: ${duplicates.join(', ')}`,
+          {
+            duplicateSkus: duplicates,
+          },
+        );
       }
-      const { reservation, created } = await answering(() => reservations.reserve(orderId, items, eventContextOf(request)));
+      const { reservation, created } = await answering(() =>
+        reservations.reserve(orderId, items, eventContextOf(request)),
+      );
       return reply
         .code(created ? 201 : 200)
         .header('location', `/reservations/${encodeURIComponent(orderId)}`)

@@ -1,6 +1,6 @@
 /** Builds the payment service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { createApp, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
 import { Payments } from './payments';
 import type { PaymentProvider } from './provider/payment-provider';
 import { SimulatedPaymentProvider } from './provider/simulated-provider';
@@ -13,6 +13,8 @@ export interface PaymentAppDeps {
   /** The outbox relay's `wake`, called after a transaction that wrote events commits. */
   onEventsCommitted?: () => void;
   logger?: CreateAppOptions['logger'];
+  /** Verify JWTs on every request (always on in main.ts; in-process tests may leave it off). */
+  authentication?: AuthenticationOptions;
   faultInjection?: boolean;
   idempotencyWaitMs?: number;
   now?: () => Date;
@@ -25,6 +27,7 @@ export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
     logger: deps.logger,
     readiness: { database: () => deps.db.ping() },
     faultInjection: deps.faultInjection ?? false,
+    ...(deps.authentication ? { authentication: deps.authentication } : {}),
   });
   const payments = new Payments({
     db: deps.db,

@@ -22,6 +22,7 @@ void runService({
     const app = await buildApp({
       db,
       logger,
+      authentication: { secret: config.JWT_SECRET },
       onEventsCommitted: () => relay.wake(),
       faultInjection: config.FAULT_INJECTION === 'on',
       idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,

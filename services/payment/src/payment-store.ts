@@ -81,7 +81,12 @@ export const withoutVersion = ({ version: _version, ...payment }: StoredPayment)
  * Records the attempt before the provider is asked. A second charge of the same order waits here on the unique
  * index until the first commits, and fails before reaching the provider if the first one took the money.
  */
-export async function insertPendingPayment(tx: Queryable, id: string, request: PaymentRequest, now: Date): Promise<void> {
+export async function insertPendingPayment(
+  tx: Queryable,
+  id: string,
+  request: PaymentRequest,
+  now: Date,
+): Promise<void> {
   try {
     await tx.query(
       `INSERT INTO payments (id, order_id, customer_id, amount_minor, currency, payment_method, status, created_at, updated_at)
@@ -113,7 +118,11 @@ export async function recordDecision(
   return (await findPayment(tx, id))!;
 }
 
-export async function findPayment(q: Queryable, id: string, { forUpdate = false } = {}): Promise<StoredPayment | undefined> {
+export async function findPayment(
+  q: Queryable,
+  id: string,
+  { forUpdate = false } = {},
+): Promise<StoredPayment | undefined> {
   if (forUpdate) {
     // Lock first, read after: a locking read that waited re-checks only the locked row, so a join in the same
     // statement would still show the refund it could not see before the wait. The next statement sees the commit.
@@ -125,15 +134,13 @@ export async function findPayment(q: Queryable, id: string, { forUpdate = false 
 }
 
 export async function listPaymentsOfOrder(q: Queryable, orderId: string): Promise<StoredPayment[]> {
-  const { rows } = await q.query<PaymentRow>(`${SELECT_PAYMENT} WHERE p.order_id = $1 ORDER BY p.created_at, p.id`, [orderId]);
+  const { rows } = await q.query<PaymentRow>(`${SELECT_PAYMENT} WHERE p.order_id = $1 ORDER BY p.created_at, p.id`, [
+    orderId,
+  ]);
   return rows.map(toPayment);
 }
 
-export async function insertRefund(
-  tx: Queryable,
-  refund: Omit<Refund, 'createdAt'>,
-  now: Date,
-): Promise<void> {
+export async function insertRefund(tx: Queryable, refund: Omit<Refund, 'createdAt'>, now: Date): Promise<void> {
   await tx.query(
     `INSERT INTO refunds (id, payment_id, amount_minor, currency, reason, provider_reference, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -89,12 +89,22 @@ export class Payments {
       const decidedAt = this.now();
       const payment =
         outcome.outcome === 'captured'
-          ? await recordDecision(tx, paymentId, { status: 'captured', providerReference: outcome.providerReference }, decidedAt)
+          ? await recordDecision(
+              tx,
+              paymentId,
+              { status: 'captured', providerReference: outcome.providerReference },
+              decidedAt,
+            )
           : await recordDecision(tx, paymentId, { status: 'declined', reason: outcome.reason }, decidedAt);
 
       const event =
         outcome.outcome === 'captured'
-          ? this.event('PaymentCaptured', payment, { paymentId, orderId: payment.orderId, amount: money(payment) }, command.metadata)
+          ? this.event(
+              'PaymentCaptured',
+              payment,
+              { paymentId, orderId: payment.orderId, amount: money(payment) },
+              command.metadata,
+            )
           : this.event(
               'PaymentDeclined',
               payment,
@@ -125,7 +135,11 @@ export class Payments {
    * Refunds the full captured amount, once: the first call creates the refund (`created: true`) and its
    * PaymentRefunded event; repeats return the same refund. The payment row lock serialises concurrent refunds.
    */
-  async refund(paymentId: string, reason: string, metadata: EventMetadata): Promise<{ refund: Refund; created: boolean }> {
+  async refund(
+    paymentId: string,
+    reason: string,
+    metadata: EventMetadata,
+  ): Promise<{ refund: Refund; created: boolean }> {
     const { db, provider } = this.deps;
     const result = await db.transaction(async (tx) => {
       const payment = await findPayment(tx, paymentId, { forUpdate: true });
@@ -149,7 +163,12 @@ export class Payments {
       );
       const refunded = (await findPayment(tx, paymentId))!;
       await enqueueEvents(tx, [
-        this.event('PaymentRefunded', refunded, { paymentId, orderId: payment.orderId, amount: money(payment), reason }, metadata),
+        this.event(
+          'PaymentRefunded',
+          refunded,
+          { paymentId, orderId: payment.orderId, amount: money(payment), reason },
+          metadata,
+        ),
       ]);
       return { refund: refunded.refund!, created: true };
     });
@@ -172,6 +191,9 @@ export class Payments {
     data: Parameters<typeof createEvent<K>>[0]['data'],
     metadata: EventMetadata,
   ): EventEnvelope {
-    return createEvent({ eventType, aggregateId: payment.id, aggregateVersion: payment.version, data, metadata }, { now: this.now });
+    return createEvent(
+      { eventType, aggregateId: payment.id, aggregateVersion: payment.version, data, metadata },
+      { now: this.now },
+    );
   }
 }

@@ -63,7 +63,12 @@ describe.each(testEngines())('payment events through SNS → SQS on %s', (engine
     await eventually(
       async () => {
         const { Messages = [] } = await clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageAttributeNames: ['All'],
+          }),
         );
         received.push(...Messages);
         expect(received.length).toBeGreaterThanOrEqual(count);
@@ -99,7 +104,11 @@ describe.each(testEngines())('payment events through SNS → SQS on %s', (engine
     await pay(app, paymentBody({ paymentMethod: 'tok_declined' }));
     const captured = (await pay(app, paymentBody())).json();
     for (let i = 0; i < 2; i++) {
-      await app.inject({ method: 'POST', url: `/payments/${captured.id}/refunds`, payload: { reason: 'order cancelled' } });
+      await app.inject({
+        method: 'POST',
+        url: `/payments/${captured.id}/refunds`,
+        payload: { reason: 'order cancelled' },
+      });
     }
     const messages = await receive(3);
     await eventually(async () => expect(await relay.pendingCount()).toBe(0));

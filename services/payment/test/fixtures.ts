@@ -36,7 +36,12 @@ export const paymentBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** POST /payments with an Idempotency-Key (a fresh one by default; `null` sends none). */
-export function pay(app: ServiceApp, body: object, key: string | null = randomUUID(), headers: Record<string, string> = {}) {
+export function pay(
+  app: ServiceApp,
+  body: object,
+  key: string | null = randomUUID(),
+  headers: Record<string, string> = {},
+) {
   return app.inject({
     method: 'POST',
     url: '/payments',
@@ -45,13 +50,21 @@ export function pay(app: ServiceApp, body: object, key: string | null = randomUU
   });
 }
 
-export async function countRows(db: TestDatabase, table: 'payments' | 'refunds' | 'outbox' | 'idempotency_keys', where = 'true') {
+export async function countRows(
+  db: TestDatabase,
+  table: 'payments' | 'refunds' | 'outbox' | 'idempotency_keys',
+  where = 'true',
+) {
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`);
   return rows[0]!.n;
 }
 
-export async function outboxEvents(db: TestDatabase): Promise<{ event_type: string; envelope: { data: Record<string, unknown>; aggregateVersion: number } }[]> {
-  return (await db.query<{ event_type: string; envelope: { data: Record<string, unknown>; aggregateVersion: number } }>(
-    'SELECT event_type, envelope FROM outbox ORDER BY id',
-  )).rows;
+export async function outboxEvents(
+  db: TestDatabase,
+): Promise<{ event_type: string; envelope: { data: Record<string, unknown>; aggregateVersion: number } }[]> {
+  return (
+    await db.query<{ event_type: string; envelope: { data: Record<string, unknown>; aggregateVersion: number } }>(
+      'SELECT event_type, envelope FROM outbox ORDER BY id',
+    )
+  ).rows;
 }

@@ -19,7 +19,10 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
     await db.close();
   });
 
-  const answer = (response: { statusCode: number; body: string }) => ({ status: response.statusCode, body: response.body });
+  const answer = (response: { statusCode: number; body: string }) => ({
+    status: response.statusCode,
+    body: response.body,
+  });
 
   it('requires the key: 400 problem, nothing charged', async () => {
     const response = await pay(app, paymentBody(), null);
@@ -83,7 +86,9 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
 
   it('gives 20 concurrent identical declined requests one PaymentDeclined and 20 identical 402s', async () => {
     const body = paymentBody({ paymentMethod: 'tok_declined' });
-    const answers = (await Promise.all(Array.from({ length: 20 }, () => pay(app, body, 'key-concurrent-declined')))).map(answer);
+    const answers = (
+      await Promise.all(Array.from({ length: 20 }, () => pay(app, body, 'key-concurrent-declined')))
+    ).map(answer);
     expect(answers[0]!.status).toBe(402);
     expect(answers).toEqual(Array(20).fill(answers[0]));
     expect(provider.calls.charge).toBe(1);
@@ -113,7 +118,12 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const claimed = db.transaction(async (tx) => {
-      await claimIdempotencyKey(tx, { key, fingerprint: requestFingerprint('POST', '/payments', body), now: new Date(), waitMs: 1000 });
+      await claimIdempotencyKey(tx, {
+        key,
+        fingerprint: requestFingerprint('POST', '/payments', body),
+        now: new Date(),
+        waitMs: 1000,
+      });
       await released;
       throw new Error('first request crashed'); // roll back: the key row never commits
     });

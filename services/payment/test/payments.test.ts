@@ -66,7 +66,13 @@ describe.each(testEngines())('payment API on %s', (engine) => {
     expect(response.statusCode).toBe(402);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const problem = response.json();
-    expect(problem).toMatchObject({ status: 402, title: 'Payment declined', reason, orderId: body.orderId, instance: '/payments' });
+    expect(problem).toMatchObject({
+      status: 402,
+      title: 'Payment declined',
+      reason,
+      orderId: body.orderId,
+      instance: '/payments',
+    });
     expect(problem.type).toMatch(/payment-declined$/);
 
     const stored = (await app.inject(`/payments/${problem.paymentId}`)).json();
@@ -109,7 +115,9 @@ describe.each(testEngines())('payment API on %s', (engine) => {
 
     // The outage is over: the same key and body charge now (the failed attempt left no record to replay).
     const working = paymentBody({ orderId: body.orderId });
-    const charge = jest.spyOn(provider, 'charge').mockRejectedValueOnce(new PaymentProviderUnavailableError('timed out'));
+    const charge = jest
+      .spyOn(provider, 'charge')
+      .mockRejectedValueOnce(new PaymentProviderUnavailableError('timed out'));
     expect((await pay(app, working, 'key-retry')).statusCode).toBe(503);
     expect((await pay(app, working, 'key-retry')).statusCode).toBe(201);
     expect(charge).toHaveBeenCalledTimes(2);
@@ -118,17 +126,27 @@ describe.each(testEngines())('payment API on %s', (engine) => {
 
   it('refunds a captured payment once: repeats return the same refund and one PaymentRefunded', async () => {
     const payment = (await pay(app, paymentBody())).json();
-    const first = await app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: { reason: 'order cancelled' } });
+    const first = await app.inject({
+      method: 'POST',
+      url: `/payments/${payment.id}/refunds`,
+      payload: { reason: 'order cancelled' },
+    });
     expect(first.statusCode).toBe(201);
     const refund = first.json();
     expect(refund).toMatchObject({ paymentId: payment.id, amount: 4999, currency: 'EUR', reason: 'order cancelled' });
     expect(refund.providerReference).toMatch(/^sim_re_/);
 
-    const second = await app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: { reason: 'order cancelled' } });
+    const second = await app.inject({
+      method: 'POST',
+      url: `/payments/${payment.id}/refunds`,
+      payload: { reason: 'order cancelled' },
+    });
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual(refund);
     const concurrent = await Promise.all(
-      Array.from({ length: 5 }, () => app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: {} })),
+      Array.from({ length: 5 }, () =>
+        app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: {} }),
+      ),
     );
     expect(concurrent.map((response) => response.statusCode)).toEqual(Array(5).fill(200));
     expect(concurrent.map((response) => response.json())).toEqual(Array(5).fill(refund));
@@ -137,14 +155,19 @@ describe.each(testEngines())('payment API on %s', (engine) => {
     expect(provider.calls.refund).toBe(1);
     const refunded = (await outboxEvents(db)).filter((event) => event.event_type === 'PaymentRefunded');
     expect(refunded).toHaveLength(1);
-    expect(refunded[0]!.envelope).toMatchObject({ aggregateVersion: 2, data: { paymentId: payment.id, reason: 'order cancelled' } });
+    expect(refunded[0]!.envelope).toMatchObject({
+      aggregateVersion: 2,
+      data: { paymentId: payment.id, reason: 'order cancelled' },
+    });
     expect(validateEvent(refunded[0]!.envelope)).toMatchObject({ ok: true });
   });
 
   it('lets exactly one of concurrent first refunds create the refund', async () => {
     const payment = (await pay(app, paymentBody())).json();
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: {} })),
+      Array.from({ length: 10 }, () =>
+        app.inject({ method: 'POST', url: `/payments/${payment.id}/refunds`, payload: {} }),
+      ),
     );
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
@@ -161,23 +184,32 @@ describe.each(testEngines())('payment API on %s', (engine) => {
     expect(response.json()).toMatchObject({ status: 409, paymentId: declined.paymentId });
     expect(response.json().type).toMatch(/payment-not-refundable$/);
 
-    const unknown = await app.inject({ method: 'POST', url: '/payments/0190a0a0-0000-7000-8000-000000000000/refunds', payload: {} });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/payments/0190a0a0-0000-7000-8000-000000000000/refunds',
+      payload: {},
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers['content-type']).toContain('application/problem+json');
     expect(await countRows(db, 'refunds')).toBe(0);
   });
 
   it('answers every bad request with a problem naming the fields', async () => {
-    const invalid = await pay(app, { orderId: '', amount: 19.99, currency: 'eur', paymentMethod: 'tok_visa', extra: 1 });
+    const invalid = await pay(app, {
+      orderId: '',
+      amount: 19.99,
+      currency: 'eur',
+      paymentMethod: 'tok_visa',
+      extra: 1,
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.headers['content-type']).toContain('application/problem+json');
-    expect(invalid.json().errors.map((error: { field: string }) => error.field).sort()).toEqual([
-      'body.amount',
-      'body.currency',
-      'body.customerId',
-      'body.extra',
-      'body.orderId',
-    ]);
+    expect(
+      invalid
+        .json()
+        .errors.map((error: { field: string }) => error.field)
+        .sort(),
+    ).toEqual(['body.amount', 'body.currency', 'body.customerId', 'body.extra', 'body.orderId']);
     expect((await pay(app, paymentBody({ amount: 0 }))).statusCode).toBe(400);
     expect((await pay(app, paymentBody({ amount: '4999' }))).statusCode).toBe(400);
 
@@ -190,7 +222,11 @@ describe.each(testEngines())('payment API on %s', (engine) => {
     const noOrder = await app.inject('/payments');
     expect(noOrder.statusCode).toBe(400);
     expect(noOrder.headers['content-type']).toContain('application/problem+json');
-    const badRefund = await app.inject({ method: 'POST', url: '/payments/0190a0a0-0000-7000-8000-000000000000/refunds', payload: { amount: 1 } });
+    const badRefund = await app.inject({
+      method: 'POST',
+      url: '/payments/0190a0a0-0000-7000-8000-000000000000/refunds',
+      payload: { amount: 1 },
+    });
     expect(badRefund.statusCode).toBe(400);
     expect(await countRows(db, 'payments')).toBe(0);
   });
@@ -198,7 +234,9 @@ describe.each(testEngines())('payment API on %s', (engine) => {
   it('serves the OpenAPI document and Swagger UI at /docs', async () => {
     expect((await app.inject('/docs')).statusCode).toBeLessThan(400);
     const spec = (await app.inject('/docs/json')).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/refunds']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/refunds']),
+    );
     expect((await app.inject('/health/ready')).statusCode).toBe(200);
   });
 });

@@ -12,11 +12,28 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { systemTopology, validateEvent } from '@shop/contracts';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
+import { createApp, signServiceToken } from '@shop/service-kit';
 import { eventually } from '@shop/testing';
 
 const main = join(__dirname, '..', 'dist', 'main.js');
+const JWT_SECRET = 'process-test-secret-at-least-32-characters';
 
-function startService(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null> } {
+/** A service token as the order saga would send it, signed with the secret the process is given. */
+async function serviceToken(): Promise<string> {
+  const signer = await createApp({ name: 'token-signer', logger: false, authentication: { secret: JWT_SECRET } });
+  try {
+    await signer.ready();
+    return signServiceToken(signer, 'order');
+  } finally {
+    await signer.close();
+  }
+}
+
+function startService(env: Record<string, string>): {
+  child: ChildProcess;
+  url: Promise<string>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
@@ -50,16 +67,34 @@ describe('payment-service process', () => {
       producers: { payment: systemTopology.producers.payment },
       consumers: { checker: { queue: 'payment-checker', subscribes: { payment: ['PaymentCaptured'] } } },
     });
-    const service = startService({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', AWS_ENDPOINT_URL: aws.endpoint });
+    const service = startService({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      AWS_ENDPOINT_URL: aws.endpoint,
+      JWT_SECRET,
+    });
     try {
       const url = await service.url;
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
       expect((await fetch(`${url}/docs`)).status).toBe(200);
 
-      const body = JSON.stringify({ orderId: 'order-1', customerId: 'c-1', amount: 1999, currency: 'EUR', paymentMethod: 'tok_visa' });
-      const headers = { 'content-type': 'application/json', 'idempotency-key': 'process-key' };
+      const body = JSON.stringify({
+        orderId: 'order-1',
+        customerId: 'c-1',
+        amount: 1999,
+        currency: 'EUR',
+        paymentMethod: 'tok_visa',
+      });
+      const headers = {
+        'content-type': 'application/json',
+        'idempotency-key': 'process-key',
+        authorization: `Bearer ${await serviceToken()}`,
+      };
       const responses = await Promise.all(
-        Array.from({ length: 5 }, () => fetch(`${url}/payments`, { method: 'POST', headers, body }).then((r) => r.status)),
+        Array.from({ length: 5 }, () =>
+          fetch(`${url}/payments`, { method: 'POST', headers, body }).then((r) => r.status),
+        ),
       );
       expect(responses).toEqual(Array(5).fill(201));
 
@@ -73,7 +108,10 @@ describe('payment-service process', () => {
         },
         { timeoutMs: 10_000 },
       );
-      expect(validateEvent(JSON.parse(message.Body!))).toMatchObject({ ok: true, event: { eventType: 'PaymentCaptured' } });
+      expect(validateEvent(JSON.parse(message.Body!))).toMatchObject({
+        ok: true,
+        event: { eventType: 'PaymentCaptured' },
+      });
 
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
@@ -83,11 +121,15 @@ describe('payment-service process', () => {
   }, 60_000); // a cold PGlite start (initdb) takes most of this on a busy 2-core machine
 
   it('exits non-zero with one clear line when IDEMPOTENCY_WAIT_MS is not a number', async () => {
-    const child = spawn(process.execPath, [main], { env: { ...process.env, IDEMPOTENCY_WAIT_MS: 'soon', DATA_DIR: dataDir } });
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, IDEMPOTENCY_WAIT_MS: 'soon', DATA_DIR: dataDir },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual(['payment-service: Invalid configuration: IDEMPOTENCY_WAIT_MS="soon": expected integer']);
+    expect(stderr.trim().split('\n')).toEqual([
+      'payment-service: Invalid configuration: IDEMPOTENCY_WAIT_MS="soon": expected integer',
+    ]);
   });
 });

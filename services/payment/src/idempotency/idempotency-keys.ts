@@ -81,7 +81,12 @@ export async function claimIdempotencyKey(
   return { kind: 'replay', response: { status: row.response_status, body: JSON.parse(row.response_body ?? 'null') } };
 }
 
-export async function completeIdempotencyKey(tx: Queryable, key: string, response: StoredResponse, now: Date): Promise<void> {
+export async function completeIdempotencyKey(
+  tx: Queryable,
+  key: string,
+  response: StoredResponse,
+  now: Date,
+): Promise<void> {
   await tx.query(
     `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3, completed_at = $4
      WHERE key = $1`,

@@ -24,8 +24,7 @@ export interface ChargeRequest {
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'fraud_suspected';
 
 export type ChargeResult =
-  | { outcome: 'captured'; providerReference: string }
-  | { outcome: 'declined'; reason: DeclineReason; message: string };
+  { outcome: 'captured'; providerReference: string } | { outcome: 'declined'; reason: DeclineReason; message: string };
 
 export interface RefundRequest {
   refundId: string;

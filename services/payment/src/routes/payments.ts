@@ -1,6 +1,15 @@
 /** The payment API: charge (Idempotency-Key required), read, list by order, refund. Schemas sit next to handlers. */
 import type { EventMetadata } from '@shop/contracts';
-import { HttpProblem, notFound, PROBLEM_CONTENT_TYPE, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import {
+  HttpProblem,
+  mayActFor,
+  notFound,
+  PROBLEM_CONTENT_TYPE,
+  ProblemSchema,
+  Type,
+  type Principal,
+  type ServiceApp,
+} from '@shop/service-kit';
 import { PaymentSchema, RefundSchema } from '../domain/payment';
 import { IdempotencyKeyReusedError, RequestInProgressError } from '../idempotency/idempotency-keys';
 import { requestFingerprint } from '../idempotency/request-fingerprint';
@@ -16,14 +25,22 @@ const CreatePaymentBody = Type.Object(
     customerId: Type.String({ minLength: 1, maxLength: 100 }),
     amount: Type.Integer({ minimum: 1, maximum: 100_000_000_00, description: 'Minor units, e.g. 1999 for 19.99' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' }),
-    paymentMethod: Type.String({ minLength: 1, maxLength: 100, description: 'Provider token, e.g. tok_visa (see README)' }),
+    paymentMethod: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Provider token, e.g. tok_visa (see README)',
+    }),
   },
   { additionalProperties: false },
 );
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Required: a unique value per logical payment (e.g. a UUID)' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Required: a unique value per logical payment (e.g. a UUID)',
+    }),
   ),
 });
 
@@ -32,7 +49,10 @@ const RefundBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ListQuery = Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  { orderId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
 
 const problem = Type.Ref(ProblemSchema);
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -55,6 +75,16 @@ function eventMetadata(request: IncomingRequest): EventMetadata {
   };
 }
 
+/**
+ * Charges and refunds are saga steps: with authentication on, only a service token may make them (a customer pays
+ * by placing an order). Reads are open to services and to the payment's own customer.
+ */
+function requireService(principal: Principal | undefined): void {
+  if (principal && principal.kind !== 'service') {
+    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'payments and refunds are made by services, not customers');
+  }
+}
+
 const pathOf = (request: IncomingRequest) => request.url.split('?')[0]!;
 
 export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void {
@@ -66,13 +96,28 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
         summary: 'Charge a payment method for an order (Idempotency-Key required)',
         headers: IdempotencyHeaders,
         body: CreatePaymentBody,
-        response: { 201: PaymentSchema, 400: problem, 402: problem, 409: problem, 422: problem, 503: problem },
+        response: {
+          201: PaymentSchema,
+          400: problem,
+          401: problem,
+          402: problem,
+          403: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
       },
     },
     async (request, reply) => {
+      requireService(request.principal);
       const key = request.headers['idempotency-key'];
       if (!key) {
-        throw new HttpProblem(400, 'idempotency-key-missing', 'Idempotency-Key header required', 'POST /payments needs an Idempotency-Key header so that retries never charge twice');
+        throw new HttpProblem(
+          400,
+          'idempotency-key-missing',
+          'Idempotency-Key header required',
+          'POST /payments needs an Idempotency-Key header so that retries never charge twice',
+        );
       }
       const path = pathOf(request);
       try {
@@ -93,7 +138,14 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
           throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
         }
         if (error instanceof RequestInProgressError) {
-          throw new HttpProblem(409, 'request-in-progress', 'Request in progress', error.message, {}, { 'retry-after': '1' });
+          throw new HttpProblem(
+            409,
+            'request-in-progress',
+            'Request in progress',
+            error.message,
+            {},
+            { 'retry-after': '1' },
+          );
         }
         if (error instanceof OrderAlreadyPaidError) {
           const existing = (await payments.listByOrder(error.orderId)).find((payment) => payment.status !== 'declined');
@@ -103,7 +155,14 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
           });
         }
         if (error instanceof PaymentProviderUnavailableError) {
-          throw new HttpProblem(503, 'payment-provider-unavailable', 'Payment provider unavailable', `${error.message}; nothing was charged, retry with the same Idempotency-Key`, {}, { 'retry-after': '1' });
+          throw new HttpProblem(
+            503,
+            'payment-provider-unavailable',
+            'Payment provider unavailable',
+            `${error.message}; nothing was charged, retry with the same Idempotency-Key`,
+            {},
+            { 'retry-after': '1' },
+          );
         }
         throw error;
       }
@@ -112,10 +171,18 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
 
   app.get(
     '/payments/:id',
-    { schema: { tags: ['payments'], summary: 'Get a payment', params: PaymentId, response: { 200: PaymentSchema, 400: problem, 404: problem } } },
+    {
+      schema: {
+        tags: ['payments'],
+        summary: 'Get a payment',
+        params: PaymentId,
+        response: { 200: PaymentSchema, 400: problem, 404: problem },
+      },
+    },
     async (request) => {
       const payment = await payments.get(request.params.id);
-      if (!payment) throw notFound('Payment', request.params.id);
+      // Someone else's payment is "not found", not "forbidden": its existence is not the caller's business.
+      if (!payment || !mayActFor(request, payment.customerId)) throw notFound('Payment', request.params.id);
       return payment;
     },
   );
@@ -130,7 +197,11 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
         response: { 200: Type.Object({ payments: Type.Array(PaymentSchema) }), 400: problem },
       },
     },
-    async (request) => ({ payments: await payments.listByOrder(request.query.orderId) }),
+    async (request) => ({
+      payments: (await payments.listByOrder(request.query.orderId)).filter((payment) =>
+        mayActFor(request, payment.customerId),
+      ),
+    }),
   );
 
   app.post(
@@ -141,17 +212,30 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
         summary: 'Refund the full captured amount (idempotent: a repeat returns the same refund with 200)',
         params: PaymentId,
         body: RefundBody,
-        response: { 200: RefundSchema, 201: RefundSchema, 400: problem, 404: problem, 409: problem, 503: problem },
+        response: {
+          200: RefundSchema,
+          201: RefundSchema,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          503: problem,
+        },
       },
     },
     async (request, reply) => {
+      requireService(request.principal);
       try {
         const { refund, created } = await payments.refund(
           request.params.id,
           request.body?.reason ?? 'requested',
           eventMetadata(request),
         );
-        return reply.code(created ? 201 : 200).header('location', `/payments/${refund.paymentId}`).send(refund);
+        return reply
+          .code(created ? 201 : 200)
+          .header('location', `/payments/${refund.paymentId}`)
+          .send(refund);
       } catch (error) {
         if (error instanceof PaymentNotFoundError) throw notFound('Payment', error.paymentId);
         if (error instanceof PaymentNotRefundableError) {
@@ -161,7 +245,14 @@ export function registerPaymentRoutes(app: ServiceApp, payments: Payments): void
           });
         }
         if (error instanceof PaymentProviderUnavailableError) {
-          throw new HttpProblem(503, 'payment-provider-unavailable', 'Payment provider unavailable', `${error.message}; nothing was refunded, retry`, {}, { 'retry-after': '1' });
+          throw new HttpProblem(
+            503,
+            'payment-provider-unavailable',
+            'Payment provider unavailable',
+            `${error.message}; nothing was refunded, retry`,
+            {},
+            { 'retry-after': '1' },
+          );
         }
         throw error;
       }

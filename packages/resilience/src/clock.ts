@@ -1,4 +1,5 @@
 // Time as a dependency: every policy reads the clock and schedules timers through this, so tests can use FakeClock.
+import { performance } from 'node:perf_hooks';
 
 /** An opaque handle returned by `Clock.setTimeout`. */
 export type TimerHandle = unknown;
@@ -10,7 +11,10 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. `performance.now()` is monotonic, so wall-clock jumps never open or close a circuit. */
+/**
+ * The real clock. `performance.now()` is monotonic, so wall-clock jumps never open or close a circuit. (Imported
+ * rather than read from the global: on Node 20 the global `performance` is a lazy getter, run on every access.)
+ */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),

@@ -72,6 +72,8 @@ export class TimeoutPolicy implements Policy {
     const deadline = Math.ceil(now / this.precisionMs) * this.precisionMs + this.timeoutMs;
     let group = this.latest;
     if (group === undefined || group.deadline !== deadline) {
+      // The previous slice is over: if its calls have all finished, nothing needs its deadline any more.
+      if (group?.isEmpty) this.groups.delete(group.deadline);
       group = new DeadlineGroup(deadline);
       this.groups.set(deadline, group);
       this.latest = group;
@@ -153,6 +155,7 @@ class TimedCall {
   private settled = false;
   /** A caller signal needs its own controller, so aborting one call does not abort the rest of its group. */
   private readonly own: AbortController | undefined;
+  private readonly onCallerAbort: (() => void) | undefined;
 
   constructor(
     private readonly policy: TimeoutPolicy,
@@ -163,7 +166,13 @@ class TimedCall {
   ) {
     group.add(this);
     if (callerSignal) {
-      this.own = new AbortController();
+      const own = new AbortController();
+      this.own = own;
+      this.onCallerAbort = () => {
+        if (!this.settle()) return;
+        own.abort(callerSignal.reason);
+        this.reject(callerSignal.reason);
+      };
       callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
     }
   }
@@ -186,17 +195,11 @@ class TimedCall {
     this.reject(error);
   }
 
-  private readonly onCallerAbort = (): void => {
-    if (!this.settle()) return;
-    this.own?.abort(this.callerSignal?.reason);
-    this.reject(this.callerSignal?.reason);
-  };
-
   private settle(): boolean {
     if (this.settled) return false;
     this.settled = true;
     this.policy.leave(this);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
     return true;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
+import { createMetricsRegistry, registerHttpMetrics, registerMetricsRoute, type Registry } from '@shop/telemetry';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -24,6 +25,13 @@ export type ServiceApp = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The service's Prometheus registry (served at /metrics): add domain metrics here. */
+    metrics: Registry;
+  }
+}
 
 export interface CreateAppOptions {
   /** Service name, e.g. `user-service`: in logs, OpenAPI and traces. */
@@ -58,6 +66,10 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler());
+  const metrics = createMetricsRegistry({ service: name });
+  app.decorate('metrics', metrics);
+  registerHttpMetrics(app, metrics);
+  registerMetricsRoute(app, metrics);
   app.addSchema(ProblemSchema);
   // Once shutdown starts, responses to requests still in flight tell keep-alive clients to hang up; otherwise
   // their idle connections would hold `app.close()` open until the grace period runs out.

@@ -6,6 +6,7 @@
 import closeWithGrace from 'close-with-grace';
 import pino, { type Logger } from 'pino';
 import type { Static, TObject } from '@sinclair/typebox';
+import { shutdownTelemetry } from '@shop/telemetry';
 import { ConfigError, loadConfig } from './config';
 import type { ServiceApp } from './create-app';
 import { loggerOptions } from './logger';
@@ -53,6 +54,7 @@ export async function runService<S extends TObject>(options: RunServiceOptions<S
     else logger.info({ signal }, 'shutting down: draining in-flight requests');
     await started.app.close();
     for (const resource of [...resources].reverse()) await resource.close();
+    await shutdownTelemetry(); // last: spans from the shutdown itself are exported too
     logger.info('shutdown complete');
   });
 

@@ -1,4 +1,5 @@
 /** Process entry of the user service. */
+import './instrument'; // first: tracing must patch modules before they load
 import { openDatabase, runMigrations } from '@shop/db';
 import { createServiceMessaging } from '@shop/messaging';
 import { runService } from '@shop/service-kit';

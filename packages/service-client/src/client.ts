@@ -109,6 +109,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     let response: Response;
+    let text: string;
     try {
       response = await doFetch(url, {
         method: request.method,
@@ -116,13 +117,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       });
+      // The body is read inside the attempt, so the attempt timeout covers a slow body too.
+      text = await response.text();
     } catch (error) {
-      // An abort (timeout or caller) rejects with the signal's reason; anything else never reached an HTTP answer.
+      // An abort (timeout or caller) rejects with the signal's reason; anything else is the connection failing.
       if (signal.aborted) throw signal.reason;
       throw new ServiceNetworkError(name, error);
     }
-    // The body is read inside the attempt, so the attempt timeout covers a slow body too.
-    const text = await response.text();
     if (!response.ok) {
       throw new ServiceError(
         name,

@@ -41,13 +41,14 @@ export class HttpProblem extends Error {
   }
 
   toProblem(instance?: string): Problem {
+    // Extensions first: a member named like a standard one (`status`, `type`…) must never override it.
     return {
+      ...this.extensions,
       type: problemType(this.slug),
       title: this.title,
       status: this.status,
       ...(this.detail === undefined ? {} : { detail: this.detail }),
       ...(instance === undefined ? {} : { instance }),
-      ...this.extensions,
     };
   }
 }

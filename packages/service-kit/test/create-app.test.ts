@@ -28,7 +28,7 @@ describe('createApp', () => {
       async (request, reply) => reply.code(201).send(request.body),
     );
     app.get('/conflict', async () => {
-      throw new HttpProblem(409, 'thing-exists', 'Thing already exists', 'thing 7 exists', { thingId: '7' });
+      throw new HttpProblem(409, 'thing-exists', 'Thing already exists', 'thing 7 exists', { thingId: '7', status: 'taken' });
     });
     app.get('/bug', async () => {
       throw new Error('secret internal detail');

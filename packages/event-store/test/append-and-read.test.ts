@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
 import type { TestDatabase } from '@shop/db/testing';
 import { ConcurrencyError, type EventStore } from '../src';
@@ -89,6 +90,17 @@ describe.each(testEngines())('append and read on %s', (engine) => {
     expect(lost).toHaveLength(3);
     for (const { reason } of lost) expect(reason).toBeInstanceOf(ConcurrencyError);
     expect((await store.readStream('cart-1')).currentVersion).toBe(2);
+  });
+
+  it('leaves the final word to the unique (stream_id, version) index, whoever writes', async () => {
+    await store.appendToStream('cart-1', [added('a')]);
+    const bypass = await db
+      .query(
+        `INSERT INTO event_store_events (event_id, stream_id, version, type, data, recorded_at)
+         VALUES (gen_random_uuid(), 'cart-1', 1, 'ItemAdded', '{}', now())`,
+      )
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(bypass, 'event_store_events_stream_version_key')).toBe(true);
   });
 
   it("lets concurrent 'any' appends all succeed at consecutive versions", async () => {

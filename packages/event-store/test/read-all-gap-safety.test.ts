@@ -5,7 +5,7 @@
  */
 import { testEngines, type TestDatabase } from '@shop/db/testing';
 import { ConcurrencyError, positionOf, type EventStore } from '../src';
-import { createTestStore, latch } from './fixtures/store';
+import { createTestStore, latch, untilLogSettles } from './fixtures/store';
 
 const placed = { type: 'OrderPlaced', data: {} };
 const streamsOf = (events: readonly { streamId: string }[]) => events.map((event) => event.streamId);
@@ -46,11 +46,13 @@ onPostgres('gap safety on postgres (two connections)', () => {
 
     slow.commit();
     await slow.committed;
+    await untilLogSettles(db);
     expect(streamsOf(await store.readAll())).toEqual(['slow', 'fast']);
   });
 
   it('never hands a reader an event behind its checkpoint, whatever the commit order', async () => {
     await store.appendToStream('first', [placed]);
+    await untilLogSettles(db);
     const [seenFirst] = await store.readAll();
     const checkpoint = positionOf(seenFirst!);
 
@@ -60,6 +62,7 @@ onPostgres('gap safety on postgres (two connections)', () => {
 
     slow.commit();
     await slow.committed;
+    await untilLogSettles(db);
     const next = await store.readAll({ after: checkpoint });
     expect(streamsOf(next)).toEqual(['slow', 'fast']);
     // Every event is returned exactly once across both reads.
@@ -79,6 +82,7 @@ onPostgres('gap safety on postgres (two connections)', () => {
     await store.appendToStream('younger', [placed]);
     youngerCommitted.release();
     await older;
+    await untilLogSettles(db);
 
     const log = await store.readAll();
     expect(streamsOf(log)).toEqual(['older', 'younger']);
@@ -100,6 +104,7 @@ onPostgres('gap safety on postgres (two connections)', () => {
 
     await expect(older).rejects.toBeInstanceOf(ConcurrencyError);
     await store.appendToStream('order-1', [placed], { expectedVersion: 1 });
+    await untilLogSettles(db);
     const log = await store.readAll();
     expect(log.map((event) => event.version)).toEqual([1, 2]);
   });

@@ -28,6 +28,7 @@ import { recordInInbox } from './inbox';
 import { decodeMessageBody } from './message-body';
 import { UnrecoverableMessageError } from './unrecoverable-message-error';
 import { startVisibilityHeartbeat } from './visibility-heartbeat';
+import { withConsumeSpan } from '../tracing';
 
 export type EventHandler<K extends EventType> = (event: EventOf<K>, tx: Queryable) => Promise<void>;
 export type EventHandlers = { readonly [K in EventType]?: EventHandler<K> };
@@ -169,11 +170,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           failure = { reason: 'no-handler', errors: [`consumer "${name}" has no handler for ${event.eventType}`] };
           outcome = 'dead-lettered';
         } else {
-          outcome = await db.transaction(async (tx) => {
-            if (!(await recordInInbox(tx, name, event))) return 'duplicate';
-            await handler(event, tx);
-            return 'handled';
-          });
+          const traceparent = message.MessageAttributes?.traceparent?.StringValue;
+          outcome = await withConsumeSpan(name, event, traceparent, () =>
+            db.transaction(async (tx): Promise<MessageOutcome> => {
+              if (!(await recordInInbox(tx, name, event))) return 'duplicate';
+              await handler(event, tx);
+              return 'handled';
+            }),
+          );
         }
       }
     } catch (error) {

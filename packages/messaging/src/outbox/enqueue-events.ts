@@ -1,6 +1,7 @@
 // The producer's half of the outbox: events are rows written in the same transaction as the state change.
 import { InvalidEventError, validateEvent, type EventEnvelope } from '@shop/contracts';
 import type { Queryable } from '@shop/db';
+import { traceparentToStore } from '../tracing';
 
 /**
  * Inserts `events` into the outbox using `tx`, the service's own transaction: the events exist if and only if the
@@ -19,7 +20,8 @@ export async function enqueueEvents(tx: Queryable, events: readonly EventEnvelop
       event.aggregateId,
       event.aggregateVersion,
       JSON.stringify(event),
-      event.metadata.traceparent ?? null,
+      // The span writing the event (e.g. the HTTP request): the relay's publish span becomes its child.
+      traceparentToStore(event.metadata.traceparent) ?? null,
     );
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;

@@ -15,6 +15,7 @@ import {
   type TimerHandle,
 } from '@shop/resilience';
 import { findTopicArn } from '../aws-lookups';
+import { endPublishSpans, startPublishSpan } from '../tracing';
 import { silentLogger, type Logger } from '../logger';
 import {
   claimPendingEvents,
@@ -168,16 +169,34 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Returns the ids of entries SNS rejected. */
   async function publishBatch(arn: string, chunk: readonly PendingEvent[]): Promise<Set<string>> {
-    const entries: PublishBatchRequestEntry[] = chunk.map((event) => ({
-      Id: event.id,
-      Message: JSON.stringify(event.envelope),
-      // Subscriptions filter on eventType; raw delivery turns these into SQS message attributes.
-      MessageAttributes: {
-        eventType: { DataType: 'String', StringValue: event.eventType },
-        aggregateId: { DataType: 'String', StringValue: event.aggregateId },
-        ...(event.traceparent ? { traceparent: { DataType: 'String', StringValue: event.traceparent } } : {}),
-      },
-    }));
+    const spans = chunk.map((event) =>
+      startPublishSpan({ ...event, eventId: String(event.envelope.eventId), traceparent: event.traceparent ?? undefined }, arn),
+    );
+    const entries: PublishBatchRequestEntry[] = chunk.map((event, i) => {
+      const traceparent = spans[i]!.traceparent;
+      return {
+        Id: event.id,
+        Message: JSON.stringify(event.envelope),
+        // Subscriptions filter on eventType; raw delivery turns these into SQS message attributes.
+        MessageAttributes: {
+          eventType: { DataType: 'String', StringValue: event.eventType },
+          aggregateId: { DataType: 'String', StringValue: event.aggregateId },
+          ...(traceparent ? { traceparent: { DataType: 'String', StringValue: traceparent } } : {}),
+        },
+      };
+    });
+    try {
+      const failedIds = await sendBatch(arn, entries);
+      endPublishSpans(spans.filter((_, i) => failedIds.has(chunk[i]!.id)), 'rejected by SNS');
+      endPublishSpans(spans.filter((_, i) => !failedIds.has(chunk[i]!.id)));
+      return failedIds;
+    } catch (error) {
+      endPublishSpans(spans, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  async function sendBatch(arn: string, entries: PublishBatchRequestEntry[]): Promise<Set<string>> {
     const result = await breaker.execute(async () => {
       const controller = new AbortController();
       const deadline = clock.setTimeout(() => controller.abort(), publishTimeoutMs);

@@ -1,23 +1,16 @@
 import { isUniqueViolation } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
 import type { TestDatabase } from '@shop/db/testing';
-import { ConcurrencyError, type EventStore } from '../src';
-import { createTestStore, FIXED_NOW } from './fixtures/store';
+import { ConcurrencyError } from '../src';
+import { useTestStore, FIXED_NOW } from './fixtures/store';
 
 const added = (sku: string) => ({ type: 'ItemAdded', data: { sku } });
 
 describe.each(testEngines())('append and read on %s', (engine) => {
-  let db: TestDatabase;
-  let store: EventStore;
-  beforeEach(async () => {
-    ({ db, store } = await createTestStore(engine));
-  });
-  afterEach(async () => {
-    await db.close();
-  });
+  const t = useTestStore(engine);
 
   it('records events with 1-based versions, positions, metadata and the injected clock', async () => {
-    const result = await store.appendToStream('cart-1', [added('a'), added('b')], {
+    const result = await t.store.appendToStream('cart-1', [added('a'), added('b')], {
       expectedVersion: 'no_stream',
       metadata: { correlationId: 'corr-1', traceparent: '00-abc-def-01' },
     });
@@ -39,7 +32,7 @@ describe.each(testEngines())('append and read on %s', (engine) => {
 
   it('keeps a caller-chosen event id and lets event metadata override the append metadata', async () => {
     const eventId = '01890a5d-ac96-774b-bcce-b302099a8057';
-    const { events } = await store.appendToStream(
+    const { events } = await t.store.appendToStream(
       'cart-1',
       [{ ...added('a'), eventId, metadata: { causationId: 'cmd-9', correlationId: 'own' } }],
       { metadata: { correlationId: 'shared' } },
@@ -48,40 +41,40 @@ describe.each(testEngines())('append and read on %s', (engine) => {
   });
 
   it('reads a stream from version 0, 1 or later, and reports its version', async () => {
-    await store.appendToStream('cart-1', [added('a'), added('b'), added('c')]);
-    await store.appendToStream('cart-2', [added('x')]);
+    await t.store.appendToStream('cart-1', [added('a'), added('b'), added('c')]);
+    await t.store.appendToStream('cart-2', [added('x')]);
 
-    const fromZero = await store.readStream('cart-1', { fromVersion: 0 });
+    const fromZero = await t.store.readStream('cart-1', { fromVersion: 0 });
     expect(fromZero.events.map((event) => event.version)).toEqual([1, 2, 3]);
     expect(fromZero.currentVersion).toBe(3);
-    expect((await store.readStream('cart-1', { fromVersion: 1 })).events).toHaveLength(3);
-    expect((await store.readStream('cart-1', { fromVersion: 3 })).events.map((event) => event.data)).toEqual([
+    expect((await t.store.readStream('cart-1', { fromVersion: 1 })).events).toHaveLength(3);
+    expect((await t.store.readStream('cart-1', { fromVersion: 3 })).events.map((event) => event.data)).toEqual([
       { sku: 'c' },
     ]);
-    expect(await store.readStream('cart-1', { fromVersion: 4 })).toEqual({ currentVersion: 3, events: [] });
-    expect(await store.readStream('nobody')).toEqual({ currentVersion: 0, events: [] });
+    expect(await t.store.readStream('cart-1', { fromVersion: 4 })).toEqual({ currentVersion: 3, events: [] });
+    expect(await t.store.readStream('nobody')).toEqual({ currentVersion: 0, events: [] });
   });
 
   it('checks the expected version: exact number, no_stream and any', async () => {
-    await store.appendToStream('cart-1', [added('a')], { expectedVersion: 'no_stream' });
-    await store.appendToStream('cart-1', [added('b')], { expectedVersion: 1 });
-    await store.appendToStream('cart-1', [added('c')], { expectedVersion: 'any' });
+    await t.store.appendToStream('cart-1', [added('a')], { expectedVersion: 'no_stream' });
+    await t.store.appendToStream('cart-1', [added('b')], { expectedVersion: 1 });
+    await t.store.appendToStream('cart-1', [added('c')], { expectedVersion: 'any' });
 
-    const stale = await store.appendToStream('cart-1', [added('d')], { expectedVersion: 1 }).catch((e: unknown) => e);
+    const stale = await t.store.appendToStream('cart-1', [added('d')], { expectedVersion: 1 }).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(ConcurrencyError);
     expect(stale).toMatchObject({ streamId: 'cart-1', expected: 1, actual: 3, statusCode: 409 });
 
-    const exists = await store
+    const exists = await t.store
       .appendToStream('cart-1', [added('e')], { expectedVersion: 'no_stream' })
       .catch((e: unknown) => e);
     expect(exists).toMatchObject({ streamId: 'cart-1', expected: 'no_stream', actual: 3 });
-    expect((await store.readStream('cart-1')).currentVersion).toBe(3);
+    expect((await t.store.readStream('cart-1')).currentVersion).toBe(3);
   });
 
   it('lets exactly one of several concurrent appends with the same expected version win', async () => {
-    await store.appendToStream('cart-1', [added('a')]);
+    await t.store.appendToStream('cart-1', [added('a')]);
     const attempts = await Promise.allSettled(
-      ['b', 'c', 'd', 'e'].map((sku) => store.appendToStream('cart-1', [added(sku)], { expectedVersion: 1 })),
+      ['b', 'c', 'd', 'e'].map((sku) => t.store.appendToStream('cart-1', [added(sku)], { expectedVersion: 1 })),
     );
 
     const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
@@ -89,12 +82,12 @@ describe.each(testEngines())('append and read on %s', (engine) => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(3);
     for (const { reason } of lost) expect(reason).toBeInstanceOf(ConcurrencyError);
-    expect((await store.readStream('cart-1')).currentVersion).toBe(2);
+    expect((await t.store.readStream('cart-1')).currentVersion).toBe(2);
   });
 
   it('leaves the final word to the unique (stream_id, version) index, whoever writes', async () => {
-    await store.appendToStream('cart-1', [added('a')]);
-    const bypass = await db
+    await t.store.appendToStream('cart-1', [added('a')]);
+    const bypass = await t.db
       .query(
         `INSERT INTO event_store_events (event_id, stream_id, version, type, data, recorded_at)
          VALUES (gen_random_uuid(), 'cart-1', 1, 'ItemAdded', '{}', now())`,
@@ -104,13 +97,13 @@ describe.each(testEngines())('append and read on %s', (engine) => {
   });
 
   it("lets concurrent 'any' appends all succeed at consecutive versions", async () => {
-    await Promise.all(['a', 'b', 'c', 'd'].map((sku) => store.appendToStream('cart-1', [added(sku)])));
-    const { events } = await store.readStream('cart-1');
+    await Promise.all(['a', 'b', 'c', 'd'].map((sku) => t.store.appendToStream('cart-1', [added(sku)])));
+    const { events } = await t.store.readStream('cart-1');
     expect(events.map((event) => event.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('appends inside the caller transaction, atomically with its other writes and onAppended', async () => {
-    await db.exec('CREATE TABLE outbox (event_id uuid PRIMARY KEY, event_type text NOT NULL)');
+    await t.db.exec('CREATE TABLE outbox (event_id uuid PRIMARY KEY, event_type text NOT NULL)');
     const enqueue = async (
       tx: { query: TestDatabase['query'] },
       events: readonly { eventId: string; type: string }[],
@@ -120,24 +113,24 @@ describe.each(testEngines())('append and read on %s', (engine) => {
       }
     };
 
-    await store.transaction(async (tx) => {
-      const { events } = await store.appendToStream('cart-1', [added('a')], { tx });
+    await t.store.transaction(async (tx) => {
+      const { events } = await t.store.appendToStream('cart-1', [added('a')], { tx });
       await enqueue(tx, events);
     });
-    await store.appendToStream('cart-2', [added('b')], { onAppended: enqueue });
+    await t.store.appendToStream('cart-2', [added('b')], { onAppended: enqueue });
     await expect(
-      store.transaction(async (tx) => {
-        await store.appendToStream('cart-3', [added('c')], { tx, onAppended: enqueue });
+      t.store.transaction(async (tx) => {
+        await t.store.appendToStream('cart-3', [added('c')], { tx, onAppended: enqueue });
         throw new Error('publish step failed');
       }),
     ).rejects.toThrow('publish step failed');
 
-    const outbox = await db.query<{ event_type: string }>('SELECT event_type FROM outbox');
+    const outbox = await t.db.query<{ event_type: string }>('SELECT event_type FROM outbox');
     expect(outbox.rows).toHaveLength(2);
-    expect((await store.readStream('cart-3')).events).toEqual([]);
+    expect((await t.store.readStream('cart-3')).events).toEqual([]);
   });
 
   it('refuses an empty append', async () => {
-    await expect(store.appendToStream('cart-1', [])).rejects.toThrow('nothing to append');
+    await expect(t.store.appendToStream('cart-1', [])).rejects.toThrow('nothing to append');
   });
 });

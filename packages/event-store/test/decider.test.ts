@@ -1,8 +1,8 @@
-import { testEngines, type TestDatabase } from '@shop/db/testing';
+import { testEngines } from '@shop/db/testing';
 import { handleCommand, type EventStore } from '../src';
 import { DeciderSpecification } from '../src/testing';
 import { orderDecider, OrderRuleViolated, type OrderCommand } from './fixtures/order-decider';
-import { createTestStore, latch } from './fixtures/store';
+import { useTestStore, latch } from './fixtures/store';
 
 const now = '2026-01-02T10:00:00.000Z';
 const placed = { type: 'OrderPlaced' as const, data: { orderId: 'o-1', items: 2, placedAt: now } };
@@ -52,39 +52,34 @@ describe('order decider specification', () => {
 });
 
 describe.each(testEngines())('handleCommand on %s', (engine) => {
-  let db: TestDatabase;
-  let store: EventStore;
-  beforeEach(async () => {
-    ({ db, store } = await createTestStore(engine));
-  });
-  afterEach(async () => {
-    await db.close();
-  });
+  const t = useTestStore(engine);
 
   const place: OrderCommand = { type: 'PlaceOrder', data: { orderId: 'o-1', items: 2, now } };
   const confirm: OrderCommand = { type: 'ConfirmOrder', data: { now } };
 
   it('loads, decides and appends at the loaded version, returning the new state', async () => {
-    const first = await handleCommand(store, orderDecider, 'order-o-1', place, { metadata: { correlationId: 'c-1' } });
+    const first = await handleCommand(t.store, orderDecider, 'order-o-1', place, {
+      metadata: { correlationId: 'c-1' },
+    });
     expect(first).toMatchObject({ version: 1, state: { status: 'placed', items: 2 } });
     expect(first.newEvents[0]).toMatchObject({ type: 'OrderPlaced', version: 1, metadata: { correlationId: 'c-1' } });
 
-    const second = await handleCommand(store, orderDecider, 'order-o-1', confirm);
+    const second = await handleCommand(t.store, orderDecider, 'order-o-1', confirm);
     expect(second).toMatchObject({ version: 2, state: { status: 'confirmed' } });
 
-    const repeat = await handleCommand(store, orderDecider, 'order-o-1', confirm);
+    const repeat = await handleCommand(t.store, orderDecider, 'order-o-1', confirm);
     expect(repeat).toMatchObject({ version: 2, newEvents: [] });
   });
 
   it('lets domain errors through and appends nothing', async () => {
-    await expect(handleCommand(store, orderDecider, 'order-o-1', confirm)).rejects.toBeInstanceOf(OrderRuleViolated);
-    expect((await store.readStream('order-o-1')).events).toEqual([]);
+    await expect(handleCommand(t.store, orderDecider, 'order-o-1', confirm)).rejects.toBeInstanceOf(OrderRuleViolated);
+    expect((await t.store.readStream('order-o-1')).events).toEqual([]);
   });
 
   it('fails with ConcurrencyError when the client-supplied version is stale', async () => {
-    await handleCommand(store, orderDecider, 'order-o-1', place);
-    await handleCommand(store, orderDecider, 'order-o-1', confirm);
-    const error = await handleCommand(store, orderDecider, 'order-o-1', confirm, {
+    await handleCommand(t.store, orderDecider, 'order-o-1', place);
+    await handleCommand(t.store, orderDecider, 'order-o-1', confirm);
+    const error = await handleCommand(t.store, orderDecider, 'order-o-1', confirm, {
       expectedVersion: 1,
       retryOnConflict: 3,
     }).catch((e: unknown) => e);
@@ -92,14 +87,14 @@ describe.each(testEngines())('handleCommand on %s', (engine) => {
   });
 
   it('retries on fresh state when another writer appended between load and append', async () => {
-    await handleCommand(store, orderDecider, 'order-o-1', place);
-    await handleCommand(store, orderDecider, 'order-o-1', { type: 'CancelOrder', data: { reason: 'racer', now } });
+    await handleCommand(t.store, orderDecider, 'order-o-1', place);
+    await handleCommand(t.store, orderDecider, 'order-o-1', { type: 'CancelOrder', data: { reason: 'racer', now } });
     // Stage the race: the first load misses the cancellation, as if it ran just before the other writer committed.
     let staleReads = 0;
     const racingStore = (stale: number): EventStore => ({
-      ...store,
+      ...t.store,
       async readStream(streamId, options) {
-        const slice = await store.readStream(streamId, options);
+        const slice = await t.store.readStream(streamId, options);
         if (staleReads++ >= stale) return slice;
         return { currentVersion: 1, events: slice.events.filter((event) => event.version === 1) };
       },
@@ -116,15 +111,15 @@ describe.each(testEngines())('handleCommand on %s', (engine) => {
   });
 
   it('runs onAppended in the same transaction as the append', async () => {
-    await db.exec('CREATE TABLE outbox (event_type text NOT NULL)');
+    await t.db.exec('CREATE TABLE outbox (event_type text NOT NULL)');
     const done = latch();
-    await handleCommand(store, orderDecider, 'order-o-1', place, {
+    await handleCommand(t.store, orderDecider, 'order-o-1', place, {
       onAppended: async (tx, events) => {
         for (const event of events) await tx.query('INSERT INTO outbox (event_type) VALUES ($1)', [event.type]);
         done.release();
       },
     });
     await done.promise;
-    expect((await db.query('SELECT event_type FROM outbox')).rows).toEqual([{ event_type: 'OrderPlaced' }]);
+    expect((await t.db.query('SELECT event_type FROM outbox')).rows).toEqual([{ event_type: 'OrderPlaced' }]);
   });
 });

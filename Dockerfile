@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+# One image recipe for the whole monorepo. The `build` stage installs and compiles every workspace package once;
+# BuildKit shares it between all the images below.
+#
+#   docker build --build-arg SERVICE=order -t resilient-shop/order-service .   # one service (the default target)
+#   docker build --target tools -t resilient-shop/tools .                       # provision, local-aws, demo
+#
+# A service image runs `node dist/main.js` from a `pnpm deploy` of that service alone: its files plus production
+# dependencies (workspace packages copied in with their `files`, e.g. dist/ and migrations/), no sources, no dev tools.
+
+ARG NODE_IMAGE=node:24.11-bookworm-slim
+ARG PNPM_VERSION=10.34.9
+
+FROM ${NODE_IMAGE} AS base
+ARG PNPM_VERSION
+ENV TURBO_TELEMETRY_DISABLED=1 \
+    CI=1
+RUN npm install -g "pnpm@${PNPM_VERSION}"
+WORKDIR /repo
+
+FROM base AS build
+# Dependencies first, from the lockfile alone: this layer is rebuilt only when pnpm-lock.yaml changes.
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+COPY . .
+RUN pnpm install --offline --frozen-lockfile \
+ && pnpm turbo run build --output-logs=errors-only
+
+FROM build AS deploy
+ARG SERVICE=user
+# pnpm 10's default deploy needs inject-workspace-packages=true; --legacy deploys a normally linked workspace.
+RUN pnpm --filter "@shop/${SERVICE}-service" --prod deploy --legacy /out
+
+# The built workspace as is: one-shot jobs that run scripts of several packages (topology provisioning, the
+# local-aws endpoint, the demo runner). Commands are paths from the repository root, e.g.
+# `node packages/messaging/dist/cli/provision.js`.
+FROM build AS tools
+ENV NODE_ENV=production
+USER node
+
+# Last stage, so the default target: one service, as the unprivileged `node` user of the official image.
+FROM ${NODE_IMAGE} AS service
+ARG SERVICE=user
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    OTEL_SERVICE_NAME=${SERVICE}-service
+WORKDIR /app
+COPY --from=deploy /out ./
+USER node
+# SIGTERM goes straight to node (no shell in between), which drains requests and exits (service-kit's runService).
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,16 @@
+// @shop/infra-compose: reads docker-compose.yml and the services' config schemas so tests can hold them together.
+export {
+  interpolate,
+  loadComposeFile,
+  serviceEnvironment,
+  workspaceServiceOf,
+  type ComposeFile,
+  type ComposeService,
+} from './compose-file';
+export {
+  loadServiceConfigSchema,
+  requiredVariables,
+  VARIABLES_READ_OUTSIDE_CONFIG,
+  type ConfigSchema,
+} from './service-config';
+export { findComposeCommand, validateComposeFiles } from './compose-cli';

@@ -1,0 +1,92 @@
+/**
+ * An upstream that is down or slow never makes the gateway hang: no connection → 503 at once, no answer within the
+ * timeout → 504, and after a run of failures the circuit opens and answers 503 without calling the upstream, until
+ * the open period ends and a trial call finds it back.
+ */
+import type { FakeClock } from '@shop/resilience';
+import type { ServiceApp } from '@shop/service-kit';
+import { FakeUpstream } from './support/fake-upstream';
+import { BREAKER_OPEN_MS, customer, startGateway, UPSTREAM_TIMEOUT_MS } from './support/gateway';
+
+describe('gateway when an upstream fails', () => {
+  let inventory: FakeUpstream;
+  let app: ServiceApp;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    inventory = await new FakeUpstream().start();
+    ({ app, clock } = await startGateway({ inventory: inventory.url }));
+  });
+  afterEach(async () => {
+    await app.close();
+    await inventory.stop();
+  });
+
+  const browse = () => app.inject({ url: '/api/products', headers: customer() });
+
+  it('answers 503 fast while the process is stopped, opens the circuit, and recovers when it returns', async () => {
+    expect((await browse()).statusCode).toBe(200);
+    await inventory.stop();
+
+    // Connection refused: a 503 problem at once (well within the timeout), with Retry-After.
+    for (let i = 0; i < 5; i++) {
+      const startedAt = Date.now();
+      const response = await browse();
+      expect(Date.now() - startedAt).toBeLessThan(UPSTREAM_TIMEOUT_MS);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ type: expect.stringMatching(/upstream-unavailable$/), upstream: 'inventory-service' });
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    expect(app.upstreams.inventory.breaker.state).toBe('open');
+
+    // The process is back, but the circuit is open: answered at once, and the upstream sees nothing.
+    await inventory.start();
+    inventory.received.length = 0;
+    const fastFail = await browse();
+    expect(fastFail.statusCode).toBe(503);
+    expect(fastFail.json().detail).toMatch(/circuit open/);
+    expect(fastFail.headers['retry-after']).toBe(String(BREAKER_OPEN_MS / 1_000));
+    expect(inventory.received).toHaveLength(0);
+
+    await clock.advance(BREAKER_OPEN_MS / 2);
+    expect((await browse()).headers['retry-after']).toBe(String(BREAKER_OPEN_MS / 2 / 1_000));
+    expect(inventory.received).toHaveLength(0);
+
+    // Open period over: the trial call reaches the upstream, succeeds and closes the circuit.
+    await clock.advance(BREAKER_OPEN_MS / 2);
+    expect((await browse()).statusCode).toBe(200);
+    expect(app.upstreams.inventory.breaker.state).toBe('closed');
+    expect(inventory.received).toHaveLength(1);
+  });
+
+  it('answers 504 when the upstream does not answer within the timeout, counting it against the circuit', async () => {
+    inventory.hang();
+    const pending = browse();
+    await clock.waitForTimer((timer) => timer.delayMs >= UPSTREAM_TIMEOUT_MS);
+    await clock.advance(UPSTREAM_TIMEOUT_MS + 1);
+    const response = await pending;
+    expect(response.statusCode).toBe(504);
+    expect(response.headers['retry-after']).toBeDefined();
+    expect(response.json()).toMatchObject({ type: expect.stringMatching(/upstream-timeout$/), upstream: 'inventory-service' });
+    expect(app.upstreams.inventory.breaker.metrics().failures).toBe(1);
+  });
+
+  it('passes 5xx answers through and opens the circuit after five in a row; a 4xx never counts', async () => {
+    inventory.respond = (_request, reply) => reply.code(404).send({ status: 404 });
+    for (let i = 0; i < 10; i++) expect((await browse()).statusCode).toBe(404);
+    expect(app.upstreams.inventory.breaker.state).toBe('closed');
+
+    inventory.respond = (_request, reply) => reply.code(500).send({ status: 500 });
+    for (let i = 0; i < 5; i++) expect((await browse()).statusCode).toBe(500);
+    expect(app.upstreams.inventory.breaker.state).toBe('open');
+    expect((await browse()).statusCode).toBe(503);
+    expect(inventory.received).toHaveLength(15);
+  });
+
+  it('keeps one circuit per upstream: orders failing does not stop browsing', async () => {
+    for (let i = 0; i < 5; i++) await app.inject({ url: '/api/orders', headers: customer() }); // nothing listens
+    expect(app.upstreams.orders.breaker.state).toBe('open');
+    expect((await browse()).statusCode).toBe(200);
+  });
+});

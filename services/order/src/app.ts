@@ -72,7 +72,9 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
 
   const store = createEventStore(db, { inlineProjections: [orderSummariesProjection] });
   const orders = new Orders(store, deps.now ? { now: deps.now } : {});
-  const serviceToken = deps.authentication ? cachedServiceToken(() => signServiceToken(app, 'order-service')) : undefined;
+  const serviceToken = deps.authentication
+    ? cachedServiceToken(() => signServiceToken(app, 'order-service'))
+    : undefined;
   const participants = createParticipants({
     ...deps.participants,
     timeoutMs: deps.participants.timeoutMs ?? 2_000,

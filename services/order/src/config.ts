@@ -1,16 +1,22 @@
 import { serviceConfigSchema, Type } from '@shop/service-kit';
 
-const url = (defaultUrl: string, description: string) => Type.String({ pattern: '^https?://', default: defaultUrl, description });
+const url = (defaultUrl: string, description: string) =>
+  Type.String({ pattern: '^https?://', default: defaultUrl, description });
 const ms = (defaultMs: number, description: string) => Type.Integer({ minimum: 1, default: defaultMs, description });
 
 export const OrderServiceConfig = serviceConfigSchema(3001, {
-  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' })),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' }),
+  ),
   DATA_DIR: Type.String({ default: '.data/order', description: 'PGlite data directory (when DATABASE_URL is unset)' }),
-  AWS_ENDPOINT_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'SNS/SQS endpoint (local-aws, LocalStack)' })),
+  AWS_ENDPOINT_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'SNS/SQS endpoint (local-aws, LocalStack)' }),
+  ),
   AWS_REGION: Type.String({ default: 'us-east-1' }),
   PROVISION_TOPOLOGY: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'on',
-    description: 'Create the SNS/SQS topology at start-up if missing (idempotent); off where infrastructure code owns it',
+    description:
+      'Create the SNS/SQS topology at start-up if missing (idempotent); off where infrastructure code owns it',
   }),
   INVENTORY_URL: url('http://127.0.0.1:3003', 'Inventory service (reservations)'),
   PAYMENT_URL: url('http://127.0.0.1:3004', 'Payment service (charges)'),

@@ -42,12 +42,21 @@ void runService({
       saga: {
         pollIntervalMs: config.SAGA_POLL_MS,
         leaseMs: config.SAGA_LEASE_MS,
-        policies: { invoke: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS }, compensate: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS } },
+        policies: {
+          invoke: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS },
+          compensate: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS },
+        },
         ...(faultInjection && config.SAGA_CRASH_AT ? { crashAt: config.SAGA_CRASH_AT } : {}),
       },
       onEventsCommitted: () => relay.wake(),
     });
-    const consumer = createConsumer({ db, sqs: aws.sqs, name: 'order', handlers: orderEventHandlers(app.orders), logger });
+    const consumer = createConsumer({
+      db,
+      sqs: aws.sqs,
+      name: 'order',
+      handlers: orderEventHandlers(app.orders),
+      logger,
+    });
 
     return {
       app,

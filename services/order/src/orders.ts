@@ -48,7 +48,13 @@ export class Orders {
   }
 
   create(tx: Queryable, order: NewOrder, metadata: LogMetadata): Promise<void> {
-    return this.run(tx, order.orderId, order.customerId, { type: 'CreateOrder', data: { ...order, now: this.stamp() } }, metadata);
+    return this.run(
+      tx,
+      order.orderId,
+      order.customerId,
+      { type: 'CreateOrder', data: { ...order, now: this.stamp() } },
+      metadata,
+    );
   }
 
   price(tx: Queryable, orderId: string, priced: { lines: PricedLine[]; total: Money }, metadata: LogMetadata) {
@@ -95,9 +101,10 @@ export class Orders {
    * and a consumer) queue up instead of failing each other's expected-version check.
    */
   private async execute(tx: Queryable, orderId: string, command: OrderCommand, metadata: LogMetadata): Promise<void> {
-    const { rows } = await tx.query<{ customer_id: string }>('SELECT customer_id FROM order_summaries WHERE id = $1 FOR UPDATE', [
-      orderId,
-    ]);
+    const { rows } = await tx.query<{ customer_id: string }>(
+      'SELECT customer_id FROM order_summaries WHERE id = $1 FOR UPDATE',
+      [orderId],
+    );
     if (!rows[0]) throw new OrderNotFoundError(orderId);
     await this.run(tx, orderId, rows[0].customer_id, command, metadata);
   }
@@ -107,7 +114,8 @@ export class Orders {
       tx,
       metadata,
       // The log is the outbox's source: integration events are enqueued in the appending transaction — no dual write.
-      onAppended: (appendTx, events) => enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId)),
+      onAppended: (appendTx, events) =>
+        enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId)),
     });
   }
 

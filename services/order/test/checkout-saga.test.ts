@@ -88,19 +88,26 @@ it('happy path: reserves at inventory prices, charges the total, ships, confirms
     status: 'CONFIRMED',
     total: { amountMinor: 3 * 1_250, currency: 'EUR' },
     items: [
-      { sku: skus[0], quantity: 2, unitPrice: { amountMinor: 1_250, currency: 'EUR' }, lineTotal: { amountMinor: 2_500, currency: 'EUR' } },
-      { sku: skus[1], quantity: 1, unitPrice: { amountMinor: 1_250, currency: 'EUR' }, lineTotal: { amountMinor: 1_250, currency: 'EUR' } },
+      {
+        sku: skus[0],
+        quantity: 2,
+        unitPrice: { amountMinor: 1_250, currency: 'EUR' },
+        lineTotal: { amountMinor: 2_500, currency: 'EUR' },
+      },
+      {
+        sku: skus[1],
+        quantity: 1,
+        unitPrice: { amountMinor: 1_250, currency: 'EUR' },
+        lineTotal: { amountMinor: 1_250, currency: 'EUR' },
+      },
     ],
     saga: { state: 'COMPLETED' },
   });
   expect(confirmed.paymentId).toEqual(expect.any(String));
   expect(confirmed.shipmentId).toEqual(expect.any(String));
-  expect(confirmed.saga.steps.map((step: { step: string; outcome: string }) => `${step.step}:${step.outcome}`)).toEqual([
-    'reserveInventory:succeeded',
-    'processPayment:succeeded',
-    'createShipment:succeeded',
-    'confirmOrder:succeeded',
-  ]);
+  expect(confirmed.saga.steps.map((step: { step: string; outcome: string }) => `${step.step}:${step.outcome}`)).toEqual(
+    ['reserveInventory:succeeded', 'processPayment:succeeded', 'createShipment:succeeded', 'confirmOrder:succeeded'],
+  );
 
   const state = await participantStateOf(participants, id);
   expect(state.reservation?.status).toBe('committed');
@@ -108,8 +115,12 @@ it('happy path: reserves at inventory prices, charges the total, ships, confirms
   expect(state.shipments).toEqual([expect.objectContaining({ status: 'CREATED' })]);
   expect(await stockOf(participants.inventory, skus[0]!)).toEqual({ stock: 8, reserved: 0 });
 
-  const summary = (await order.app.inject({ url: `/orders?status=CONFIRMED`, headers: customerAuth(order.app, customerId) })).json();
-  expect(summary.orders).toEqual([expect.objectContaining({ id, status: 'CONFIRMED', itemCount: 3, total: { amountMinor: 3_750, currency: 'EUR' } })]);
+  const summary = (
+    await order.app.inject({ url: `/orders?status=CONFIRMED`, headers: customerAuth(order.app, customerId) })
+  ).json();
+  expect(summary.orders).toEqual([
+    expect.objectContaining({ id, status: 'CONFIRMED', itemCount: 3, total: { amountMinor: 3_750, currency: 'EUR' } }),
+  ]);
 
   await eventually(async () => expect(await published.typesFor(id)).toEqual(['OrderPlaced', 'OrderConfirmed']));
   const placed = published.eventsFor(id).find((event) => event.eventType === 'OrderPlaced')!;
@@ -151,7 +162,11 @@ it('declined payment: the reservation is released and the order cancelled', asyn
   const cancelled = await settledOrder(order.app, id);
   expect(cancelled).toMatchObject({ status: 'CANCELLED', saga: { state: 'COMPENSATED' } });
   expect(cancelled.cancellationReason).toMatch(/processPayment.*declined/i);
-  expect(cancelled.saga.steps.map((step: { step: string; action: string; outcome: string }) => `${step.action} ${step.step}:${step.outcome}`)).toEqual([
+  expect(
+    cancelled.saga.steps.map(
+      (step: { step: string; action: string; outcome: string }) => `${step.action} ${step.step}:${step.outcome}`,
+    ),
+  ).toEqual([
     'invoke reserveInventory:succeeded',
     'invoke processPayment:business-failure',
     'compensate reserveInventory:succeeded',
@@ -174,7 +189,8 @@ it('shipping failing transiently: the step after the pivot is retried until it s
     await eventually(async () => {
       const pending = await getOrder(order.app, id);
       const failures = pending.saga.steps.filter(
-        (step: { step: string; outcome?: string }) => step.step === 'createShipment' && step.outcome === 'transient-failure',
+        (step: { step: string; outcome?: string }) =>
+          step.step === 'createShipment' && step.outcome === 'transient-failure',
       );
       expect(failures.length).toBeGreaterThanOrEqual(3); // more than a compensatable step's budget: it never gives up
       expect(pending).toMatchObject({ status: 'PENDING', saga: { state: 'RUNNING', currentStep: 'createShipment' } });
@@ -191,11 +207,16 @@ it('shipping failing transiently: the step after the pivot is retried until it s
 
 it('a compensation that keeps failing parks the saga in NEEDS_ATTENTION until an operator retries it', async () => {
   const { customerId, skus } = await newCustomerWithProducts({ vase: 4 });
-  await setFaults(participants.inventory, [{ route: '/reservations/*/release', method: 'POST', errorRate: 1, errorStatus: 503 }]);
+  await setFaults(participants.inventory, [
+    { route: '/reservations/*/release', method: 'POST', errorRate: 1, errorStatus: 503 },
+  ]);
   let id: string;
   try {
     id = (
-      await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 3 }], paymentMethod: 'tok_declined' })
+      await placeOrder(order.app, customerId, {
+        items: [{ sku: skus[0]!, quantity: 3 }],
+        paymentMethod: 'tok_declined',
+      })
     ).json().id;
     const parked = await settledOrder(order.app, id);
     expect(parked).toMatchObject({ status: 'NEEDS_ATTENTION', saga: { state: 'NEEDS_ATTENTION' } });
@@ -214,8 +235,20 @@ it('a compensation that keeps failing parks the saga in NEEDS_ATTENTION until an
   }
 
   // Customers cannot resume sagas; operators (service tokens) can, once.
-  expect((await order.app.inject({ method: 'POST', url: `/sagas/${id}/retry`, headers: customerAuth(order.app, customerId) })).statusCode).toBe(403);
-  const retried = await order.app.inject({ method: 'POST', url: `/sagas/${id}/retry`, headers: serviceAuth(order.app) });
+  expect(
+    (
+      await order.app.inject({
+        method: 'POST',
+        url: `/sagas/${id}/retry`,
+        headers: customerAuth(order.app, customerId),
+      })
+    ).statusCode,
+  ).toBe(403);
+  const retried = await order.app.inject({
+    method: 'POST',
+    url: `/sagas/${id}/retry`,
+    headers: serviceAuth(order.app),
+  });
   expect(retried.statusCode).toBe(202);
 
   const cancelled = await settledOrder(order.app, id);
@@ -230,16 +263,28 @@ describe('the order API', () => {
   it('refuses an order for a customer the replica does not know, without calling anyone', async () => {
     const response = await placeOrder(order.app, 'nobody-we-know', { items: [{ sku: 'SKU-1', quantity: 1 }] });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toMatchObject({ type: expect.stringMatching(/unknown-customer$/), customerId: 'nobody-we-know' });
+    expect(response.json()).toMatchObject({
+      type: expect.stringMatching(/unknown-customer$/),
+      customerId: 'nobody-we-know',
+    });
     const { rows } = await order.db.query("SELECT 1 FROM order_summaries WHERE customer_id = 'nobody-we-know'");
     expect(rows).toHaveLength(0);
   });
 
   it('needs a customer token to place an order, and hides other customers’ orders', async () => {
     const { customerId, skus } = await newCustomerWithProducts({ pen: 5 });
-    const anonymous = await order.app.inject({ method: 'POST', url: '/orders', payload: { items: [], shippingAddress: address, paymentMethod: 'x' } });
+    const anonymous = await order.app.inject({
+      method: 'POST',
+      url: '/orders',
+      payload: { items: [], shippingAddress: address, paymentMethod: 'x' },
+    });
     expect(anonymous.statusCode).toBe(401);
-    const asService = await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] }, serviceAuth(order.app));
+    const asService = await placeOrder(
+      order.app,
+      customerId,
+      { items: [{ sku: skus[0]!, quantity: 1 }] },
+      serviceAuth(order.app),
+    );
     expect(asService.statusCode).toBe(403);
 
     const { id } = (await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] })).json();
@@ -250,7 +295,10 @@ describe('the order API', () => {
     const theirSaga = await order.app.inject({ url: `/sagas/${id}`, headers: customerAuth(order.app, 'someone-else') });
     expect(theirSaga.statusCode).toBe(404);
     // A customer asking for someone else's list gets their own.
-    const list = await order.app.inject({ url: `/orders?customerId=${customerId}`, headers: customerAuth(order.app, 'someone-else') });
+    const list = await order.app.inject({
+      url: `/orders?customerId=${customerId}`,
+      headers: customerAuth(order.app, 'someone-else'),
+    });
     expect(list.json()).toEqual({ orders: [], nextCursor: null });
     await settledOrder(order.app, id);
   });
@@ -306,7 +354,10 @@ describe('the order API', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(ids);
-    const bad = await order.app.inject({ url: '/orders?cursor=nonsense', headers: customerAuth(order.app, customerId) });
+    const bad = await order.app.inject({
+      url: '/orders?cursor=nonsense',
+      headers: customerAuth(order.app, customerId),
+    });
     expect(bad.statusCode).toBe(400);
     for (const id of ids) await settledOrder(order.app, id);
   });

@@ -215,12 +215,20 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
   }
   const confirmed = rows.filter((row) => row.order === 'CONFIRMED').length;
   const { stock, reserved } = await stockOf(participants.inventory, SKU);
-  expect({ stock, reserved, committed: confirmed }).toEqual({ stock: INITIAL_STOCK - confirmed, reserved: 0, committed: confirmed });
+  expect({ stock, reserved, committed: confirmed }).toEqual({
+    stock: INITIAL_STOCK - confirmed,
+    reserved: 0,
+    committed: confirmed,
+  });
 }, 300_000);
 
 function formatTable(rows: MatrixRow[]): string {
   const columns = Object.keys(rows[0] ?? {}) as (keyof MatrixRow)[];
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((c) => row[c])))].join('\n');
+  return [
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((c) => row[c]))),
+  ].join('\n');
 }

@@ -55,7 +55,12 @@ afterAll(async () => {
   await messaging?.close();
 });
 
-async function publishUserEvent(eventType: Extract<EventType, 'UserRegistered' | 'UserUpdated'>, userId: string, version: number, name: string) {
+async function publishUserEvent(
+  eventType: Extract<EventType, 'UserRegistered' | 'UserUpdated'>,
+  userId: string,
+  version: number,
+  name: string,
+) {
   const event = createEvent({
     eventType,
     aggregateId: userId,
@@ -73,7 +78,8 @@ async function publishUserEvent(eventType: Extract<EventType, 'UserRegistered' |
 }
 
 const customerRow = async (id: string) =>
-  (await order.db.query<{ name: string; version: number }>('SELECT name, version FROM customers WHERE id = $1', [id])).rows[0];
+  (await order.db.query<{ name: string; version: number }>('SELECT name, version FROM customers WHERE id = $1', [id]))
+    .rows[0];
 
 it('keeps the customer replica from user events, newest version winning over late ones', async () => {
   const userId = `u-${randomUUID().slice(0, 8)}`;
@@ -87,7 +93,10 @@ it('keeps the customer replica from user events, newest version winning over lat
   await publishUserEvent('UserRegistered', marker, 1, 'Marker');
   await eventually(async () => expect(await customerRow(marker)).toBeDefined());
   await eventually(async () => {
-    const { rows } = await order.db.query("SELECT 1 FROM inbox WHERE consumer = 'order' AND event_type = 'UserUpdated' AND aggregate_id = $1", [userId]);
+    const { rows } = await order.db.query(
+      "SELECT 1 FROM inbox WHERE consumer = 'order' AND event_type = 'UserUpdated' AND aggregate_id = $1",
+      [userId],
+    );
     expect(rows).toHaveLength(2);
   });
   expect(await customerRow(userId)).toEqual({ name: 'Ada Lovelace', version: 3 });
@@ -108,21 +117,40 @@ it('a registered customer can order; shipment progress becomes OrderShipped and 
   expect(confirmed.status).toBe('CONFIRMED');
 
   await participants.dispatcher.runDue(); // CREATED → DISPATCHED
-  const shipped = await eventually(async () => {
-    const current = await getOrder(order.app, placed.id);
-    expect(current.status).toBe('SHIPPED');
-    return current;
-  }, { timeoutMs: 15_000 });
-  expect(shipped).toMatchObject({ shipmentId: confirmed.shipmentId, carrier: 'Test Parcel', trackingNumber: expect.stringMatching(/^RS/) });
+  const shipped = await eventually(
+    async () => {
+      const current = await getOrder(order.app, placed.id);
+      expect(current.status).toBe('SHIPPED');
+      return current;
+    },
+    { timeoutMs: 15_000 },
+  );
+  expect(shipped).toMatchObject({
+    shipmentId: confirmed.shipmentId,
+    carrier: 'Test Parcel',
+    trackingNumber: expect.stringMatching(/^RS/),
+  });
 
   await participants.dispatcher.runDue(); // DISPATCHED → DELIVERED
-  await eventually(async () => expect((await getOrder(order.app, placed.id)).status).toBe('DELIVERED'), { timeoutMs: 15_000 });
+  await eventually(async () => expect((await getOrder(order.app, placed.id)).status).toBe('DELIVERED'), {
+    timeoutMs: 15_000,
+  });
 
   const published = publishedOrderEvents(messaging);
   await eventually(async () =>
-    expect(await published.typesFor(placed.id)).toEqual(['OrderPlaced', 'OrderConfirmed', 'OrderShipped', 'OrderDelivered']),
+    expect(await published.typesFor(placed.id)).toEqual([
+      'OrderPlaced',
+      'OrderConfirmed',
+      'OrderShipped',
+      'OrderDelivered',
+    ]),
   );
   // Everything one checkout caused shares the POST request's correlation id.
-  const correlationIds = new Set(published.eventsFor(placed.id).slice(0, 2).map((event) => event.metadata.correlationId));
+  const correlationIds = new Set(
+    published
+      .eventsFor(placed.id)
+      .slice(0, 2)
+      .map((event) => event.metadata.correlationId),
+  );
   expect(correlationIds.size).toBe(1);
 }, 60_000);

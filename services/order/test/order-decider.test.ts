@@ -36,13 +36,22 @@ describe('creating', () => {
       .thenThrows(OrderRuleViolated));
 
   it('refuses commands on an order that does not exist', () =>
-    spec.given([]).when({ type: 'CancelOrder', data: { reason: 'x', now } }).thenThrows(OrderRuleViolated));
+    spec
+      .given([])
+      .when({ type: 'CancelOrder', data: { reason: 'x', now } })
+      .thenThrows(OrderRuleViolated));
 });
 
 describe('the checkout steps', () => {
   it('takes inventory’s prices once; a repeat changes nothing', () => {
-    spec.given([created]).when({ type: 'PriceOrder', data: { lines, total: eur(1_000), now } }).then([priced]);
-    spec.given([created, priced]).when({ type: 'PriceOrder', data: { lines, total: eur(1_000), now } }).then([]);
+    spec
+      .given([created])
+      .when({ type: 'PriceOrder', data: { lines, total: eur(1_000), now } })
+      .then([priced]);
+    spec
+      .given([created, priced])
+      .when({ type: 'PriceOrder', data: { lines, total: eur(1_000), now } })
+      .then([]);
   });
 
   it('refuses prices for other items than ordered', () =>
@@ -52,30 +61,60 @@ describe('the checkout steps', () => {
       .thenThrows(OrderRuleViolated));
 
   it('records a payment only on a priced order', () => {
-    spec.given([created]).when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } }).thenThrows(OrderRuleViolated);
-    spec.given([created, priced]).when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } }).then([paid]);
-    spec.given([created, priced, paid]).when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } }).then([]);
+    spec
+      .given([created])
+      .when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } })
+      .thenThrows(OrderRuleViolated);
+    spec
+      .given([created, priced])
+      .when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } })
+      .then([paid]);
+    spec
+      .given([created, priced, paid])
+      .when({ type: 'RecordPayment', data: { paymentId: 'p-1', now } })
+      .then([]);
   });
 
   it('confirms a paid order once', () => {
-    spec.given([created, priced, paid]).when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } }).then([confirmed]);
-    spec.given([created, priced, paid, confirmed]).when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } }).then([]);
-    spec.given([created, priced]).when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } }).thenThrows(OrderRuleViolated);
+    spec
+      .given([created, priced, paid])
+      .when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } })
+      .then([confirmed]);
+    spec
+      .given([created, priced, paid, confirmed])
+      .when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } })
+      .then([]);
+    spec
+      .given([created, priced])
+      .when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } })
+      .thenThrows(OrderRuleViolated);
   });
 
   it('cancels a pending order once, with the reason, and never a confirmed one', () => {
-    spec.given([created, priced]).when({ type: 'CancelOrder', data: { reason: 'declined', now } }).then([cancelled]);
-    spec.given([created, cancelled]).when({ type: 'CancelOrder', data: { reason: 'again', now } }).then([]);
+    spec
+      .given([created, priced])
+      .when({ type: 'CancelOrder', data: { reason: 'declined', now } })
+      .then([cancelled]);
+    spec
+      .given([created, cancelled])
+      .when({ type: 'CancelOrder', data: { reason: 'again', now } })
+      .then([]);
     spec
       .given([created, priced, paid, confirmed])
       .when({ type: 'CancelOrder', data: { reason: 'late', now } })
       .thenThrows(OrderRuleViolated, (error) => expect(error.message).toMatch(/CONFIRMED/));
-    spec.given([created, cancelled]).when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } }).thenThrows(OrderRuleViolated);
+    spec
+      .given([created, cancelled])
+      .when({ type: 'ConfirmOrder', data: { shipmentId: 's-1', now } })
+      .thenThrows(OrderRuleViolated);
   });
 });
 
 describe('shipment progress', () => {
-  const ship = { type: 'MarkShipped' as const, data: { shipmentId: 's-1', carrier: 'Parcel', trackingNumber: 'RS1', now } };
+  const ship = {
+    type: 'MarkShipped' as const,
+    data: { shipmentId: 's-1', carrier: 'Parcel', trackingNumber: 'RS1', now },
+  };
   const deliver = { type: 'MarkDelivered' as const, data: { shipmentId: 's-1', now } };
   const delivered: OrderEvent = { type: 'OrderDelivered', data: { shipmentId: 's-1', deliveredAt: now } };
 

@@ -37,7 +37,11 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
         for (let i = batch * 50; i < (batch + 1) * 50; i++) {
           const orderId = `order-${String(i).padStart(4, '0')}`;
           const quantity = 1 + (i % 3);
-          await orders.create(tx, { orderId, customerId: `customer-${i % 37}`, items: [{ sku: 'MUG', quantity }], shippingAddress: address }, meta);
+          await orders.create(
+            tx,
+            { orderId, customerId: `customer-${i % 37}`, items: [{ sku: 'MUG', quantity }], shippingAddress: address },
+            meta,
+          );
           if (i % 7 === 0) continue; // still pending
           if (i % 5 === 0) {
             await orders.cancel(tx, orderId, 'out of stock', meta);
@@ -48,7 +52,13 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
           await orders.recordPayment(tx, orderId, `payment-${i}`, meta);
           if (i % 4 === 0) continue; // paid, not confirmed yet
           await orders.confirm(tx, orderId, `shipment-${i}`, meta);
-          if (i % 3 === 0) await orders.markShipped(tx, orderId, { shipmentId: `shipment-${i}`, carrier: 'P', trackingNumber: `T${i}` }, meta);
+          if (i % 3 === 0)
+            await orders.markShipped(
+              tx,
+              orderId,
+              { shipmentId: `shipment-${i}`, carrier: 'P', trackingNumber: `T${i}` },
+              meta,
+            );
           if (i % 6 === 0) await orders.markDelivered(tx, orderId, `shipment-${i}`, meta);
         }
       });
@@ -56,7 +66,9 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
 
     const live = await allOrderSummaries(db);
     expect(live).toHaveLength(ORDERS);
-    expect(new Set(live.map((summary) => summary.status))).toEqual(new Set(['PENDING', 'CANCELLED', 'CONFIRMED', 'SHIPPED', 'DELIVERED']));
+    expect(new Set(live.map((summary) => summary.status))).toEqual(
+      new Set(['PENDING', 'CANCELLED', 'CONFIRMED', 'SHIPPED', 'DELIVERED']),
+    );
 
     await db.query('DELETE FROM order_summaries'); // prove the rebuild starts from nothing
     const { replayed } = await rebuildProjection(store, orderSummariesProjection);
@@ -65,6 +77,12 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
     expect(await allOrderSummaries(db)).toEqual(live);
 
     const page = await listOrderSummaries(db, { customerId: 'customer-3', limit: 5 });
-    expect(page.orders.map((summary) => summary.id)).toEqual(['order-0003', 'order-0040', 'order-0077', 'order-0114', 'order-0151']);
+    expect(page.orders.map((summary) => summary.id)).toEqual([
+      'order-0003',
+      'order-0040',
+      'order-0077',
+      'order-0114',
+      'order-0151',
+    ]);
   }, 120_000);
 });

@@ -125,7 +125,9 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'RecordPayment':
       if (order.paymentId) return [];
       if (order.status !== OrderStatus.PENDING || !order.total) {
-        throw new OrderRuleViolated(`cannot record a payment on a ${order.status} order${order.total ? '' : ' without a price'}`);
+        throw new OrderRuleViolated(
+          `cannot record a payment on a ${order.status} order${order.total ? '' : ' without a price'}`,
+        );
       }
       return [{ type: 'OrderPaid', data: { paymentId: command.data.paymentId, paidAt: command.data.now } }];
     case 'ConfirmOrder':
@@ -148,7 +150,8 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       if (order.status === OrderStatus.DELIVERED) return [];
       if (order.status === OrderStatus.CANCELLED) throw new OrderRuleViolated('a cancelled order cannot be delivered');
       // Queues do not keep order: "delivered" may overtake "dispatched". It is applied once the order has shipped.
-      if (order.status !== OrderStatus.SHIPPED) throw new OrderNotReadyError(`the order is ${order.status}, not shipped yet`);
+      if (order.status !== OrderStatus.SHIPPED)
+        throw new OrderNotReadyError(`the order is ${order.status}, not shipped yet`);
       return [{ type: 'OrderDelivered', data: { shipmentId: command.data.shipmentId, deliveredAt: command.data.now } }];
   }
 }

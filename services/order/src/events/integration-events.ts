@@ -52,11 +52,17 @@ export function toIntegrationEvents(recorded: readonly Recorded[], customerId: s
         envelope = createEvent({ ...base, eventType: 'OrderConfirmed', data: ref }, options);
         break;
       case 'OrderCancelled':
-        envelope = createEvent({ ...base, eventType: 'OrderCancelled', data: { ...ref, reason: domain.data.reason } }, options);
+        envelope = createEvent(
+          { ...base, eventType: 'OrderCancelled', data: { ...ref, reason: domain.data.reason } },
+          options,
+        );
         break;
       case 'OrderShipped': {
         const { shipmentId, trackingNumber } = domain.data;
-        envelope = createEvent({ ...base, eventType: 'OrderShipped', data: { ...ref, shipmentId, trackingNumber } }, options);
+        envelope = createEvent(
+          { ...base, eventType: 'OrderShipped', data: { ...ref, shipmentId, trackingNumber } },
+          options,
+        );
         break;
       }
       case 'OrderDelivered':

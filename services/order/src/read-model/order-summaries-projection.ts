@@ -16,7 +16,8 @@ async function update(tx: Queryable, event: RecordedEvent, set: string, params: 
   );
 }
 
-const setStatus = (tx: Queryable, event: RecordedEvent, status: OrderStatus) => update(tx, event, 'status = $4', [status]);
+const setStatus = (tx: Queryable, event: RecordedEvent, status: OrderStatus) =>
+  update(tx, event, 'status = $4', [status]);
 
 export const orderSummariesProjection: Projection = {
   name: 'order-summaries',
@@ -29,12 +30,23 @@ export const orderSummariesProjection: Projection = {
         await tx.query(
           `INSERT INTO order_summaries (id, customer_id, status, item_count, created_at, updated_at, version)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-          [event.streamId, domain.data.customerId, OrderStatus.PENDING, itemCount, domain.data.createdAt, event.recordedAt.toISOString(), event.version],
+          [
+            event.streamId,
+            domain.data.customerId,
+            OrderStatus.PENDING,
+            itemCount,
+            domain.data.createdAt,
+            event.recordedAt.toISOString(),
+            event.version,
+          ],
         );
         return;
       }
       case 'OrderPriced':
-        return update(tx, event, 'total_minor = $4, currency = $5', [domain.data.total.amountMinor, domain.data.total.currency]);
+        return update(tx, event, 'total_minor = $4, currency = $5', [
+          domain.data.total.amountMinor,
+          domain.data.total.currency,
+        ]);
       case 'OrderPaid':
         return update(tx, event, '');
       case 'OrderConfirmed':

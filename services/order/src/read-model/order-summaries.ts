@@ -58,7 +58,8 @@ function toSummary(row: SummaryRow): OrderSummary {
 }
 
 /** Opaque cursor: the (createdAt, id) of the last order on the page. */
-const encodeCursor = (order: OrderSummary) => Buffer.from(JSON.stringify([order.createdAt, order.id])).toString('base64url');
+const encodeCursor = (order: OrderSummary) =>
+  Buffer.from(JSON.stringify([order.createdAt, order.id])).toString('base64url');
 
 function decodeCursor(cursor: string): [string, string] {
   try {

@@ -30,7 +30,9 @@ export const AddressSchema = Type.Object(
 );
 
 export const StatusSchema = Type.Union(
-  ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'NEEDS_ATTENTION'].map((status) => Type.Literal(status)),
+  ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'NEEDS_ATTENTION'].map((status) =>
+    Type.Literal(status),
+  ),
   { description: 'NEEDS_ATTENTION: the checkout saga is parked until someone retries it (POST /sagas/{id}/retry)' },
 );
 
@@ -41,7 +43,12 @@ export const StepLogEntrySchema = Type.Object({
   idempotencyKey: Type.String(),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  outcome: Type.Optional(Type.String({ description: 'succeeded | business-failure | transient-failure | error; absent while running (or cut off by a crash)' })),
+  outcome: Type.Optional(
+    Type.String({
+      description:
+        'succeeded | business-failure | transient-failure | error; absent while running (or cut off by a crash)',
+    }),
+  ),
   error: Type.Optional(Type.String()),
 });
 

@@ -31,7 +31,11 @@ const PlaceOrderBody = Type.Object(
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'A repeat with the same key and body returns the first order' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'A repeat with the same key and body returns the first order',
+    }),
   ),
 });
 
@@ -39,7 +43,9 @@ const Accepted = Type.Object({ id: Type.String(), status: Type.Literal('PENDING'
 
 const ListQuery = Type.Object(
   {
-    customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Forced to your own id with a customer token' })),
+    customerId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Forced to your own id with a customer token' }),
+    ),
     status: Type.Optional(StatusSchema),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 300 })),
@@ -84,9 +90,15 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
       const { items, shippingAddress, paymentMethod } = request.body;
       const repeated = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
       if (repeated.length > 0) {
-        throw new HttpProblem(422, 'duplicate-sku', 'Each sku may appear once', `Listed more than once: ${repeated.join(', ')}`, {
-          duplicateSkus: repeated,
-        });
+        throw new HttpProblem(
+          422,
+          'duplicate-sku',
+          'Each sku may appear once',
+          `Listed more than once: ${repeated.join(', ')}`,
+          {
+            duplicateSkus: repeated,
+          },
+        );
       }
       const idempotencyKey = request.headers['idempotency-key'];
       try {
@@ -155,7 +167,10 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
         summary: 'List orders, oldest first (read model; keyset pagination with `nextCursor`)',
         querystring: ListQuery,
         response: {
-          200: Type.Object({ orders: Type.Array(OrderSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            orders: Type.Array(OrderSummarySchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           400: problem,
           401: problem,
         },
@@ -172,7 +187,8 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
           ...(cursor !== undefined ? { cursor } : {}),
         });
       } catch (error) {
-        if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
+        if (error instanceof InvalidCursorError)
+          throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
         throw error;
       }
     },

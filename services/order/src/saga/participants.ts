@@ -96,7 +96,12 @@ export function createParticipants(options: ParticipantsOptions) {
       const reservation = await refusalsAsBusinessFailures(() =>
         inventory.post<{ lines: (PricedLine & { name?: string })[]; total: Money }>('/reservations', body, via(call)),
       );
-      const lines = reservation.lines.map(({ sku, quantity, unitPrice, lineTotal }) => ({ sku, quantity, unitPrice, lineTotal }));
+      const lines = reservation.lines.map(({ sku, quantity, unitPrice, lineTotal }) => ({
+        sku,
+        quantity,
+        unitPrice,
+        lineTotal,
+      }));
       return { lines, total: reservation.total };
     },
 
@@ -127,7 +132,9 @@ export function createParticipants(options: ParticipantsOptions) {
       call: StepCall,
     ): Promise<{ shipmentId: string }> {
       const body = { ...shipment, items: shipment.items.map(({ sku, quantity }) => ({ sku, quantity })) };
-      const created = await refusalsAsBusinessFailures(() => shipping.post<{ id: string }>('/shipments', body, via(call)));
+      const created = await refusalsAsBusinessFailures(() =>
+        shipping.post<{ id: string }>('/shipments', body, via(call)),
+      );
       return { shipmentId: created.id };
     },
   };

@@ -46,7 +46,8 @@ export function placeOrderSaga({ orders, participants }: { orders: Orders; parti
       name: 'reserveInventory',
       kind: 'compensatable',
       invoke: (data, call) => participants.reserveStock(data.orderId, data.items, call),
-      onCompleted: (tx, data) => orders.price(tx, data.orderId, { lines: data.lines!, total: data.total! }, traced(data)),
+      onCompleted: (tx, data) =>
+        orders.price(tx, data.orderId, { lines: data.lines!, total: data.total! }, traced(data)),
       compensate: (data, call) => participants.releaseStock(data.orderId, 'order cancelled', call),
     })
     .step({

@@ -7,7 +7,11 @@ export interface CachedToken {
   (): string;
 }
 
-export function cachedServiceToken(sign: () => string, refreshAfterMs = 5 * 60_000, now: () => number = Date.now): CachedToken {
+export function cachedServiceToken(
+  sign: () => string,
+  refreshAfterMs = 5 * 60_000,
+  now: () => number = Date.now,
+): CachedToken {
   let token: string | undefined;
   let signedAt = 0;
   return () => {

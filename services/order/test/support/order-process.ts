@@ -31,7 +31,9 @@ export function startOrderProcess(env: Record<string, string>): OrderProcess {
       if (match) resolve(match[1]!);
       if (process.env.DEBUG_SERVICE) process.stderr.write(line + '\n');
     });
-    void exited.then(({ code, signal }) => reject(new Error(`order service exited early (${code ?? signal}): ${stderr.slice(-2000)}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`order service exited early (${code ?? signal}): ${stderr.slice(-2000)}`)),
+    );
   });
   url.catch(() => undefined); // a crash before listening is reported by whoever awaits `url`
   return {

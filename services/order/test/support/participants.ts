@@ -48,7 +48,10 @@ export async function startParticipants(options: { onShippingEvents?: () => void
   await migrateShippingDatabase(shippingDb);
 
   const schedule = { dispatchDelayMs: 0, deliveryDelayMs: 0 };
-  const inventory = await listen(await buildInventory({ db: inventoryDb, logger: false, faultInjection: true }), inventoryDb);
+  const inventory = await listen(
+    await buildInventory({ db: inventoryDb, logger: false, faultInjection: true }),
+    inventoryDb,
+  );
   const payment = await listen(await buildPayment({ db: paymentDb, logger: false, faultInjection: true }), paymentDb);
   const shipping = await listen(
     await buildShipping({
@@ -85,7 +88,12 @@ export async function startParticipants(options: { onShippingEvents?: () => void
   };
 }
 
-export async function addProduct(inventory: RunningService, sku: string, stock: number, amountMinor = 1_000): Promise<void> {
+export async function addProduct(
+  inventory: RunningService,
+  sku: string,
+  stock: number,
+  amountMinor = 1_000,
+): Promise<void> {
   const response = await fetch(`${inventory.url}/products/${sku}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
@@ -111,7 +119,10 @@ export const clearFaults = async (service: RunningService) => {
 export async function participantStateOf(participants: Participants, orderId: string) {
   const { inventory, payment, shipping } = participants;
   const reservationResponse = await fetch(`${inventory.url}/reservations/${orderId}`);
-  const reservation = reservationResponse.status === 200 ? ((await reservationResponse.json()) as { status: string; tombstone: boolean }) : null;
+  const reservation =
+    reservationResponse.status === 200
+      ? ((await reservationResponse.json()) as { status: string; tombstone: boolean })
+      : null;
   const { payments } = (await (await fetch(`${payment.url}/payments?orderId=${orderId}`)).json()) as {
     payments: { status: string; amount: number }[];
   };
@@ -122,6 +133,9 @@ export async function participantStateOf(participants: Participants, orderId: st
 }
 
 export async function stockOf(inventory: RunningService, sku: string): Promise<{ stock: number; reserved: number }> {
-  const { stock, reserved } = (await (await fetch(`${inventory.url}/products/${sku}`)).json()) as { stock: number; reserved: number };
+  const { stock, reserved } = (await (await fetch(`${inventory.url}/products/${sku}`)).json()) as {
+    stock: number;
+    reserved: number;
+  };
   return { stock, reserved };
 }

@@ -40,10 +40,8 @@ USER node
 
 # Last stage, so the default target: one service, as the unprivileged `node` user of the official image.
 FROM ${NODE_IMAGE} AS service
-ARG SERVICE=user
 ENV NODE_ENV=production \
-    HOST=0.0.0.0 \
-    OTEL_SERVICE_NAME=${SERVICE}-service
+    HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deploy /out ./
 USER node

@@ -49,7 +49,12 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
   });
 
   const serviceToken = gatewayServiceToken(app);
-  registerAuthRoutes(app, { users: upstreams.users, serviceToken, tokenTtlSeconds, rateLimit: authRateLimit(rateLimit) });
+  registerAuthRoutes(app, {
+    users: upstreams.users,
+    serviceToken,
+    tokenTtlSeconds,
+    rateLimit: authRateLimit(rateLimit),
+  });
   registerUserRoutes(app, { users: upstreams.users, serviceToken });
   registerProductRoutes(app, { inventory: upstreams.inventory });
   registerOrderRoutes(app, { orders: upstreams.orders });

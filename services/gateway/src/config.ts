@@ -1,20 +1,33 @@
 import { serviceConfigSchema, Type } from '@shop/service-kit';
 
-const url = (defaultUrl: string, description: string) => Type.String({ pattern: '^https?://', default: defaultUrl, description });
-const positive = (defaultValue: number, description: string) => Type.Integer({ minimum: 1, default: defaultValue, description });
+const url = (defaultUrl: string, description: string) =>
+  Type.String({ pattern: '^https?://', default: defaultUrl, description });
+const positive = (defaultValue: number, description: string) =>
+  Type.Integer({ minimum: 1, default: defaultValue, description });
 
 export const GatewayConfig = serviceConfigSchema(3000, {
   USER_SERVICE_URL: url('http://127.0.0.1:3002', 'User service: registration, profiles, credentials, order history'),
   ORDER_SERVICE_URL: url('http://127.0.0.1:3001', 'Order service: place and follow orders'),
   INVENTORY_SERVICE_URL: url('http://127.0.0.1:3003', 'Inventory service: the product catalogue'),
   UPSTREAM_TIMEOUT_MS: positive(3_000, 'Limit for one proxied call, answer and body included (504 after it)'),
-  BREAKER_CONSECUTIVE_FAILURES: positive(5, 'Failures in a row (5xx, timeout, no connection) that open an upstream circuit'),
+  BREAKER_CONSECUTIVE_FAILURES: positive(
+    5,
+    'Failures in a row (5xx, timeout, no connection) that open an upstream circuit',
+  ),
   BREAKER_OPEN_MS: positive(10_000, 'How long an open circuit answers 503 at once before a trial call is let through'),
-  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3_600, default: 900, description: 'Customer token lifetime' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 3_600,
+    default: 900,
+    description: 'Customer token lifetime',
+  }),
   RATE_LIMIT_MAX: positive(100, 'Requests per window per customer (per IP on anonymous routes)'),
   RATE_LIMIT_WINDOW_MS: positive(60_000, 'Rate-limit window'),
   AUTH_RATE_LIMIT_MAX: positive(10, 'Requests per window per IP on POST /api/auth/token (password guessing)'),
-  RATE_LIMIT_CACHE_SIZE: positive(10_000, 'Clients tracked by the in-memory store (LRU); the least recent are forgotten'),
+  RATE_LIMIT_CACHE_SIZE: positive(
+    10_000,
+    'Clients tracked by the in-memory store (LRU); the least recent are forgotten',
+  ),
   REDIS_URL: Type.Optional(
     Type.String({ pattern: '^rediss?://', description: 'Share rate limits between gateway instances through Redis' }),
   ),

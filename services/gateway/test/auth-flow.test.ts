@@ -63,14 +63,29 @@ describe('gateway authentication with the real user service', () => {
     const me = await gateway.inject({ url: '/api/users/me', headers: { authorization } });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toEqual(user);
-    const renamed = await gateway.inject({ method: 'PATCH', url: '/api/users/me', headers: { authorization }, payload: { name: 'Ada King' } });
+    const renamed = await gateway.inject({
+      method: 'PATCH',
+      url: '/api/users/me',
+      headers: { authorization },
+      payload: { name: 'Ada King' },
+    });
     expect(renamed.json()).toMatchObject({ name: 'Ada King', version: 2 });
-    expect((await gateway.inject({ url: '/api/users/me/orders', headers: { authorization } })).json()).toEqual({ orders: [] });
-    expect((await gateway.inject({ url: `/api/users/${OTHER_CUSTOMER}`, headers: { authorization } })).statusCode).toBe(404);
+    expect((await gateway.inject({ url: '/api/users/me/orders', headers: { authorization } })).json()).toEqual({
+      orders: [],
+    });
+    expect((await gateway.inject({ url: `/api/users/${OTHER_CUSTOMER}`, headers: { authorization } })).statusCode).toBe(
+      404,
+    );
   });
 
   it('is not fooled by an identity header: the user service answers for the token subject only', async () => {
-    const other = (await gateway.inject({ method: 'POST', url: '/api/users', payload: { ...registration, email: 'grace@example.com' } })).json();
+    const other = (
+      await gateway.inject({
+        method: 'POST',
+        url: '/api/users',
+        payload: { ...registration, email: 'grace@example.com' },
+      })
+    ).json();
     const { accessToken } = (await token('ada@example.com', 'correct horse battery')).json();
     const response = await gateway.inject({
       url: '/api/users/me',
@@ -80,13 +95,21 @@ describe('gateway authentication with the real user service', () => {
   });
 
   it('the user service itself rejects requests that arrive without a valid token', async () => {
-    const { id } = (await gateway.inject({ method: 'POST', url: '/api/users', payload: { ...registration, email: 'alan@example.com' } })).json();
+    const { id } = (
+      await gateway.inject({
+        method: 'POST',
+        url: '/api/users',
+        payload: { ...registration, email: 'alan@example.com' },
+      })
+    ).json();
     const direct = (headers: Record<string, string>) => fetch(`${userServiceUrl}/users/${id}`, { headers });
 
     const none = await direct({ 'x-customer-id': id, 'x-user-id': id });
     expect(none.status).toBe(401);
     expect(none.headers.get('content-type')).toContain('application/problem+json');
-    expect((await direct(bearer('not-the-shared-secret-but-long-enough', { sub: id, role: 'customer' }))).status).toBe(401);
+    expect((await direct(bearer('not-the-shared-secret-but-long-enough', { sub: id, role: 'customer' }))).status).toBe(
+      401,
+    );
     expect((await direct(bearer(JWT_SECRET, { sub: id, role: 'customer', expiresInSeconds: -1 }))).status).toBe(401);
     // Someone else's valid token: the profile does not exist for them.
     expect((await direct(bearer(JWT_SECRET, { sub: OTHER_CUSTOMER, role: 'customer' }))).status).toBe(404);

@@ -80,7 +80,13 @@ describe('gateway routing and authentication', () => {
     expect(received!.url).toBe('/products?limit=5');
     const headers = received!.headers;
     expect(headers.authorization).toBe(auth.authorization);
-    for (const spoofed of ['x-customer-id', 'x-user-id', 'x-forwarded-user', 'x-authenticated-userid', 'proxy-authorization']) {
+    for (const spoofed of [
+      'x-customer-id',
+      'x-user-id',
+      'x-forwarded-user',
+      'x-authenticated-userid',
+      'proxy-authorization',
+    ]) {
       expect(headers[spoofed]).toBeUndefined();
     }
     expect(headers['x-forwarded-for']).toBe('127.0.0.1'); // the gateway's view of the client, not the client's claim
@@ -132,7 +138,15 @@ describe('gateway routing and authentication', () => {
 
   it('passes the order service’s 404 for another customer’s order through', async () => {
     orders.respond = (request, reply) =>
-      reply.code(404).type('application/problem+json').send({ type: 'https://x/not-found', title: 'Resource not found', status: 404, detail: `Order ${request.url} does not exist` });
+      reply
+        .code(404)
+        .type('application/problem+json')
+        .send({
+          type: 'https://x/not-found',
+          title: 'Resource not found',
+          status: 404,
+          detail: `Order ${request.url} does not exist`,
+        });
     const response = await app.inject({ url: '/api/orders/theirs', headers: customer() });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
@@ -165,17 +179,26 @@ describe('gateway routing and authentication', () => {
     expect(received!.url).toBe('/users');
     expect(received!.headers['x-user-id']).toBeUndefined();
     const token = String(received!.headers.authorization).replace('Bearer ', '');
-    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'gateway', role: 'service' });
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({
+      sub: 'gateway',
+      role: 'service',
+    });
   });
 
   it('rejects an invalid body with 400 at the edge, listing the fields, without an upstream call', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/orders', headers: customer(), payload: { items: [] } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      headers: customer(),
+      payload: { items: [] },
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors.map((error: { field: string }) => error.field).sort()).toEqual([
-      'body.items',
-      'body.paymentMethod',
-      'body.shippingAddress',
-    ]);
+    expect(
+      response
+        .json()
+        .errors.map((error: { field: string }) => error.field)
+        .sort(),
+    ).toEqual(['body.items', 'body.paymentMethod', 'body.shippingAddress']);
     expect(allReceived()).toBe(0);
   });
 

@@ -48,4 +48,3 @@ describe('the in-memory rate-limit store with 100,000 distinct clients', () => {
     expect(bounded.growthMb).toBeLessThan(8);
   });
 });
-

@@ -18,7 +18,10 @@ describe('gateway rate limiting (in-memory store)', () => {
   beforeAll(() => inventory.start());
   afterAll(() => inventory.stop());
   beforeEach(async () => {
-    ({ app } = await startGateway({ inventory: inventory.url }, { rateLimit: { max: MAX, authMax: 2, windowMs: 60_000 } }));
+    ({ app } = await startGateway(
+      { inventory: inventory.url },
+      { rateLimit: { max: MAX, authMax: 2, windowMs: 60_000 } },
+    ));
   });
   afterEach(() => app.close());
 
@@ -51,7 +54,8 @@ describe('gateway rate limiting (in-memory store)', () => {
   });
 
   it('counts anonymous callers (and bad tokens) per IP', async () => {
-    const anonymous = (remoteAddress: string, headers = {}) => app.inject({ url: '/api/products', remoteAddress, headers });
+    const anonymous = (remoteAddress: string, headers = {}) =>
+      app.inject({ url: '/api/products', remoteAddress, headers });
     for (let i = 0; i < MAX; i++) expect((await anonymous('10.0.0.1')).statusCode).toBe(401);
     expect((await anonymous('10.0.0.1', { authorization: 'Bearer garbage' })).statusCode).toBe(429);
     expect((await anonymous('10.0.0.3')).statusCode).toBe(401);
@@ -59,7 +63,12 @@ describe('gateway rate limiting (in-memory store)', () => {
 
   it('limits POST /api/auth/token more strictly, per IP', async () => {
     const token = (remoteAddress: string) =>
-      app.inject({ method: 'POST', url: '/api/auth/token', remoteAddress, payload: { email: 'a@example.com', password: 'x' } });
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/token',
+        remoteAddress,
+        payload: { email: 'a@example.com', password: 'x' },
+      });
     // Nothing listens at the user service URL: 503, but each attempt still counts.
     expect((await token('10.0.0.1')).headers['ratelimit-limit']).toBe('2');
     await token('10.0.0.1');

@@ -35,7 +35,10 @@ describe('gateway when an upstream fails', () => {
       expect(Date.now() - startedAt).toBeLessThan(UPSTREAM_TIMEOUT_MS);
       expect(response.statusCode).toBe(503);
       expect(response.headers['content-type']).toContain('application/problem+json');
-      expect(response.json()).toMatchObject({ type: expect.stringMatching(/upstream-unavailable$/), upstream: 'inventory-service' });
+      expect(response.json()).toMatchObject({
+        type: expect.stringMatching(/upstream-unavailable$/),
+        upstream: 'inventory-service',
+      });
       expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
     expect(app.upstreams.inventory.breaker.state).toBe('open');
@@ -68,7 +71,10 @@ describe('gateway when an upstream fails', () => {
     const response = await pending;
     expect(response.statusCode).toBe(504);
     expect(response.headers['retry-after']).toBeDefined();
-    expect(response.json()).toMatchObject({ type: expect.stringMatching(/upstream-timeout$/), upstream: 'inventory-service' });
+    expect(response.json()).toMatchObject({
+      type: expect.stringMatching(/upstream-timeout$/),
+      upstream: 'inventory-service',
+    });
     expect(app.upstreams.inventory.breaker.metrics().failures).toBe(1);
   });
 

@@ -50,7 +50,12 @@ export function sendUpstreamResponse(reply: FastifyReply, response: UpstreamResp
   return reply.code(response.status).headers(headers).send(body);
 }
 
-export async function forward(upstream: Upstream, request: FastifyRequest, reply: FastifyReply, options: ForwardOptions) {
+export async function forward(
+  upstream: Upstream,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: ForwardOptions,
+) {
   return sendUpstreamResponse(reply, await callUpstream(upstream, request, options));
 }
 

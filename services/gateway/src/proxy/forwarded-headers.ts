@@ -52,7 +52,9 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, context: F
 }
 
 /** Response headers to pass back to the client; the gateway sets its own length, request id and connection handling. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const named = String(upstream.connection ?? '')
     .split(',')
     .map((token) => token.trim().toLowerCase())

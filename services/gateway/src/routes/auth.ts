@@ -12,7 +12,10 @@ export interface AuthRouteDeps {
   rateLimit: object;
 }
 
-export function registerAuthRoutes(app: ServiceApp, { users, serviceToken, tokenTtlSeconds, rateLimit }: AuthRouteDeps) {
+export function registerAuthRoutes(
+  app: ServiceApp,
+  { users, serviceToken, tokenTtlSeconds, rateLimit }: AuthRouteDeps,
+) {
   app.post(
     '/api/auth/token',
     {
@@ -27,7 +30,10 @@ export function registerAuthRoutes(app: ServiceApp, { users, serviceToken, token
     },
     async (request) => {
       // The gateway asks in its own name: only services may check credentials.
-      const response = await callUpstream(users, request, { path: '/credentials/verify', authorization: serviceToken() });
+      const response = await callUpstream(users, request, {
+        path: '/credentials/verify',
+        authorization: serviceToken(),
+      });
       if (response.status === 401) {
         throw new HttpProblem(401, 'invalid-credentials', 'Invalid credentials', 'email or password is wrong');
       }

@@ -68,6 +68,9 @@ export function registerOrderRoutes(app: ServiceApp, { orders }: { orders: Upstr
       },
     },
     (request, reply) =>
-      forward(orders, request, reply, { path: '/orders', query: { ...request.query, customerId: customerOf(request) } }),
+      forward(orders, request, reply, {
+        path: '/orders',
+        query: { ...request.query, customerId: customerOf(request) },
+      }),
   );
 }

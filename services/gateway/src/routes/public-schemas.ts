@@ -50,7 +50,10 @@ export const Registration = Type.Object(
   { additionalProperties: false },
 );
 export const ProfileUpdate = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), shippingAddress: Type.Optional(ProfileAddress) },
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    shippingAddress: Type.Optional(ProfileAddress),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export const User = Type.Object({
@@ -98,12 +101,17 @@ export const Page = Type.Object(
 export const nextCursor = Type.Union([Type.String(), Type.Null()]);
 
 export const OrderStatus = Type.Union(
-  ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'NEEDS_ATTENTION'].map((status) => Type.Literal(status)),
+  ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'NEEDS_ATTENTION'].map((status) =>
+    Type.Literal(status),
+  ),
 );
 export const PlaceOrder = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }),
+      Type.Object(
+        { sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 100 },
     ),
     shippingAddress: ShippingAddress,
@@ -113,7 +121,11 @@ export const PlaceOrder = Type.Object(
 );
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'A repeat with the same key and body returns the first order' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'A repeat with the same key and body returns the first order',
+    }),
   ),
 });
 export const OrderAccepted = Type.Object({
@@ -145,10 +157,7 @@ export const OrderListQuery = Type.Object(
 );
 export const OrderSummaries = Type.Object({
   orders: Type.Array(
-    Type.Object(
-      { id: Type.String(), status: OrderStatus, total: nullableMoney },
-      { additionalProperties: true },
-    ),
+    Type.Object({ id: Type.String(), status: OrderStatus, total: nullableMoney }, { additionalProperties: true }),
   ),
   nextCursor,
 });

@@ -18,7 +18,10 @@ function ownUserId(request: FastifyRequest, { id }: { id: string }): string {
   return customerId;
 }
 
-export function registerUserRoutes(app: ServiceApp, { users, serviceToken }: { users: Upstream; serviceToken: () => string }) {
+export function registerUserRoutes(
+  app: ServiceApp,
+  { users, serviceToken }: { users: Upstream; serviceToken: () => string },
+) {
   app.post(
     '/api/users',
     {

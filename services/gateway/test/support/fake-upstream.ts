@@ -14,7 +14,12 @@ export interface ReceivedRequest {
 
 export type Responder = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
-const echo: Responder = (request) => ({ method: request.method, url: request.url, headers: request.headers, body: request.body ?? null });
+const echo: Responder = (request) => ({
+  method: request.method,
+  url: request.url,
+  headers: request.headers,
+  body: request.body ?? null,
+});
 
 export class FakeUpstream {
   readonly received: ReceivedRequest[] = [];

@@ -83,8 +83,8 @@ function orderService(crashAt?: string): OrderProcess {
     AWS_REGION: 'us-east-1',
     JWT_SECRET,
     ...participantEnv(),
-    PARTICIPANT_TIMEOUT_MS: '2000',
-    SAGA_STEP_TIMEOUT_MS: '3000',
+    PARTICIPANT_TIMEOUT_MS: '1000',
+    SAGA_STEP_TIMEOUT_MS: '2000',
     // A killed process's sagas are picked up SAGA_STEP_TIMEOUT_MS + SAGA_LEASE_MS after its last claim.
     SAGA_LEASE_MS: '200',
     SAGA_POLL_MS: '100',
@@ -142,6 +142,7 @@ interface MatrixRow {
   reservation: string;
   payment: string;
   shipment: string;
+  recoveredIn: string;
 }
 
 it('every saga killed at a step boundary finishes after a restart, and the participants agree', async () => {
@@ -166,6 +167,7 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
       orderId = await placeOrder(crashingUrl, key, paymentMethod);
     }
     const { signal } = await crashing.exited;
+    const killedAt = Date.now();
 
     const restarted = orderService();
     try {
@@ -194,6 +196,7 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
         reservation: state.reservation ? state.reservation.status : 'none',
         payment: state.payments.map((payment) => payment.status).join(',') || 'none',
         shipment: state.shipments.map((shipment) => shipment.status).join(',') || 'none',
+        recoveredIn: `${((Date.now() - killedAt) / 1000).toFixed(1)} s`,
       });
       expect({ crashAt, signal, order: settled.status }).toEqual({ crashAt, signal: 'SIGKILL', order: expected });
     } finally {

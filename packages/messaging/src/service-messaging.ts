@@ -6,13 +6,17 @@
  * and the consumer retries its start-up (e.g. the queue has not been provisioned yet) with backoff in the
  * background instead of failing the process.
  */
-import { systemTopology, type Topology } from '@shop/contracts';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { deadLetterQueueName, systemTopology, type Topology } from '@shop/contracts';
 import type { Database } from '@shop/db';
 import { exponentialBackoff, sleep, systemClock, type Clock } from '@shop/resilience';
+import { consumerMetrics, dlqDepthMetrics, outboxMetrics, type Registry } from '@shop/telemetry';
+import { findQueueUrl } from './aws-lookups';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './aws-clients';
 import { createConsumer, type Consumer, type ConsumerOptions, type EventHandlers } from './consumer/consumer';
 import { silentLogger, type Logger } from './logger';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+import { outboxBacklog } from './outbox/outbox-store';
 
 export interface ServiceMessagingOptions {
   /** The service's name in the topology: its producer entry (topic) and consumer entry (queue). */
@@ -39,6 +43,8 @@ export interface ServiceMessaging {
   readonly consumer?: Consumer;
   /** Publish now: call after a transaction that wrote outbox rows has committed. */
   wake(): void;
+  /** Reports outbox backlog, consumer outcomes and DLQ depth in the service's Prometheus registry. */
+  reportMetrics(registry: Registry): void;
   /** Starts the relay, and the consumer in the background (retrying until its queue exists). */
   start(): void;
   /** Stops the consumer (finishing messages in flight), then the relay, then the clients. */
@@ -56,9 +62,38 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
   const relay = topic
     ? createOutboxRelay({ db, sns: aws.sns, topicName: topic, logger, ...options.relayOptions })
     : undefined;
+  const queue = topology.consumers[service]?.queue;
+  let outcomes: ReturnType<typeof consumerMetrics> | undefined;
   const consumer = options.handlers
-    ? createConsumer({ db, sqs: aws.sqs, name: service, topology, handlers: options.handlers, logger, ...options.consumerOptions })
+    ? createConsumer({
+        db,
+        sqs: aws.sqs,
+        name: service,
+        topology,
+        handlers: options.handlers,
+        logger,
+        onOutcome: (outcome, eventType = 'unknown') => {
+          if (outcome === 'handled' || outcome === 'duplicate') outcomes?.processed(queue!, eventType);
+          else outcomes?.failed(queue!, eventType);
+        },
+        ...options.consumerOptions,
+      })
     : undefined;
+  function reportMetrics(registry: Registry): void {
+    if (consumer && queue) outcomes = consumerMetrics(registry);
+    if (relay) outboxMetrics(registry, () => outboxBacklog(db));
+    if (consumer && queue) {
+      const dlq = deadLetterQueueName(queue);
+      dlqDepthMetrics(registry, async () => {
+        const url = await findQueueUrl(aws.sqs, dlq);
+        if (!url) return [];
+        const { Attributes } = await aws.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        );
+        return [{ queue: dlq, depth: Number(Attributes?.ApproximateNumberOfMessages ?? 0) }];
+      });
+    }
+  }
 
   let closed = false;
   let consumerStarting: Promise<void> | undefined;
@@ -86,6 +121,7 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
     relay,
     consumer,
     wake: () => relay?.wake(),
+    reportMetrics,
     start() {
       relay?.start();
       if (consumer) consumerStarting = startConsumerWhenPossible(consumer);

@@ -31,6 +31,7 @@ void runService({
       faultInjection: config.FAULT_INJECTION === 'on',
       onEventsCommitted: messaging.wake,
     });
+    messaging.reportMetrics(app.metrics);
     return { app, resources: [db, messaging], onListening: messaging.start };
   },
 });

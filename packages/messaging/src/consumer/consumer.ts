@@ -52,6 +52,8 @@ export interface ConsumerOptions {
   readonly retryDelaySeconds?: (receiveCount: number) => number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Called once per message with what became of it (for metrics). */
+  readonly onOutcome?: (outcome: MessageOutcome, eventType: string | undefined) => void;
 }
 
 export interface Consumer {
@@ -61,7 +63,7 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-type MessageOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'retry-later';
+export type MessageOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'retry-later';
 
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { db, sqs, name, handlers } = options;
@@ -188,6 +190,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       } else outcome = 'retry-later';
     }
     await heartbeat.stop();
+    options.onOutcome?.(outcome, (context as { eventType?: string }).eventType);
 
     try {
       if (outcome === 'retry-later') {

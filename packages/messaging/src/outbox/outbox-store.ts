@@ -85,3 +85,13 @@ export async function countPending(db: Queryable): Promise<number> {
   );
   return rows[0]!.count;
 }
+
+/** Backlog for metrics: how many rows wait and how old the oldest is (a stuck relay shows here first). */
+export async function outboxBacklog(db: Queryable): Promise<{ pending: number; oldestAgeSeconds: number }> {
+  const { rows } = await db.query<{ pending: number; oldest_age: number | string | null }>(
+    `SELECT count(*)::int AS pending,
+            COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_age
+       FROM outbox WHERE published_at IS NULL`,
+  );
+  return { pending: rows[0]!.pending, oldestAgeSeconds: Number(rows[0]!.oldest_age ?? 0) };
+}

@@ -40,10 +40,15 @@ USER node
 
 # Last stage, so the default target: one service, as the unprivileged `node` user of the official image.
 FROM ${NODE_IMAGE} AS service
+ARG SERVICE=user
 ENV NODE_ENV=production \
     HOST=0.0.0.0
-WORKDIR /app
+# Named after the service: @shop/db records a service's migrations under its directory's name (`order/001_….sql`),
+# the same as in the repository, so a database means the same thing to the image and to a local run.
+WORKDIR /srv/${SERVICE}
 COPY --from=deploy /out ./
+# Writable by the service only for PGlite's data (DATA_DIR, used when no DATABASE_URL is given); the code stays read-only.
+RUN mkdir .data && chown node:node .data
 USER node
 # SIGTERM goes straight to node (no shell in between), which drains requests and exits (service-kit's runService).
 CMD ["node", "dist/main.js"]

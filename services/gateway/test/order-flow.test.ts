@@ -6,7 +6,13 @@
 import { systemTopology } from '@shop/contracts';
 import { runMigrations, type Database } from '@shop/db';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
-import { createAwsClients, createServiceMessaging, destroyAwsClients, provisionTopology } from '@shop/messaging';
+import {
+  createAwsClients,
+  createServiceMessaging,
+  destroyAwsClients,
+  messagingMigrationsDir,
+  provisionTopology,
+} from '@shop/messaging';
 import { constantBackoff } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, eventually } from '@shop/testing';

@@ -2,6 +2,7 @@
  * The engine: starts saga instances, finds the ones that are due, claims each with a lease and runs it, and exposes
  * what the order service needs around that (inspection, manual retry, counts for metrics, events for tracing).
  */
+import { currentTraceContext, StartedHere } from './saga-tracing';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Queryable } from '@shop/db';
@@ -121,6 +122,7 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
   }
   const store = new SagaStore(db, owner);
   const events = new SagaEvents(logger);
+  const startedHere = new StartedHere();
   const runner = new SagaRunner({
     db,
     store,
@@ -133,6 +135,7 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     policies: options.policies ?? {},
     isBusinessFailure: options.isBusinessFailure ?? (() => false),
     random: options.random ?? Math.random,
+    continuesTrace: (sagaId) => startedHere.has(sagaId),
   });
 
   async function runOne(id: string): Promise<boolean> {
@@ -176,8 +179,9 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
   return {
     async start(sagaName, sagaId, data, startOptions) {
       if (!definitions.has(sagaName)) throw new UnknownSagaError(sagaName);
-      const created = await store.insert(startOptions?.tx ?? db, sagaId, sagaName, data, clock.now());
+      const created = await store.insert(startOptions?.tx ?? db, sagaId, sagaName, data, clock.now(), currentTraceContext());
       if (created) {
+        startedHere.add(sagaId);
         events.emit('stateChanged', { sagaId, sagaName, from: undefined, to: SagaState.RUNNING });
         // Inside a caller's transaction the row is invisible to the worker until commit; the caller wakes it then.
         if (!startOptions?.tx) worker.wake();

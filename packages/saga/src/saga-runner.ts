@@ -3,6 +3,7 @@
  * next, and repeat until the saga finishes, waits for a backoff, or is parked. Every attempt is persisted before it
  * starts and after it ends, so a process may die at any point and another resumes from the last committed row.
  */
+import { traceStep } from './saga-tracing';
 import type { Database, Queryable } from '@shop/db';
 import { retryAfterOf, TimeoutPolicy, type Clock } from '@shop/resilience';
 import type { CompensatableStep, SagaData, SagaDefinition, SagaStep, StepContext } from './define-saga';
@@ -32,6 +33,8 @@ export interface SagaRunnerDeps {
   readonly policies: SagaPolicies;
   readonly isBusinessFailure: (error: unknown) => boolean;
   readonly random: () => number;
+  /** True for sagas this process started: their step spans continue the starting trace. */
+  readonly continuesTrace: (sagaId: string) => boolean;
 }
 
 /** An attempt that has been recorded as started and whose outcome must be recorded. */
@@ -104,8 +107,10 @@ export class SagaRunner {
     let failure: unknown;
     let failed = false;
     try {
-      patch = await this.withTimeout(policy, (signal) =>
-        step.invoke(record.data, this.context(record, step.name, key, attempt.attempt, signal)),
+      patch = await traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () =>
+        this.withTimeout(policy, (signal) =>
+          step.invoke(record.data, this.context(record, step.name, key, attempt.attempt, signal)),
+        ),
       );
     } catch (error) {
       failed = true;
@@ -165,11 +170,13 @@ export class SagaRunner {
     const { attempt, started } = await this.beginAttempt(record, step.name, 'compensate', key, policy);
 
     try {
-      await this.withTimeout(policy, (signal) =>
-        step.compensate(record.data, {
-          ...this.context(record, step.name, key, attempt.attempt, signal),
-          invokeIdempotencyKey: invokeKey,
-        }),
+      await traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () =>
+        this.withTimeout(policy, (signal) =>
+          step.compensate(record.data, {
+            ...this.context(record, step.name, key, attempt.attempt, signal),
+            invokeIdempotencyKey: invokeKey,
+          }),
+        ),
       );
     } catch (error) {
       const business = this.isBusinessFailure(definition, error);

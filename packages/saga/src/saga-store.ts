@@ -23,6 +23,8 @@ export interface SagaRecord {
   readonly leaseUntil: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** W3C traceparent of the request that started the saga (see saga-tracing.ts). */
+  readonly traceContext: string | null;
 }
 
 export type StepAction = 'invoke' | 'compensate';
@@ -57,13 +59,20 @@ export class SagaStore {
   ) {}
 
   /** Inserts a new instance; false when one with this id already exists (start is idempotent by saga id). */
-  async insert(target: Queryable, id: string, sagaName: string, data: SagaData, now: number): Promise<boolean> {
+  async insert(
+    target: Queryable,
+    id: string,
+    sagaName: string,
+    data: SagaData,
+    now: number,
+    traceContext: string | null = null,
+  ): Promise<boolean> {
     const result = await target.query(
       `INSERT INTO saga_instances (id, saga_name, state, current_step, data, attempt, next_attempt_at,
-                                   created_at, updated_at)
-       VALUES ($1, $2, '${SagaState.RUNNING}', 0, $3::jsonb, 0, $4::timestamptz, $4::timestamptz, $4::timestamptz)
+                                   created_at, updated_at, trace_context)
+       VALUES ($1, $2, '${SagaState.RUNNING}', 0, $3::jsonb, 0, $4::timestamptz, $4::timestamptz, $4::timestamptz, $5)
        ON CONFLICT (id) DO NOTHING`,
-      [id, sagaName, JSON.stringify(data), iso(now)],
+      [id, sagaName, JSON.stringify(data), iso(now), traceContext],
     );
     return result.rowCount === 1;
   }
@@ -213,6 +222,7 @@ function toRecord(row: Row): SagaRecord {
     leaseUntil: toMs(row.lease_until),
     createdAt: toMs(row.created_at)!,
     updatedAt: toMs(row.updated_at)!,
+    traceContext: (row.trace_context as string | null) ?? null,
   };
 }
 

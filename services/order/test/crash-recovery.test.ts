@@ -199,6 +199,8 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
         recoveredIn: `${((Date.now() - killedAt) / 1000).toFixed(1)} s`,
       });
       expect({ crashAt, signal, order: settled.status }).toEqual({ crashAt, signal: 'SIGKILL', order: expected });
+      // The survivor shuts down gracefully: worker, consumer and relay stop, exit code 0.
+      expect(await restarted.stop()).toEqual({ code: 0, signal: null });
     } finally {
       await restarted.stop();
     }

@@ -14,8 +14,8 @@ export interface OrderProcess {
   url: Promise<string>;
   /** Resolves with the signal that ended the process (null for a normal exit). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM and wait for the graceful exit. */
-  stop(): Promise<void>;
+  /** SIGTERM and wait for the graceful exit; resolves with how it ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function startOrderProcess(env: Record<string, string>): OrderProcess {
@@ -42,7 +42,7 @@ export function startOrderProcess(env: Record<string, string>): OrderProcess {
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }

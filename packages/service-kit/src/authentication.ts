@@ -94,3 +94,14 @@ export function mayActFor(request: FastifyRequest, customerId: string): boolean 
   if (!principal) return true; // authentication is off (in-process tests of one service)
   return principal.kind === 'service' || principal.customerId === customerId;
 }
+
+/**
+ * For operations only other services perform (reservations, charges, shipments): a customer token is refused with
+ * 403. Use as an `onRequest` hook on a scope holding such routes. With authentication off (in-process tests of one
+ * service) there is no principal and the request passes.
+ */
+export async function requireServiceCaller(request: FastifyRequest): Promise<void> {
+  if (request.principal && request.principal.kind !== 'service') {
+    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'only services may call this operation');
+  }
+}

@@ -20,6 +20,7 @@ export {
   signServiceToken,
   signCustomerToken,
   requireCustomer,
+  requireServiceCaller,
   mayActFor,
   TOKEN_ISSUER,
   type Principal,

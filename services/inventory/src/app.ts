@@ -1,6 +1,12 @@
 /** Builds the inventory service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import {
+  createApp,
+  requireServiceCaller,
+  type AuthenticationOptions,
+  type CreateAppOptions,
+  type ServiceApp,
+} from '@shop/service-kit';
 import { ProductStore } from './product-store';
 import { ReservationStore } from './reservation-store';
 import { registerProductRoutes } from './routes/products';
@@ -11,6 +17,8 @@ export interface InventoryAppDeps {
   logger?: CreateAppOptions['logger'];
   /** Called after a transaction that wrote events commits: the outbox relay's `wake`. */
   onEventsCommitted?: () => void;
+  /** Verify JWTs (always on in main.ts): customers may browse products; reservations are for services only. */
+  authentication?: AuthenticationOptions;
   faultInjection?: CreateAppOptions['faultInjection'];
   now?: () => Date;
 }
@@ -20,6 +28,7 @@ export async function buildApp({
   logger,
   onEventsCommitted,
   faultInjection,
+  authentication,
   now,
 }: InventoryAppDeps): Promise<ServiceApp> {
   const app = await createApp({
@@ -28,8 +37,13 @@ export async function buildApp({
     logger,
     readiness: { database: () => db.ping() },
     faultInjection,
+    authentication,
   });
   registerProductRoutes(app, new ProductStore(db, now));
-  registerReservationRoutes(app, new ReservationStore(db, { now, onEventsCommitted }));
+  const reservations = new ReservationStore(db, { now, onEventsCommitted });
+  await app.register(async (serviceOnly) => {
+    serviceOnly.addHook('onRequest', requireServiceCaller);
+    registerReservationRoutes(serviceOnly as ServiceApp, reservations);
+  });
   return app;
 }

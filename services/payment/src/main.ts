@@ -1,7 +1,7 @@
 /** Process entry of the payment service. */
-import { systemTopology } from '@shop/contracts';
+import './instrument'; // first: tracing must patch modules before they load
 import { openDatabase, runMigrations } from '@shop/db';
-import { createAwsClients, createOutboxRelay, destroyAwsClients, messagingMigrationsDir } from '@shop/messaging';
+import { createServiceMessaging, messagingMigrationsDir } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { PaymentServiceConfig } from './config';
@@ -12,26 +12,25 @@ void runService({
   configSchema: PaymentServiceConfig,
   async start({ config, logger }) {
     const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-    const messaging = await runMigrations(db, messagingMigrationsDir);
-    const own = await runMigrations(db, migrationsDir);
-    logger.info({ engine: db.engine, applied: [...messaging.applied, ...own.applied] }, 'database ready');
+    const migrated = await runMigrations(db, [migrationsDir, messagingMigrationsDir]);
+    logger.info({ engine: db.engine, applied: migrated.applied }, 'database ready');
 
-    const aws = createAwsClients({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION });
-    // The topic is looked up by name on first publish (and again later if it is not provisioned yet).
-    const relay = createOutboxRelay({ db, sns: aws.sns, topicName: systemTopology.producers.payment.topic, logger });
+    const messaging = createServiceMessaging({
+      service: 'payment',
+      db,
+      logger,
+      endpoint: config.AWS_ENDPOINT_URL,
+      region: config.AWS_REGION,
+    });
     const app = await buildApp({
       db,
       logger,
       authentication: { secret: config.JWT_SECRET },
-      onEventsCommitted: () => relay.wake(),
       faultInjection: config.FAULT_INJECTION === 'on',
+      onEventsCommitted: messaging.wake,
       idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
     });
-    return {
-      app,
-      // Closed in reverse: the relay stops first, then the AWS clients, then the database.
-      resources: [db, { close: () => destroyAwsClients(aws) }, { close: () => relay.stop() }],
-      onListening: () => relay.start(),
-    };
+    messaging.reportMetrics(app.metrics);
+    return { app, resources: [db, messaging], onListening: messaging.start };
   },
 });

@@ -1,7 +1,13 @@
 /** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
 import type { Clock } from '@shop/resilience';
-import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import {
+  createApp,
+  requireServiceCaller,
+  type AuthenticationOptions,
+  type CreateAppOptions,
+  type ServiceApp,
+} from '@shop/service-kit';
 import type { ShippingSchedule } from './domain/lifecycle';
 import { registerShipmentRoutes } from './routes/shipments';
 import { ShipmentStore } from './shipment-store';
@@ -16,6 +22,8 @@ export interface ShippingAppDeps {
   onEventsCommitted?: () => void;
   logger?: CreateAppOptions['logger'];
   faultInjection?: boolean;
+  /** Verify JWTs (always on in main.ts); every shipment route is for services (the order saga) only. */
+  authentication?: AuthenticationOptions;
 }
 
 export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
@@ -25,6 +33,7 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
     description: 'Shipments: created idempotently per order, cancellable until dispatched, dispatched and delivered.',
     logger: deps.logger,
     faultInjection: deps.faultInjection ?? false,
+    authentication: deps.authentication,
     readiness: { database: () => db.ping() },
   });
   const store = new ShipmentStore({
@@ -33,6 +42,9 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
     schedule: deps.schedule,
     ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
   });
-  registerShipmentRoutes(app, store);
+  await app.register(async (serviceOnly) => {
+    serviceOnly.addHook('onRequest', requireServiceCaller);
+    registerShipmentRoutes(serviceOnly as ServiceApp, store);
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 /** Process entry of the shipping service. */
-import { systemTopology } from '@shop/contracts';
+import './instrument'; // first: tracing must patch modules before they load
 import { openDatabase } from '@shop/db';
-import { createAwsClients, createOutboxRelay, destroyAwsClients } from '@shop/messaging';
+import { createServiceMessaging } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { ShippingServiceConfig } from './config';
@@ -17,10 +17,15 @@ void runService({
     const applied = await migrateShippingDatabase(db);
     logger.info({ engine: db.engine, applied }, 'database ready');
 
-    const aws = createAwsClients({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION });
-    // The topic is looked up by name on first publish (and again until it exists), so start-up does not wait for it.
-    const relay = createOutboxRelay({ db, sns: aws.sns, topicName: systemTopology.producers.shipping.topic, logger });
+    const messaging = createServiceMessaging({
+      service: 'shipping',
+      db,
+      logger,
+      endpoint: config.AWS_ENDPOINT_URL,
+      region: config.AWS_REGION,
+    });
     const schedule = { dispatchDelayMs: config.DISPATCH_DELAY_MS, deliveryDelayMs: config.DELIVERY_DELAY_MS };
+    // Moves shipments along from the database's `next_transition_at`, so it survives restarts.
     const dispatcher = new Dispatcher({
       db,
       clock: wallClock,
@@ -29,21 +34,23 @@ void runService({
       batchSize: config.DISPATCHER_BATCH_SIZE,
       pollIntervalMs: config.DISPATCHER_POLL_MS,
       logger,
-      onEventsCommitted: () => relay.wake(),
+      onEventsCommitted: messaging.wake,
     });
     const app = await buildApp({
       db,
       schedule,
       logger,
+      authentication: { secret: config.JWT_SECRET },
       faultInjection: config.FAULT_INJECTION === 'on',
-      onEventsCommitted: () => relay.wake(),
+      onEventsCommitted: messaging.wake,
     });
+    messaging.reportMetrics(app.metrics);
     return {
       app,
-      // Closed last first: the dispatcher stops moving shipments, the relay publishes what it holds, then the rest.
-      resources: [db, { close: () => destroyAwsClients(aws) }, { close: () => relay.stop() }, dispatcher],
+      // Closed last first: the dispatcher stops moving shipments, then messaging publishes what it holds, then the db.
+      resources: [db, messaging, dispatcher],
       onListening: () => {
-        relay.start();
+        messaging.start();
         dispatcher.start();
       },
     };

@@ -1,5 +1,5 @@
-/** The catalogue API. Writes (POST, PUT) are admin operations; the gateway restricts who may call them. */
-import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+/** The catalogue API. Anyone authenticated may browse; writes (POST, PUT) are for services (operators) only. */
+import { HttpProblem, notFound, ProblemSchema, requireServiceCaller, Type, type ServiceApp } from '@shop/service-kit';
 import { PriceSchema } from '../domain/money';
 import { ProductSchema, SkuSchema } from '../domain/product';
 import { InvalidCursorError, ProductExistsError, type ProductStore } from '../product-store';
@@ -28,6 +28,7 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
   app.post(
     '/products',
     {
+      onRequest: requireServiceCaller, // catalogue changes are an operator's (service) job, not a customer's
       schema: {
         tags: ['products'],
         summary: 'Add a product (admin)',
@@ -55,6 +56,7 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
   app.put(
     '/products/:sku',
     {
+      onRequest: requireServiceCaller, // catalogue changes are an operator's (service) job, not a customer's
       schema: {
         tags: ['products'],
         summary: 'Create or replace a product: name, price and reservable stock (admin)',

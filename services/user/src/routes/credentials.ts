@@ -1,5 +1,5 @@
 /** Credential check for the gateway's token endpoint: the password hash never leaves this service. */
-import { HttpProblem, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import { HttpProblem, ProblemSchema, requireServiceCaller, Type, type ServiceApp } from '@shop/service-kit';
 import { verifyPassword } from '../domain/password';
 import type { UserStore } from '../user-store';
 
@@ -23,9 +23,7 @@ export function registerCredentialRoutes(app: ServiceApp, users: UserStore): voi
       },
     },
     async (request) => {
-      if (request.principal && request.principal.kind !== 'service') {
-        throw new HttpProblem(403, 'forbidden', 'Forbidden', 'only services may verify credentials');
-      }
+      await requireServiceCaller(request);
       const credentials = await users.findCredentials(request.body.email);
       const valid = await verifyPassword(request.body.password, credentials?.passwordHash ?? DECOY_HASH);
       if (!credentials || !valid) {

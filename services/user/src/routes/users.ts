@@ -6,7 +6,7 @@ import {
   notFound,
   ProblemSchema,
   Type,
-  type FastifyRequest,
+  requireServiceCaller,
   type ServiceApp,
 } from '@shop/service-kit';
 import { hashPassword } from '../domain/password';
@@ -40,12 +40,6 @@ const ListQuery = Type.Object(
 
 const problem = Type.Ref(ProblemSchema);
 
-/** Operations only another service may call (the gateway registering users, listing everyone). */
-function requireServiceCaller(request: FastifyRequest): void {
-  if (request.principal && request.principal.kind !== 'service') {
-    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'only services may call this operation');
-  }
-}
 
 export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
   app.post(
@@ -59,7 +53,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
       },
     },
     async (request, reply) => {
-      requireServiceCaller(request);
+      await requireServiceCaller(request); // the gateway registers users; customers do not
       const { password, ...profile } = request.body;
       try {
         const passwordHash = await hashPassword(password);
@@ -116,7 +110,7 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
       },
     },
     async (request) => {
-      requireServiceCaller(request);
+      await requireServiceCaller(request); // listing everyone is not a customer's business
       try {
         return await users.list(request.query);
       } catch (error) {

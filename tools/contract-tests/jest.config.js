@@ -11,6 +11,8 @@ const common = { ...preset, transformIgnorePatterns: [`/node_modules/(?!${notEsm
 module.exports = {
   // A global option (ignored inside a project): a verification replays a whole pact against a PGlite-backed app.
   testTimeout: 60_000,
+  // Lists every pact verification (one test per consumer–provider pair) and every consumer interaction.
+  verbose: true,
   projects: [
     {
       ...common,

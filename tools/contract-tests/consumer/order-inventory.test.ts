@@ -7,7 +7,7 @@ import { PACT_DIR, Pacticipant } from '../src';
 import { anyIdempotencyKey, JSON_CONTENT, moneyLike, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/http-matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
-const { eachLike, regex } = MatchersV3;
+const { eachLike } = MatchersV3;
 
 const pact = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.inventory, dir: PACT_DIR, logLevel: 'error' });
 

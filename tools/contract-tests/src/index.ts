@@ -3,5 +3,11 @@ export { Pacticipant } from './pacticipants';
 export { PACT_DIR, pactsFor, type PactFileSummary } from './pact-files';
 export { BEARER_TOKEN_PATTERN, CONTRACT_JWT_SECRET, bearerToken, refreshBearerTokens } from './tokens';
 export { asPactMessage, publishOutbox, publishedEvent, type PublishedMessage } from './published-messages';
-export { verifyProvider, type ProviderVerification, type VerificationResult } from './verify-provider';
+export {
+  providerPacts,
+  verifyProvider,
+  type MessageProvider,
+  type ProviderVerification,
+  type StateHandler,
+} from './verify-provider';
 export { eventEnvelopeLike } from './event-envelope-like';

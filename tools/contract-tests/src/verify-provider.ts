@@ -3,15 +3,17 @@
  * verifier runs, each provider state the pacts name must have a handler: Pact itself only logs a warning for a
  * missing one and carries on, which would let an interaction pass against whatever data happens to be there.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import type { ServiceApp } from '@shop/service-kit';
 import { pactsFor, type PactFileSummary } from './pact-files';
 import { refreshBearerTokens } from './tokens';
 
-type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
-type MessageProviders = NonNullable<VerifierOptions['messageProviders']>;
+/** Sets up one provider state; what it returns is injected where the pact says `fromProviderState`. */
+export type StateHandler = (params: unknown) => Promise<Record<string, string | number> | undefined>;
+/** Produces one message through the provider's own code (see `asPactMessage`). */
+export type MessageProvider = () => Promise<unknown>;
 
 /**
  * Pact's verification proxy re-streams every request body; for a request without one (e.g. `POST …/commit`) Node then
@@ -25,50 +27,52 @@ function keepEmptyBodiesEmpty(request: IncomingMessage): void {
 }
 
 export interface ProviderVerification {
-  provider: string;
+  /** One pact of the provider (see `providerPacts`): one jest test per consumer lists each result on its own. */
+  pact: PactFileSummary;
   /** The provider's real app, built by the caller; verifyProvider listens on port 0 and does not close it. */
   app: ServiceApp;
-  stateHandlers?: StateHandlers;
+  stateHandlers?: Record<string, StateHandler>;
   /** For message pacts: description → a function producing the message through the provider's own code. */
-  messageProviders?: MessageProviders;
+  messageProviders?: Record<string, MessageProvider>;
   /** Runs before each interaction (e.g. empty the tables, so interactions never depend on each other). */
   beforeEach?: () => Promise<unknown>;
-  /** Default: PACT_DIR. */
-  pactDir?: string;
 }
 
-export interface VerificationResult {
-  pacts: PactFileSummary[];
-  /** The verifier's report, listing each interaction and its result. */
-  output: string;
-}
-
-export async function verifyProvider(options: ProviderVerification): Promise<VerificationResult> {
-  const pacts = pactsFor(options.provider, options.pactDir);
+/**
+ * The pacts naming `provider`, read when a test file is loaded (the consumer project has run by then); throws when
+ * there is none, which fails the provider's test file instead of letting it verify nothing.
+ */
+export function providerPacts(provider: string, dir?: string): PactFileSummary[] {
+  const pacts = pactsFor(provider, dir);
   if (pacts.length === 0) {
-    throw new Error(`No pact names ${options.provider} as its provider: did the consumer tests run first?`);
+    throw new Error(`No pact names ${provider} as its provider: run the consumer tests first (pnpm test:consumer)`);
   }
+  return pacts;
+}
+
+/** Resolves with the verifier's report (each interaction and its result); rejects when any interaction fails. */
+export async function verifyProvider(options: ProviderVerification): Promise<string> {
+  const { pact, app } = options;
   const handled = new Set(Object.keys(options.stateHandlers ?? {}));
-  const missing = [...new Set(pacts.flatMap((pact) => pact.states))].filter((state) => !handled.has(state));
+  const missing = pact.states.filter((state) => !handled.has(state));
   if (missing.length > 0) {
-    throw new Error(`${options.provider} has no handler for provider state(s): ${missing.map((s) => `"${s}"`).join(', ')}`);
+    throw new Error(`${pact.provider} has no handler for provider state(s): ${missing.map((s) => `"${s}"`).join(', ')}`);
   }
 
-  await options.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = options.app.server.address() as AddressInfo;
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
   const verifier = new Verifier({
-    provider: options.provider,
+    provider: pact.provider,
     providerBaseUrl: `http://127.0.0.1:${port}`,
-    pactUrls: pacts.map((pact) => pact.path),
-    stateHandlers: options.stateHandlers ?? {},
+    pactUrls: [pact.path],
+    stateHandlers: (options.stateHandlers ?? {}) as VerifierOptions['stateHandlers'],
     ...(options.messageProviders ? { messageProviders: options.messageProviders } : {}),
     ...(options.beforeEach ? { beforeEach: options.beforeEach } : {}),
-    requestFilter: (request, response, next) => {
+    requestFilter: (request: IncomingMessage, response: ServerResponse, next: () => void) => {
       keepEmptyBodiesEmpty(request);
       refreshBearerTokens()(request, response, next);
     },
     logLevel: 'error',
   });
-  const output = await verifier.verifyProvider();
-  return { pacts, output: String(output ?? '') };
+  return String((await verifier.verifyProvider()) ?? '');
 }

@@ -9,7 +9,9 @@ import {
   type CircuitBreakerOptions,
   type Clock,
   type Policy,
+  type RetryEvent,
   type RetryOptions,
+  type Unsubscribe,
 } from '@shop/resilience';
 import { ServiceError, ServiceNetworkError, ServiceResponseError, type ProblemDetails } from './errors';
 import { countsAgainstBreaker, isRetryable } from './failure-classes';
@@ -58,6 +60,8 @@ export interface ServiceClient {
   readonly name: string;
   /** This downstream's breaker: read `state` or `metrics()`, subscribe with `onStateChange`. */
   readonly breaker: CircuitBreaker;
+  /** Called before each retried attempt (for metrics and logs); returns an unsubscribe function. */
+  onRetry(listener: (event: RetryEvent) => void): Unsubscribe;
   request<T = unknown>(options: RequestOptions): Promise<T>;
   get<T = unknown>(path: string, options?: CallOptions): Promise<T>;
   post<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
@@ -83,9 +87,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   // timed-out attempt counts as a failure.
   const policies: Policy<unknown>[] = [];
   if (options.totalTimeoutMs !== undefined) policies.push(new TimeoutPolicy(options.totalTimeoutMs, { clock }));
+  let retryPolicy: RetryPolicy | undefined;
   if (options.retry !== false) {
     policies.push(
-      new RetryPolicy({
+      (retryPolicy = new RetryPolicy({
         maxAttempts: 3,
         backoff: exponentialBackoff({ initialMs: 100, maxMs: 2_000 }),
         clock,
@@ -93,7 +98,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         ...options.retry,
         // Only calls marked idempotent are repeated; `request` marks each call.
         idempotent: false,
-      }),
+      })),
     );
   }
   policies.push(breaker, new TimeoutPolicy(options.timeoutMs ?? 5_000, { clock }));
@@ -149,6 +154,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   return {
     name,
     breaker,
+    onRetry: (listener) => retryPolicy?.onRetry(listener) ?? (() => undefined),
     request,
     get: (path, callOptions) => request({ ...callOptions, method: 'GET', path }),
     post: (path, body, callOptions) => request({ ...callOptions, method: 'POST', path, body }),

@@ -11,3 +11,4 @@ export { countsAgainstBreaker, isRetryable, isTransientFailure } from './failure
 export { parseRetryAfter } from './retry-after';
 // Re-exported so callers can branch on every failure this client throws without importing @shop/resilience.
 export { BrokenCircuitError, IsolatedCircuitError, TimeoutError, CircuitState } from '@shop/resilience';
+export { reportClientMetrics } from './client-metrics';

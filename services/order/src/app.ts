@@ -3,6 +3,8 @@
  * The app owns its saga engine and order commands (decorated as `app.sagas` and `app.orders`); main.ts starts the
  * background parts (saga worker, consumer, outbox relay) once the server listens.
  */
+import { reportClientMetrics } from '@shop/service-client';
+import { sagaMetrics } from '@shop/telemetry';
 import type { Database } from '@shop/db';
 import { createEventStore } from '@shop/event-store';
 import type { CircuitBreakerOptions, RetryOptions } from '@shop/resilience';
@@ -93,6 +95,12 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
   const wake = () => deps.onEventsCommitted?.();
   sagas.on('stepSucceeded', wake);
   sagas.on('stateChanged', wake);
+
+  // What an operator watches: each participant's breaker and retries, and how many sagas sit in each state.
+  reportClientMetrics(app.metrics, Object.values(participants.clients));
+  sagaMetrics(app.metrics, async () =>
+    Object.entries(await sagas.countByState()).map(([state, count]) => ({ saga: saga.name, state, count })),
+  );
 
   app.decorate('sagas', sagas);
   app.decorate('orders', orders);

@@ -1,13 +1,8 @@
 /** Process entry of the order service. */
+import './instrument'; // first: tracing must patch modules before they load
 import { systemTopology } from '@shop/contracts';
 import { openDatabase, runMigrations } from '@shop/db';
-import {
-  createAwsClients,
-  createConsumer,
-  createOutboxRelay,
-  destroyAwsClients,
-  provisionTopology,
-} from '@shop/messaging';
+import { createServiceMessaging, provisionTopology } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { OrderServiceConfig } from './config';
@@ -21,11 +16,6 @@ void runService({
     const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
     const migrated = await runMigrations(db, migrationDirs);
     logger.info({ engine: db.engine, applied: migrated.applied }, 'database ready');
-
-    const aws = createAwsClients({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION });
-    // Idempotent: creates only what is missing (our queue and its subscriptions to user and shipping events).
-    if (config.PROVISION_TOPOLOGY === 'on') await provisionTopology(aws, systemTopology);
-    const relay = createOutboxRelay({ db, sns: aws.sns, topicName: systemTopology.producers.order.topic, logger });
 
     const faultInjection = config.FAULT_INJECTION === 'on';
     const app = await buildApp({
@@ -48,29 +38,27 @@ void runService({
         },
         ...(faultInjection && config.SAGA_CRASH_AT ? { crashAt: config.SAGA_CRASH_AT } : {}),
       },
-      onEventsCommitted: () => relay.wake(),
+      // `messaging` is created just below (its consumer needs the app's commands); requests only come after listen.
+      onEventsCommitted: () => messaging.wake(),
     });
-    const consumer = createConsumer({
+    const messaging = createServiceMessaging({
+      service: 'order',
       db,
-      sqs: aws.sqs,
-      name: 'order',
-      handlers: orderEventHandlers(app.orders),
       logger,
+      endpoint: config.AWS_ENDPOINT_URL,
+      region: config.AWS_REGION,
+      handlers: orderEventHandlers(app.orders),
     });
+    messaging.reportMetrics(app.metrics);
+    // Idempotent: creates only what is missing (our queue and its subscriptions to user and shipping events).
+    if (config.PROVISION_TOPOLOGY === 'on') await provisionTopology(messaging.aws, systemTopology);
 
     return {
       app,
-      // Closed last first: stop taking saga steps and messages, publish what is pending, then the clients and the db.
-      resources: [
-        db,
-        { close: () => destroyAwsClients(aws) },
-        { close: () => relay.stop() },
-        { close: () => consumer.stop() },
-        { close: () => app.sagas.stop() },
-      ],
-      onListening: async () => {
-        relay.start();
-        await consumer.start();
+      // Closed last first: stop taking saga steps, then messaging (consumer, relay), then the database.
+      resources: [db, messaging, { close: () => app.sagas.stop() }],
+      onListening: () => {
+        messaging.start();
         // The first pass resumes whatever a crash left behind.
         app.sagas.startWorker();
       },

@@ -4,7 +4,7 @@
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, moneyLike, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/http-matchers';
+import { anyIdempotencyKey, JSON_CONTENT, moneyLike, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { eachLike } = MatchersV3;

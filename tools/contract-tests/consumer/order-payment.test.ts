@@ -9,7 +9,7 @@
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/http-matchers';
+import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { fromProviderState, integer, uuid } = MatchersV3;

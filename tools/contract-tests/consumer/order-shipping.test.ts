@@ -9,7 +9,7 @@
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { ServiceError } from '@shop/service-client';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/http-matchers';
+import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { uuid } = MatchersV3;

@@ -1,4 +1,4 @@
-/** Request and response parts every service-to-service contract shares. */
+/** Request, response and message parts the contracts share. */
 import { MatchersV3 } from '@pact-foundation/pact';
 import { BEARER_TOKEN_PATTERN, bearerToken } from '../../src';
 import type { TestTokenClaims } from '@shop/testing';

@@ -1,0 +1,38 @@
+/**
+ * What one virtual customer does, against the real gateway and the bare chain alike (they share the API shape):
+ * `POST /api/orders` (202 + id), then `GET /api/orders/{id}` every `pollMs` until it is CONFIRMED.
+ * The measured time is from sending the POST to reading CONFIRMED: what a customer waits for.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requestJson } from './http-json';
+
+export const BENCH_SKU = 'BENCH-ITEM';
+
+export interface PlaceOrderOptions {
+  baseUrl: string;
+  token?: string;
+  pollMs: number;
+  /** Give up on one order after this long (it then counts as failed). */
+  timeoutMs: number;
+}
+
+const address = { line1: '1 Bench Street', city: 'Lisbon', postalCode: '1100-001', country: 'PT' };
+
+export const orderRequest = { items: [{ sku: BENCH_SKU, quantity: 1 }], shippingAddress: address, paymentMethod: 'tok_visa' };
+
+/** Resolves with the time to CONFIRMED in ms; throws on a refusal, a cancellation or the timeout. */
+export async function placeOrderUntilConfirmed(options: PlaceOrderOptions): Promise<number> {
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const started = performance.now();
+  const placed = await requestJson<{ id: string }>('POST', `${options.baseUrl}/api/orders`, { body: orderRequest, headers });
+  if (placed.status !== 202) throw new Error(`POST /api/orders answered ${placed.status}: ${JSON.stringify(placed.body).slice(0, 160)}`);
+  const deadline = started + options.timeoutMs;
+  for (;;) {
+    const order = await requestJson<{ status: string }>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, { headers });
+    if (order.status === 200 && order.body.status === 'CONFIRMED') return performance.now() - started;
+    if (order.status !== 200) throw new Error(`GET /api/orders/{id} answered ${order.status}`);
+    if (order.body.status === 'CANCELLED') throw new Error('order CANCELLED');
+    if (performance.now() > deadline) throw new Error(`order still ${order.body.status} after ${options.timeoutMs} ms`);
+    await sleep(options.pollMs);
+  }
+}

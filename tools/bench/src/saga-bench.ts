@@ -1,0 +1,166 @@
+/**
+ * Saga throughput and latency: the real system (tools/demo's startSystem: six service processes, local-aws, PGlite
+ * or one Postgres database per service) driven through the gateway by closed-loop customers, then the bare chain
+ * driven the same way in the same run. Optionally the fail-fast measurement on the real system before it stops.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
+import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
+import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
+import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
+import { placeOrderUntilConfirmed } from './place-order';
+import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
+
+export type DatabaseMode = 'pglite' | 'postgres';
+
+export interface SagaBenchOptions {
+  repoRoot: string;
+  mode: DatabaseMode;
+  /** Postgres mode: a database URL per service of the system and per role of the bare chain. */
+  databaseUrls?: { system: Record<ServiceName, string>; bare: Record<BareRole, string> };
+  levels: number[];
+  durationMs: number;
+  warmupMs: number;
+  pollMs: number;
+  failFastSamples: number;
+  runFailFast: boolean;
+  log(line: string): void;
+}
+
+export interface SagaBenchResult {
+  mode: DatabaseMode;
+  saga: ClosedLoopResult[];
+  bare: ClosedLoopResult[];
+  failFast: FailFastResult[];
+}
+
+export const STEP_TIMEOUT_MS = 10_000;
+const ORDER_TIMEOUT_MS = 30_000;
+const SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
+
+/** Benchmark settings on top of the demo's: no rate limit in the way, quieter logs, no tracing export. */
+function benchEnvironment(options: SagaBenchOptions): Partial<Record<ServiceName, Record<string, string>>> {
+  const env: Partial<Record<ServiceName, Record<string, string>>> = {};
+  for (const name of SERVICES) {
+    env[name] = {
+      LOG_LEVEL: 'warn',
+      OTEL_TRACES_EXPORTER: 'none',
+      ...(options.databaseUrls ? { DATABASE_URL: options.databaseUrls.system[name] } : {}),
+    };
+  }
+  Object.assign(env.gateway!, { RATE_LIMIT_MAX: '10000000', AUTH_RATE_LIMIT_MAX: '100000' });
+  Object.assign(env.order!, { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) });
+  return env;
+}
+
+async function runLevels(
+  label: string,
+  options: SagaBenchOptions,
+  baseUrl: string,
+  tokens: (string | undefined)[],
+): Promise<ClosedLoopResult[]> {
+  const results: ClosedLoopResult[] = [];
+  for (const concurrency of options.levels) {
+    const result = await runClosedLoop({
+      concurrency,
+      durationMs: options.durationMs,
+      warmupMs: options.warmupMs,
+      operationFor: (index) => () =>
+        placeOrderUntilConfirmed({ baseUrl, token: tokens[index], pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+    });
+    options.log(
+      `    ${label.padEnd(5)} ${String(concurrency).padStart(3)} customers: ${result.throughput.toFixed(1).padStart(6)} orders/s, ` +
+        `p50 ${result.latency.p50.toFixed(0)} ms, p99 ${result.latency.p99.toFixed(0)} ms` +
+        (result.failed ? `, ${result.failed} failed (${result.errors.join('; ')})` : ''),
+    );
+    results.push(result);
+  }
+  return results;
+}
+
+async function waitForBreakerClosed(orderUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(`${orderUrl}/metrics`)).text();
+    if (!/^circuit_breaker_state\{[^}]*downstream="payment[^"]*"[^}]*\}\s+[12]/m.test(text)) return;
+    await sleep(500);
+  }
+}
+
+async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchResult, 'saga' | 'failFast'>> {
+  options.log(`  starting the system (${options.mode})…`);
+  const system: RunningSystem = await startSystem({
+    repoRoot: options.repoRoot,
+    keepData: false,
+    extraEnv: benchEnvironment(options),
+    onProgress: (service, state, detail) => {
+      if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
+    },
+  });
+  try {
+    await stockBenchProduct(system.service('inventory').url);
+    const count = Math.max(...options.levels, 4);
+    const customers: BenchCustomer[] = [];
+    for (let i = 0; i < count; i++) customers.push(await registerCustomer(system.gatewayUrl, i));
+    // Warm-up: every customer's first order to CONFIRMED (replica caught up, JIT warm, connections open).
+    await Promise.all(customers.map((customer) => waitUntilOrderServiceKnows(system.gatewayUrl, customer)));
+    await runClosedLoop({
+      concurrency: customers.length,
+      durationMs: 2_000,
+      warmupMs: 0,
+      operationFor: (index) => () =>
+        placeOrderUntilConfirmed({ baseUrl: system.gatewayUrl, token: customers[index]!.token, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+    });
+    const saga = await runLevels('saga', options, system.gatewayUrl, customers.map((c) => c.token));
+
+    const failFast: FailFastResult[] = [];
+    if (options.runFailFast) {
+      for (const variant of FAIL_FAST_VARIANTS) {
+        options.log(`  fail-fast: ${variant.name}`);
+        const context = {
+          gatewayUrl: system.gatewayUrl,
+          paymentUrl: system.service('payment').url,
+          orderUrl: system.service('order').url,
+          customers,
+          stepTimeoutMs: STEP_TIMEOUT_MS,
+          samples: options.failFastSamples,
+          log: options.log,
+        };
+        const result = await runFailFast(context, variant);
+        options.log(
+          `    POST /api/orders p99 ${result.post.p99.toFixed(1)} ms; processPayment attempts while open p50 ` +
+            `${result.attemptsWhileOpen.p50.toFixed(0)} ms p99 ${result.attemptsWhileOpen.p99.toFixed(0)} ms ` +
+            `(before open p50 ${result.attemptsBeforeOpen.p50.toFixed(0)} ms)`,
+        );
+        failFast.push(result);
+        await waitForBreakerClosed(context.orderUrl);
+      }
+    }
+    return { saga, failFast };
+  } finally {
+    await system.stop();
+  }
+}
+
+async function benchBareChain(options: SagaBenchOptions): Promise<ClosedLoopResult[]> {
+  options.log(`  starting the bare chain (${options.mode})…`);
+  const chain = await startBareChain(options.databaseUrls?.bare);
+  try {
+    const tokens = options.levels.map(() => undefined);
+    await runClosedLoop({
+      concurrency: Math.max(...options.levels),
+      durationMs: 2_000,
+      warmupMs: 0,
+      operationFor: () => () => placeOrderUntilConfirmed({ baseUrl: chain.gatewayUrl, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+    });
+    return await runLevels('bare', options, chain.gatewayUrl, [...tokens, ...Array(Math.max(...options.levels)).fill(undefined)]);
+  } finally {
+    await chain.stop();
+  }
+}
+
+export async function runSagaBench(options: SagaBenchOptions): Promise<SagaBenchResult> {
+  const { saga, failFast } = await benchSystem(options);
+  const bare = await benchBareChain(options);
+  return { mode: options.mode, saga, bare, failFast };
+}

@@ -11,7 +11,7 @@ import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { PORTS, startSystem, StartupError, type RunningSystem } from './system';
+import { startSystem, StartupError, type RunningSystem } from './system';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,7 @@ function printSummary(outcomes: ScenarioOutcome[]): void {
 function printUrls(system: RunningSystem): void {
   out.heading('Where to look');
   out.figure('gateway (the public API)', `${system.gatewayUrl}   docs: ${system.gatewayUrl}/docs`);
-  for (const [name, port] of Object.entries(PORTS)) {
+  for (const [name, port] of Object.entries(system.ports)) {
     if (name !== 'gateway') out.figure(`${name}-service`, `http://127.0.0.1:${port}/docs   /metrics   /health/ready`);
   }
   out.figure('local-aws (SNS + SQS) state', `${system.localAwsUrl}/_local/state`);

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
@@ -12,6 +14,7 @@ import { ServiceProcess } from './service-process';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
 
+/** The well-known ports of an interactive demo (tests ask for free ones instead: `ports: 'dynamic'`). */
 export const PORTS: Record<ServiceName, number> = {
   gateway: 3000,
   order: 3001,
@@ -27,6 +30,15 @@ const WAVES: ServiceName[][] = [['user', 'inventory', 'payment', 'shipping'], ['
 
 export interface SystemOptions {
   repoRoot: string;
+  /**
+   * `fixed` (default): the documented ports 3000–3005 and 4566. `dynamic`: free ports chosen by the OS, so tests
+   * and benchmarks can run while a demo (or another test) is up.
+   */
+  ports?: 'fixed' | 'dynamic';
+  /** Where databases and logs go; default `<repoRoot>/.data`. */
+  dataDir?: string;
+  /** Extra environment per service, on top of the demo's (e.g. `DATABASE_URL`, a higher rate limit). */
+  extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Keep `.data/` from the previous run (databases, logs) instead of starting fresh. */
   keepData: boolean;
   /** Progress callback: one call per state change. */
@@ -34,6 +46,7 @@ export interface SystemOptions {
 }
 
 export interface RunningSystem {
+  readonly ports: Record<ServiceName, number>;
   readonly gatewayUrl: string;
   readonly localAwsUrl: string;
   readonly collector: TraceCollector;
@@ -53,8 +66,26 @@ export class StartupError extends Error {
   }
 }
 
-function environmentFor(name: ServiceName, shared: Record<string, string>, dataDir: string): Record<string, string> {
-  const url = (service: ServiceName) => `http://127.0.0.1:${PORTS[service]}`;
+/** Free ports from the OS: listen on port 0, note the port, release it (a service binds it a moment later). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+function environmentFor(
+  name: ServiceName,
+  ports: Record<ServiceName, number>,
+  shared: Record<string, string>,
+  dataDir: string,
+): Record<string, string> {
+  const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   const own: Record<ServiceName, Record<string, string>> = {
     user: {},
     inventory: { SEED_CATALOGUE: 'on' },
@@ -75,19 +106,27 @@ function environmentFor(name: ServiceName, shared: Record<string, string>, dataD
       ORDER_SERVICE_URL: url('order'),
       INVENTORY_SERVICE_URL: url('inventory'),
       UPSTREAM_TIMEOUT_MS: '2000',
+      // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
+      RATE_LIMIT_MAX: '600',
     },
   };
   return { ...shared, DATA_DIR: join(dataDir, name), OTEL_SERVICE_NAME: `${name}-service`, ...own[name] };
 }
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const dataDir = join(options.repoRoot, '.data');
+  const dataDir = options.dataDir ?? join(options.repoRoot, '.data');
   if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
   const logDir = join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
+  const names = Object.keys(PORTS) as ServiceName[];
+  const dynamic = options.ports === 'dynamic' ? await freePorts(names.length) : undefined;
+  const ports = Object.fromEntries(names.map((name, i) => [name, dynamic ? dynamic[i]! : PORTS[name]])) as Record<
+    ServiceName,
+    number
+  >;
 
   options.onProgress('local-aws', 'starting');
-  const localAws = await startLocalAws({ port: LOCAL_AWS_PORT });
+  const localAws = await startLocalAws({ port: dynamic ? 0 : LOCAL_AWS_PORT });
   const aws = createAwsClients({ endpoint: localAws.endpoint, region: 'us-east-1' });
   await provisionTopology(aws);
   options.onProgress('local-aws', 'ready', `${localAws.endpoint} (topics, queues and DLQs provisioned)`);
@@ -105,8 +144,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     TRACE_COLLECTOR_URL: collector.url,
   };
   const processes = new Map<ServiceName, ServiceProcess>();
-  for (const name of Object.keys(PORTS) as ServiceName[]) {
-    processes.set(name, new ServiceProcess({ name, port: PORTS[name], env: environmentFor(name, shared, dataDir) }, options.repoRoot, logDir));
+  for (const name of names) {
+    const env = { ...environmentFor(name, ports, shared, dataDir), ...options.extraEnv?.[name] };
+    processes.set(name, new ServiceProcess({ name, port: ports[name], env }, options.repoRoot, logDir));
   }
 
   async function stop(): Promise<void> {
@@ -140,6 +180,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   return {
+    ports,
     gatewayUrl: processes.get('gateway')!.url,
     localAwsUrl: localAws.endpoint,
     collector,

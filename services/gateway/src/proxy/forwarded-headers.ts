@@ -16,9 +16,9 @@ const FORWARDED_REQUEST_HEADERS = [
   'if-none-match',
   'user-agent',
   'x-correlation-id',
-  'traceparent', // W3C trace context
-  'tracestate',
-  'baggage',
+  // Not traceparent/tracestate/baggage: the upstream call's parent must be the gateway's own span, and
+  // OpenTelemetry's HTTP instrumentation injects exactly that. Copying the client's header as well would send two
+  // traceparent values, which the service rejects as invalid and starts a new, disconnected trace.
 ];
 
 /** RFC 9110 §7.6.1: meaningful for one connection only, never forwarded (plus whatever `Connection` names). */

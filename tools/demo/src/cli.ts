@@ -96,7 +96,10 @@ async function main(): Promise<number> {
   printUrls(system);
   out.line();
   out.line(bold('Running. Press Ctrl+C to stop.'));
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   out.line('stopping…');
   await system.stop();
   return failed ? 1 : 0;

@@ -16,6 +16,15 @@ export interface ServiceDefinition {
 
 const KEPT_LINES = 40;
 
+/**
+ * Children still running when this process exits (a crash, an unhandled signal) are killed with it, so no orphaned
+ * service keeps a demo port busy.
+ */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export class ServiceProcess {
   private child?: ChildProcess;
   private readonly recent: string[] = [];
@@ -46,7 +55,13 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    liveChildren.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        liveChildren.delete(child);
+        resolve(code);
+      }),
+    );
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.recent.push(line);

@@ -1,0 +1,149 @@
+/** docs/benchmarks.md: the machine, the exact commands, every table of the run, and the summary. */
+import type { BenchConfig } from './bench-config';
+import type { ClosedLoopResult } from './closed-loop';
+import { machineLine, type MachineDescription } from './machine';
+import { markdownTable, summaryMarkdown, type BenchResults, type SummaryRow } from './summary';
+
+export interface ReportInput {
+  config: BenchConfig;
+  machine: MachineDescription;
+  startedAt: Date;
+  totalSeconds: number;
+  results: BenchResults;
+  rows: SummaryRow[];
+}
+
+const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+function levelTable(saga: ClosedLoopResult[], bare: ClosedLoopResult[]): string {
+  return markdownTable(
+    ['customers', 'saga orders/s', 'saga p50 ms', 'saga p99 ms', 'saga failed', 'bare orders/s', 'bare p50 ms', 'bare p99 ms', 'saga/bare'],
+    saga.map((s, i) => {
+      const b = bare[i]!;
+      return [String(s.concurrency), n(s.throughput, 1), n(s.latency.p50), n(s.latency.p99), String(s.failed), n(b.throughput, 1), n(b.latency.p50), n(b.latency.p99), n(s.throughput / b.throughput, 2)];
+    }),
+  );
+}
+
+export function reportDocument(input: ReportInput): string {
+  const { config, results } = input;
+  const settings =
+    `levels ${config.levels.join(', ')} customers; ${config.durationMs / 1000} s measured per level after ${config.warmupMs / 1000} s warm-up; ` +
+    `poll every ${config.pollMs} ms; fail-fast ${config.failFastSamples} POSTs per variant; messaging ${config.messagingEvents} events per run`;
+  const parts: string[] = [
+    '# Benchmarks',
+    '',
+    `A real run of \`pnpm bench\` (${config.quick ? '**quick** run, `BENCH_QUICK=1`' : 'full run'}), written by \`tools/bench\` — ` +
+      'rerun it to replace this file. Figures from a shared 2-core machine are noisy; compare ratios measured in the same run ' +
+      'rather than absolute numbers across runs.',
+    '',
+    `- **Date**: ${input.startedAt.toISOString()} (whole run ${Math.round(input.totalSeconds)} s)`,
+    `- **Machine**: ${machineLine(input.machine)}`,
+    `- **Settings**: ${settings}`,
+    '',
+    '## Commands',
+    '',
+    '```bash',
+    'pnpm install && pnpm bench                      # every benchmark (turbo builds first), ~8–10 min',
+    'pnpm turbo run build --filter=@shop/bench...    # or: build once, then run just this package',
+    'pnpm --filter @shop/bench bench                 # saga (PGlite + Postgres) vs bare chain, fail-fast, messaging, package benches',
+    'BENCH_QUICK=1 pnpm --filter @shop/bench bench   # short run (~3 min)',
+    '```',
+    '',
+    'Knobs (env): `BENCH_QUICK`, `BENCH_LEVELS` (1,4,8,16), `BENCH_DURATION_MS`, `BENCH_WARMUP_MS`, `BENCH_POLL_MS`, ' +
+      '`BENCH_FAIL_FAST_SAMPLES`, `BENCH_MESSAGING_EVENTS`, `BENCH_MESSAGING_CONCURRENCY`, `BENCH_POSTGRES_URL` ' +
+      '(postgres://postgres@127.0.0.1:5432/postgres; Postgres mode is skipped when it does not answer), ' +
+      '`BENCH_SECTIONS` (pglite,postgres,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
+    '',
+    '## Summary',
+    '',
+    summaryMarkdown(input.rows),
+    '',
+    '## Saga throughput and latency vs the bare chain',
+    '',
+    'Closed loop: N virtual customers, each placing one order (`POST /api/orders` through the gateway, 1 × BENCH-ITEM) and ' +
+      `polling \`GET /api/orders/{id}\` every ${config.pollMs} ms until it is CONFIRMED, then the next. **orders/s** counts orders ` +
+      'started and confirmed inside the measured window; **p50/p99** is POST sent → CONFIRMED read, as the customer sees it ' +
+      `(so it includes up to one poll interval). Orders not confirmed within 30 s count as failed.`,
+    '',
+    '**The system**: `startSystem` from tools/demo — six service processes, local-aws in the benchmark process, the demo ' +
+      'configuration (PARTICIPANT_TIMEOUT_MS 1000, SAGA_STEP_TIMEOUT_MS 10000) with these benchmark changes: gateway ' +
+      '`RATE_LIMIT_MAX` raised out of the way, `LOG_LEVEL=warn`, `OTEL_TRACES_EXPORTER=none` (no span export), and in Postgres ' +
+      'mode `DATABASE_URL` = one fresh database per service on the local server.',
+    '',
+    '**The bare chain** (`src/bare-chain/`): five plain Fastify processes — gateway → order → inventory, payment, shipping — ' +
+      'with the **same HTTP hops** (client → gateway → order; order → inventory reserve, payment, shipping, inventory commit) ' +
+      'and the **same number of database writes on the order side per step** (a step-start insert and a step-finish update ' +
+      'around each of the four calls, plus the order insert and the final status update; one write per participant call), ' +
+      'on the same `@shop/db` engine (PGlite files / Postgres). It has **none** of: JWT checks, schema validation, the saga ' +
+      'engine (leases, persisted state, backoff, compensation), the event store and inline read model, idempotency keys, the ' +
+      'outbox rows and their relay publishing to SNS, consumers, timeouts/retries/breakers, metrics. Its order runs ' +
+      'synchronously inside the POST, so the first GET already reads CONFIRMED; the saga answers 202 at once and runs in ' +
+      'the background. The ratio is therefore the price of all of that machinery, not of HTTP or SQL.',
+    '',
+  ];
+  for (const run of results.saga) {
+    parts.push(`### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`, '');
+    parts.push(levelTable(run.saga, run.bare), '');
+    const failures = run.saga.flatMap((r) => r.errors);
+    if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
+  }
+  for (const skipped of results.skipped) parts.push(`- ${skipped}`, '');
+
+  const failFast = results.saga.flatMap((run) => run.failFast.map((f) => ({ mode: run.mode, ...f })));
+  if (failFast.length) {
+    parts.push(
+      '## Fail-fast: payment down, breaker open',
+      '',
+      'Payment gets a fault rule (`PUT /admin/faults`), orders keep coming (one every 200 ms) until the order service reports ' +
+        '`circuit_breaker_state{downstream="payment"} 1` on `/metrics`; then the POSTs below are timed, and each order\'s ' +
+        '`processPayment` step attempts are read from its saga step log (`GET /api/orders/{id}`). `POST /api/orders` answers ' +
+        '202 before the saga runs, so its latency barely depends on payment; the step attempts are what the breaker makes ' +
+        'fast. "Before open" are the attempts that tripped it (timeouts and retries inside one attempt). Half-open trial ' +
+        'calls while the fault persists are included in "while open".',
+      '',
+      markdownTable(
+        ['mode', 'fault', 'breaker open after', 'POST p50 / p99 ms', 'attempts while open: n, p50 / p99 ms', 'attempts before open: n, p50 / p99 ms', 'step timeout'],
+        failFast.map((f) => [
+          f.mode,
+          f.variant,
+          `${n(f.openedAfterMs / 1000, 1)} s`,
+          `${n(f.post.p50, 1)} / ${n(f.post.p99, 1)}`,
+          `${f.attemptsWhileOpen.count}, ${n(f.attemptsWhileOpen.p50)} / ${n(f.attemptsWhileOpen.p99)}`,
+          `${f.attemptsBeforeOpen.count}, ${n(f.attemptsBeforeOpen.p50)} / ${n(f.attemptsBeforeOpen.p99)}`,
+          `${f.stepTimeoutMs} ms`,
+        ]),
+      ),
+      '',
+    );
+  }
+
+  if (results.messaging) {
+    const { sequential, concurrent } = results.messaging;
+    parts.push(
+      '## Messaging: outbox commit → consumer handler',
+      '',
+      'In one process: local-aws (SNS + SQS, AWS SDK over HTTP), a producer and a consumer database (PGlite in memory), ' +
+        'the real `createOutboxRelay` and `createConsumer`. Each sample commits a transaction enqueuing one `OrderPlaced`, ' +
+        'calls `relay.wake()` as services do, and stops when the handler runs (inside the consumer\'s inbox transaction). ' +
+        'Path: outbox row → relay claim → SNS PublishBatch → SQS (filter policy) → long poll wakes → validate → inbox → handler.',
+      '',
+      markdownTable(
+        ['run', 'events', 'p50 ms', 'p99 ms', 'max ms', 'events/s'],
+        [
+          ['sequential (one in flight)', String(sequential.count), n(sequential.p50, 2), n(sequential.p99, 2), n(sequential.max, 1), ''],
+          [`${concurrent.concurrency} producers at once`, String(concurrent.count), n(concurrent.p50, 2), n(concurrent.p99, 2), n(concurrent.max, 1), n(concurrent.eventsPerSecond, 0)],
+        ],
+      ),
+      '',
+    );
+  }
+
+  if (results.packages.length) {
+    parts.push('## Package benchmarks', '');
+    for (const pkg of results.packages) {
+      parts.push(`### ${pkg.name}: \`${pkg.command}\``, '', '```text', pkg.output.trim(), '```', '');
+    }
+  }
+  return `${parts.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The summary every run ends with: one row per headline figure with its baseline, ratio, target and verdict,
+ * built from the sections' results (pure, so it is unit-tested).
+ */
+import type { MessagingBenchResult } from './messaging-bench';
+import type { PackageBenchResult } from './package-benches';
+import type { SagaBenchResult } from './saga-bench';
+
+export interface SummaryRow {
+  metric: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  /** undefined: informational, no target. */
+  pass?: boolean;
+}
+
+export interface BenchResults {
+  saga: SagaBenchResult[];
+  skipped: string[];
+  messaging?: MessagingBenchResult;
+  packages: PackageBenchResult[];
+}
+
+export const SAGA_BARE_TARGET = 0.5;
+export const FAIL_FAST_SHARE = 0.05;
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+export function summaryRows(results: BenchResults): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const run of results.saga) {
+    run.saga.forEach((saga, i) => {
+      const bare = run.bare[i];
+      if (!bare) return;
+      const ratio = bare.throughput > 0 ? saga.throughput / bare.throughput : Number.NaN;
+      rows.push({
+        metric: `${run.mode}: orders/s to CONFIRMED, ${saga.concurrency} customers`,
+        value: fixed(saga.throughput),
+        baseline: `${fixed(bare.throughput)} (bare)`,
+        ratio: fixed(ratio, 2),
+        target: `≥ ${SAGA_BARE_TARGET}`,
+        pass: ratio >= SAGA_BARE_TARGET,
+      });
+      rows.push({
+        metric: `${run.mode}: p50 / p99 time to CONFIRMED, ${saga.concurrency} customers`,
+        value: `${fixed(saga.latency.p50, 0)} / ${fixed(saga.latency.p99, 0)} ms`,
+        baseline: `${fixed(bare.latency.p50, 0)} / ${fixed(bare.latency.p99, 0)} ms`,
+        ratio: fixed(saga.latency.p50 / bare.latency.p50, 2),
+        target: '',
+      });
+    });
+    for (const failFast of run.failFast) {
+      const limit = failFast.stepTimeoutMs * FAIL_FAST_SHARE;
+      const step = `${FAIL_FAST_SHARE * 100}% of step timeout ${failFast.stepTimeoutMs} ms`;
+      rows.push({
+        metric: `${run.mode}, ${failFast.variant}, breaker open: POST /api/orders p99`,
+        value: `${fixed(failFast.post.p99)} ms`,
+        baseline: step,
+        ratio: fixed(failFast.post.p99 / failFast.stepTimeoutMs, 4),
+        target: `≤ ${limit} ms`,
+        pass: failFast.post.p99 <= limit,
+      });
+      rows.push({
+        metric: `${run.mode}, ${failFast.variant}, breaker open: processPayment attempt p99`,
+        value: `${fixed(failFast.attemptsWhileOpen.p99, 0)} ms (n=${failFast.attemptsWhileOpen.count})`,
+        baseline: `${fixed(failFast.attemptsBeforeOpen.p50, 0)} ms p50 before open`,
+        ratio: fixed(failFast.attemptsWhileOpen.p99 / failFast.stepTimeoutMs, 4),
+        target: `≤ ${limit} ms`,
+        pass: failFast.attemptsWhileOpen.count > 0 && failFast.attemptsWhileOpen.p99 <= limit,
+      });
+    }
+  }
+  for (const skipped of results.skipped) rows.push({ metric: skipped, value: 'skipped', baseline: '', ratio: '', target: '' });
+  if (results.messaging) {
+    const { sequential, concurrent } = results.messaging;
+    rows.push({
+      metric: 'outbox commit → consumer handler p50 / p99, sequential',
+      value: `${fixed(sequential.p50)} / ${fixed(sequential.p99)} ms`,
+      baseline: '',
+      ratio: '',
+      target: '',
+    });
+    rows.push({
+      metric: `outbox commit → consumer handler p50 / p99, ${concurrent.concurrency} producers`,
+      value: `${fixed(concurrent.p50)} / ${fixed(concurrent.p99)} ms`,
+      baseline: `${fixed(concurrent.eventsPerSecond, 0)} events/s`,
+      ratio: '',
+      target: '',
+    });
+  }
+  for (const pkg of results.packages) {
+    if (!pkg.ok) rows.push({ metric: `${pkg.name} bench`, value: 'FAILED', baseline: '', ratio: '', target: 'runs', pass: false });
+    for (const figure of pkg.figures) {
+      rows.push({ metric: figure.label, value: figure.value, baseline: '', ratio: '', target: figure.target ?? '' });
+    }
+  }
+  return rows;
+}
+
+const verdict = (row: SummaryRow) => (row.pass === undefined ? '' : row.pass ? 'pass' : 'FAIL');
+const COLUMNS = ['metric', 'value', 'baseline', 'ratio', 'target', 'result'] as const;
+const cells = (row: SummaryRow) => [row.metric, row.value, row.baseline, row.ratio, row.target, verdict(row)];
+
+export function textTable(rows: SummaryRow[]): string {
+  const all = [[...COLUMNS], ...rows.map(cells)];
+  const widths = COLUMNS.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
+  const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [format(all[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(format)].join('\n');
+}
+
+export function markdownTable(header: readonly string[], lines: readonly string[][]): string {
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...lines.map((line) => `| ${line.map(escape).join(' | ')} |`),
+  ].join('\n');
+}
+
+export const summaryMarkdown = (rows: SummaryRow[]): string => markdownTable(COLUMNS, rows.map(cells));

@@ -1,0 +1,96 @@
+import { benchConfig } from '../src/bench-config';
+import { localAwsFigures, resilienceFigures } from '../src/package-benches';
+import { summaryRows, textTable } from '../src/summary';
+import type { ClosedLoopResult } from '../src/closed-loop';
+
+const level = (concurrency: number, throughput: number, p50: number): ClosedLoopResult => ({
+  concurrency,
+  completed: throughput * 10,
+  failed: 0,
+  throughput,
+  latency: { count: throughput * 10, p50, p99: p50 * 2, mean: p50, max: p50 * 3 },
+  errors: [],
+});
+const latency = (p50: number, p99: number, count = 10) => ({ count, p50, p99, mean: p50, max: p99 });
+
+describe('summary rows', () => {
+  const rows = summaryRows({
+    saga: [
+      {
+        mode: 'pglite',
+        saga: [level(1, 6, 150), level(4, 9, 400)],
+        bare: [level(1, 10, 40), level(4, 30, 120)],
+        failFast: [
+          { variant: 'payment answers 503', openedAfterMs: 2_000, post: latency(12, 40), attemptsWhileOpen: latency(3, 9), attemptsBeforeOpen: latency(600, 900), stepTimeoutMs: 10_000 },
+        ],
+      },
+    ],
+    skipped: ['Postgres mode skipped: no server'],
+    packages: [],
+  });
+
+  it('gives the saga/bare throughput ratio per level against the 0.5 target', () => {
+    expect(rows[0]).toMatchObject({ metric: 'pglite: orders/s to CONFIRMED, 1 customers', ratio: '0.60', pass: true });
+    expect(rows[2]).toMatchObject({ metric: 'pglite: orders/s to CONFIRMED, 4 customers', ratio: '0.30', pass: false });
+  });
+
+  it('judges fail-fast against 5% of the step timeout, for the POST and for the step attempts', () => {
+    const failFast = rows.filter((row) => row.metric.includes('breaker open'));
+    expect(failFast.map((row) => [row.target, row.pass])).toEqual([
+      ['≤ 500 ms', true],
+      ['≤ 500 ms', true],
+    ]);
+  });
+
+  it('says what was skipped, and prints as an aligned table', () => {
+    expect(rows.some((row) => row.metric === 'Postgres mode skipped: no server')).toBe(true);
+    const lines = textTable(rows).split('\n');
+    expect(lines[0]).toMatch(/^metric\s+value\s+baseline\s+ratio\s+target\s+result$/);
+    expect(lines[2]!.slice(lines[0]!.indexOf('value')).startsWith(rows[0]!.value)).toBe(true);
+  });
+});
+
+describe('package benchmark figures', () => {
+  it('picks the overhead ratios and per-call overheads from the resilience output', () => {
+    const output = [
+      'case                               ns/call   overhead ns   timers left',
+      'ours pipeline                         812           640             0',
+      'ours pipeline (open)                  301           129             0',
+      '',
+      'Overhead ratios (ours / theirs, lower is better):',
+      '  ours pipeline / cockatiel pipeline: 0.84×',
+    ].join('\n');
+    expect(resilienceFigures(output)).toEqual([
+      { label: 'overhead ours pipeline / cockatiel pipeline', value: '0.84×', target: '≤ 1 (lower is better)' },
+      { label: 'ours pipeline overhead per call', value: '640 ns' },
+      { label: 'ours pipeline (open) overhead per call', value: '129 ns' },
+    ]);
+  });
+
+  it('picks the rows of the local-aws table', () => {
+    const output = [
+      'measure                                 result  target',
+      'SendMessage → long-poll wake-up p50            1.20 ms  < 5 ms',
+      'batches of 10, 1 connection, raw HTTP     9,876 msgs/s  ≥ 5,000 msgs/s',
+      'SNS Publish → SQS delivery p50                 2.00 ms  ',
+    ].join('\n');
+    expect(localAwsFigures(output)).toEqual([
+      { label: 'local-aws SendMessage → long-poll wake-up p50', value: '1.20 ms', target: '< 5 ms' },
+      { label: 'local-aws batches of 10, 1 connection, raw HTTP', value: '9,876 msgs/s', target: '≥ 5,000 msgs/s' },
+      { label: 'local-aws SNS Publish → SQS delivery p50', value: '2.00 ms', target: undefined },
+    ]);
+  });
+});
+
+describe('benchConfig', () => {
+  it('defaults to the full run and shortens everything with BENCH_QUICK=1', () => {
+    expect(benchConfig({})).toMatchObject({ quick: false, levels: [1, 4, 8, 16], durationMs: 10_000 });
+    expect(benchConfig({ BENCH_QUICK: '1' })).toMatchObject({ quick: true, levels: [1, 4, 8], durationMs: 4_000 });
+  });
+
+  it('refuses bad values with the variable named', () => {
+    expect(() => benchConfig({ BENCH_LEVELS: '1,x' })).toThrow(/BENCH_LEVELS/);
+    expect(() => benchConfig({ BENCH_DURATION_MS: '-5' })).toThrow(/BENCH_DURATION_MS/);
+    expect(() => benchConfig({ BENCH_SECTIONS: 'saga' })).toThrow(/BENCH_SECTIONS/);
+  });
+});

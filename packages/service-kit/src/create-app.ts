@@ -8,10 +8,17 @@ import swagger from '@fastify/swagger';
 import { createMetricsRegistry, registerHttpMetrics, registerMetricsRoute, type Registry } from '@shop/telemetry';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { registerAuthentication, type AuthenticationOptions } from './authentication';
-import { registerErrorHandling } from './error-handler';
+import { registerErrorHandling, sendProblem, toProblem } from './error-handler';
 import { registerFaultInjection, type FaultInjectionOptions } from './fault-injection';
 import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
@@ -58,6 +65,10 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
     genReqId: () => randomUUID(),
     // Without this a client that never finishes its request would hold a socket forever.
     requestTimeout: 30_000,
+    // The router's own refusals (a path parameter over maxParamLength → 414, a malformed URL → 400) happen before
+    // any error handler exists for the request; without this they answer Fastify's plain JSON, not problem+json.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error, request)),
   };
   const fastify =
     typeof logger === 'object'

@@ -34,6 +34,8 @@ const CLIENT_ERRORS: Record<string, { slug: string; title: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { slug: 'bad-request', title: 'Invalid Content-Length' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { slug: 'malformed-request', title: 'Empty JSON body' },
   FST_ERR_CTP_INVALID_JSON_BODY: { slug: 'malformed-request', title: 'Malformed JSON body' },
+  FST_ERR_BAD_URL: { slug: 'malformed-request', title: 'Malformed URL' },
+  FST_ERR_MAX_PARAM_LENGTH: { slug: 'uri-too-long', title: 'Path parameter too long' },
 };
 
 export function toProblem(error: FastifyError | HttpProblem | Error, request: FastifyRequest): Problem {

@@ -33,6 +33,7 @@ describe('createApp', () => {
     app.get('/bug', async () => {
       throw new Error('secret internal detail');
     });
+    app.get('/things/:id', async (request) => request.params);
     app.get('/items', { schema: { querystring: Type.Object({ limit: Type.Integer({ default: 10 }) }) } }, async (request) => ({
       limit: request.query.limit,
     }));
@@ -101,6 +102,21 @@ describe('createApp', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('secret');
     expect(response.json().requestId).toBe(response.headers['x-request-id']);
+  });
+
+  // Regression (found by @shop/reliability's fuzzing): the router's own refusals bypassed the error handler.
+  it('answers a path parameter over the router limit with a 414 problem', async () => {
+    const response = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(500)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 414, type: expect.stringMatching(/uri-too-long$/) });
+  });
+
+  it('answers a malformed percent-encoding in the path with a 400 problem', async () => {
+    const response = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 400, type: expect.stringMatching(/malformed-request$/) });
   });
 
   it('answers unknown routes with a 404 problem', async () => {

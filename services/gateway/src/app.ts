@@ -3,7 +3,7 @@
  * the caller first, rate limiting then keys by that identity, and the routes forward to the upstreams.
  */
 import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
-import { registerCustomerAuthentication } from './auth/customer-authentication';
+import { registerCustomerAuthentication, rejectAnonymousCallers } from './auth/customer-authentication';
 import { gatewayServiceToken } from './auth/service-token';
 import { authRateLimit, registerRateLimiting, type RateLimitSettings } from './rate-limiting';
 import { registerAuthRoutes } from './routes/auth';
@@ -41,6 +41,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
   const tokenTtlSeconds = deps.tokenTtlSeconds ?? 900;
   await registerCustomerAuthentication(app, { secret: deps.jwtSecret, tokenTtlSeconds });
   await registerRateLimiting(app, rateLimit);
+  rejectAnonymousCallers(app);
 
   const upstreams = createUpstreams(deps.upstreams);
   app.decorate('upstreams', upstreams);

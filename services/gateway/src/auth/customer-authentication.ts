@@ -4,8 +4,10 @@
  * not accepted from outside: they are for calls between services.
  *
  * Two steps, so rate limiting sits between them: `onRequest` only *identifies* the caller (a verified customer or
- * nobody), the rate limiter then keys by that identity, and `preValidation` rejects anonymous callers of protected
- * routes. A flood of requests with bad tokens is therefore limited per IP like any anonymous traffic.
+ * nobody), the rate limiter then keys by that identity, and `rejectAnonymousCallers` (a `preParsing` hook added after
+ * the limiter) rejects anonymous callers of protected routes. A flood of requests with bad tokens is therefore
+ * limited per IP like any anonymous traffic, and an anonymous caller's body is never read: without a token the answer
+ * is 401 whatever the body, never a 400 that would describe the route's validation rules.
  */
 import jwt from '@fastify/jwt';
 import { HttpProblem, TOKEN_ISSUER, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
@@ -48,23 +50,33 @@ export async function registerCustomerAuthentication(app: ServiceApp, options: C
       request.tokenRejection = (error as Error).message;
     }
   });
+}
 
-  app.addHook('preValidation', async (request) => {
-    if (!request.url.startsWith(PROTECTED_PREFIX) || request.routeOptions.config.anonymous) return;
-    if (request.principal?.kind !== 'customer') {
-      throw new HttpProblem(
-        401,
-        'unauthenticated',
-        'Authentication required',
-        request.tokenRejection ?? 'missing bearer token',
-        {},
-        { 'www-authenticate': 'Bearer' },
-      );
-    }
+/**
+ * Call after rate limiting is registered and before the routes are: the limiter adds its `preParsing` hook to each
+ * route as it is declared (route hooks run after app-wide ones), so the rejection is appended to the route the same
+ * way, after the limiter's.
+ */
+export function rejectAnonymousCallers(app: ServiceApp): void {
+  async function rejectAnonymous(request: FastifyRequest): Promise<void> {
+    if (request.principal?.kind === 'customer') return;
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'Authentication required',
+      request.tokenRejection ?? 'missing bearer token',
+      {},
+      { 'www-authenticate': 'Bearer' },
+    );
+  }
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(PROTECTED_PREFIX) || route.config?.anonymous) return;
+    const existing = route.preParsing ? [route.preParsing].flat() : [];
+    route.preParsing = [...existing, rejectAnonymous];
   });
 }
 
-/** The verified customer of a protected route (the preValidation hook guarantees there is one). */
+/** The verified customer of a protected route (rejectAnonymousCallers guarantees there is one). */
 export function customerOf(request: FastifyRequest): string {
   const principal = request.principal;
   if (principal?.kind !== 'customer') throw new Error('customerOf called on a route without a customer');

@@ -9,7 +9,12 @@ import { authorizationFor, JSON_CONTENT, moneyLike } from './support/matchers';
 
 const { eachLike, integer, like, regex } = MatchersV3;
 
-const pact = new PactV4({ consumer: Pacticipant.gateway, provider: Pacticipant.order, dir: PACT_DIR, logLevel: 'error' });
+const pact = new PactV4({
+  consumer: Pacticipant.gateway,
+  provider: Pacticipant.order,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 const CUSTOMER = '0190a0a0-0000-7000-8000-0000000000f1';
 const customer = { sub: CUSTOMER, role: 'customer' as const };
@@ -22,7 +27,9 @@ describe('gateway → order-service', () => {
       .addInteraction()
       .given('a customer known to the order service', { customerId: CUSTOMER })
       .uponReceiving('an order placed by a customer')
-      .withRequest('POST', '/orders', (request) => request.headers({ authorization: authorizationFor(customer) }).jsonBody(placeOrder))
+      .withRequest('POST', '/orders', (request) =>
+        request.headers({ authorization: authorizationFor(customer) }).jsonBody(placeOrder),
+      )
       .willRespondWith(202, (response) =>
         response.headers({ ...JSON_CONTENT, Location: regex('/orders/[^/]+', '/orders/order-1') }).jsonBody({
           id: like('order-1'),
@@ -50,19 +57,29 @@ describe('gateway → order-service', () => {
       .addInteraction()
       .given('an order of the customer', { orderId: 'order-2', customerId: CUSTOMER })
       .uponReceiving("a read of one of the customer's orders")
-      .withRequest('GET', '/orders/order-2', (request) => request.headers({ authorization: authorizationFor(customer) }))
+      .withRequest('GET', '/orders/order-2', (request) =>
+        request.headers({ authorization: authorizationFor(customer) }),
+      )
       .willRespondWith(200, (response) =>
         response.headers(JSON_CONTENT).jsonBody({
           id: 'order-2',
           customerId: CUSTOMER,
           status: like('PENDING'),
-          items: eachLike({ sku: like('MUG'), quantity: integer(2), unitPrice: moneyLike(1250), lineTotal: moneyLike(2500) }),
+          items: eachLike({
+            sku: like('MUG'),
+            quantity: integer(2),
+            unitPrice: moneyLike(1250),
+            lineTotal: moneyLike(2500),
+          }),
           total: moneyLike(2500),
         }),
       )
       .executeTest(async (server) => {
         await withGateway({ orders: server.url }, async (gateway) => {
-          const response = await gateway.inject({ url: '/api/orders/order-2', headers: { authorization: bearerToken(customer) } });
+          const response = await gateway.inject({
+            url: '/api/orders/order-2',
+            headers: { authorization: bearerToken(customer) },
+          });
           expect(response.statusCode).toBe(200);
           expect(response.json()).toMatchObject({ id: 'order-2', customerId: CUSTOMER, total: { amountMinor: 2500 } });
         });

@@ -9,7 +9,12 @@ import { JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } fr
 
 const { integer, like, regex, uuid } = MatchersV3;
 
-const pact = new PactV4({ consumer: Pacticipant.gateway, provider: Pacticipant.user, dir: PACT_DIR, logLevel: 'error' });
+const pact = new PactV4({
+  consumer: Pacticipant.gateway,
+  provider: Pacticipant.user,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 const USER_ID = '0190a0a0-0000-7000-8000-0000000000e1';
 const ISO_TIMESTAMP = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z';
@@ -45,7 +50,9 @@ describe('gateway → user-service', () => {
       .given('a registered user', credentials)
       .uponReceiving('a credential check with a wrong password')
       .withRequest('POST', '/credentials/verify', (request) => request.headers({ authorization }).jsonBody(wrong))
-      .willRespondWith(401, (response) => response.headers(PROBLEM_CONTENT).jsonBody(problemOfType('invalid-credentials')))
+      .willRespondWith(401, (response) =>
+        response.headers(PROBLEM_CONTENT).jsonBody(problemOfType('invalid-credentials')),
+      )
       .executeTest(async (server) => {
         await withGateway({ users: server.url }, async (gateway) => {
           const response = await gateway.inject({ method: 'POST', url: '/api/auth/token', payload: wrong });

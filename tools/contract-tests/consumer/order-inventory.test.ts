@@ -4,12 +4,24 @@
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, moneyLike, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
+import {
+  anyIdempotencyKey,
+  JSON_CONTENT,
+  moneyLike,
+  PROBLEM_CONTENT,
+  problemOfType,
+  serviceAuthorization,
+} from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { eachLike } = MatchersV3;
 
-const pact = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.inventory, dir: PACT_DIR, logLevel: 'error' });
+const pact = new PactV4({
+  consumer: Pacticipant.order,
+  provider: Pacticipant.inventory,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 const headers = (key: string) => ({
   authorization: serviceAuthorization(Pacticipant.order),
@@ -23,7 +35,9 @@ describe('order-service → inventory-service', () => {
       .given('a product with stock', { sku: 'MUG', stock: 10, unitPriceMinor: 1250, currency: 'EUR' })
       .uponReceiving('a reservation of 2 MUG for an order')
       .withRequest('POST', '/reservations', (request) =>
-        request.headers(headers('order-1:reserveInventory')).jsonBody({ orderId: 'order-1', items: [{ sku: 'MUG', quantity: 2 }] }),
+        request
+          .headers(headers('order-1:reserveInventory'))
+          .jsonBody({ orderId: 'order-1', items: [{ sku: 'MUG', quantity: 2 }] }),
       )
       .willRespondWith(201, (response) =>
         response.headers(JSON_CONTENT).jsonBody({
@@ -38,7 +52,14 @@ describe('order-service → inventory-service', () => {
           stepCall('order-1:reserveInventory'),
         );
         expect(reservation).toEqual({
-          lines: [{ sku: 'MUG', quantity: 2, unitPrice: { amountMinor: 1250, currency: 'EUR' }, lineTotal: { amountMinor: 2500, currency: 'EUR' } }],
+          lines: [
+            {
+              sku: 'MUG',
+              quantity: 2,
+              unitPrice: { amountMinor: 1250, currency: 'EUR' },
+              lineTotal: { amountMinor: 2500, currency: 'EUR' },
+            },
+          ],
           total: { amountMinor: 2500, currency: 'EUR' },
         });
       });
@@ -50,9 +71,13 @@ describe('order-service → inventory-service', () => {
       .given('a product with stock', { sku: 'MUG', stock: 1, unitPriceMinor: 1250, currency: 'EUR' })
       .uponReceiving('a reservation of more MUG than in stock')
       .withRequest('POST', '/reservations', (request) =>
-        request.headers(headers('order-2:reserveInventory')).jsonBody({ orderId: 'order-2', items: [{ sku: 'MUG', quantity: 5 }] }),
+        request
+          .headers(headers('order-2:reserveInventory'))
+          .jsonBody({ orderId: 'order-2', items: [{ sku: 'MUG', quantity: 5 }] }),
       )
-      .willRespondWith(409, (response) => response.headers(PROBLEM_CONTENT).jsonBody(problemOfType('insufficient-stock')))
+      .willRespondWith(409, (response) =>
+        response.headers(PROBLEM_CONTENT).jsonBody(problemOfType('insufficient-stock')),
+      )
       .executeTest(async (server) => {
         const reserving = orderParticipants(server.url).reserveStock(
           'order-2',
@@ -77,7 +102,11 @@ describe('order-service → inventory-service', () => {
       )
       .willRespondWith(200, (response) => response.headers(JSON_CONTENT).jsonBody({ status: 'released' }))
       .executeTest(async (server) => {
-        await orderParticipants(server.url).releaseStock('order-3', 'order cancelled', stepCall('order-3:reserveInventory:compensate'));
+        await orderParticipants(server.url).releaseStock(
+          'order-3',
+          'order cancelled',
+          stepCall('order-3:reserveInventory:compensate'),
+        );
       });
   });
 
@@ -89,9 +118,15 @@ describe('order-service → inventory-service', () => {
       .withRequest('POST', '/reservations/order-4/release', (request) =>
         request.headers(headers('order-4:reserveInventory:compensate')).jsonBody({ reason: 'order cancelled' }),
       )
-      .willRespondWith(200, (response) => response.headers(JSON_CONTENT).jsonBody({ status: 'released', tombstone: true }))
+      .willRespondWith(200, (response) =>
+        response.headers(JSON_CONTENT).jsonBody({ status: 'released', tombstone: true }),
+      )
       .executeTest(async (server) => {
-        await orderParticipants(server.url).releaseStock('order-4', 'order cancelled', stepCall('order-4:reserveInventory:compensate'));
+        await orderParticipants(server.url).releaseStock(
+          'order-4',
+          'order cancelled',
+          stepCall('order-4:reserveInventory:compensate'),
+        );
       });
   });
 
@@ -100,10 +135,10 @@ describe('order-service → inventory-service', () => {
       .addInteraction()
       .given('an order with reserved stock', { orderId: 'order-5', sku: 'MUG', quantity: 2 })
       .uponReceiving('a commit of the reservation of an order')
-      .withRequest('POST', '/reservations/order-5/commit', (request) => request.headers(headers('order-5:confirmOrder')))
-      .willRespondWith(200, (response) =>
-        response.headers(JSON_CONTENT).jsonBody({ status: 'committed' }),
+      .withRequest('POST', '/reservations/order-5/commit', (request) =>
+        request.headers(headers('order-5:confirmOrder')),
       )
+      .willRespondWith(200, (response) => response.headers(JSON_CONTENT).jsonBody({ status: 'committed' }))
       .executeTest(async (server) => {
         await orderParticipants(server.url).commitReservation('order-5', stepCall('order-5:confirmOrder'));
       });

@@ -9,16 +9,32 @@
  */
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
+import {
+  anyIdempotencyKey,
+  JSON_CONTENT,
+  PROBLEM_CONTENT,
+  problemOfType,
+  serviceAuthorization,
+} from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { fromProviderState, integer, uuid } = MatchersV3;
 
-const pact = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.payment, dir: PACT_DIR, logLevel: 'error' });
+const pact = new PactV4({
+  consumer: Pacticipant.order,
+  provider: Pacticipant.payment,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 const PAYMENT_ID = '0190a0a0-0000-7000-8000-0000000000a1';
 const total = { amountMinor: 2500, currency: 'EUR' };
-const charge = (orderId: string, paymentMethod: string) => ({ orderId, customerId: 'customer-1', total, paymentMethod });
+const charge = (orderId: string, paymentMethod: string) => ({
+  orderId,
+  customerId: 'customer-1',
+  total,
+  paymentMethod,
+});
 const chargeBody = (orderId: string, paymentMethod: string) => ({
   orderId,
   customerId: 'customer-1',
@@ -40,7 +56,10 @@ describe('order-service → payment-service', () => {
       )
       .willRespondWith(201, (response) => response.headers(JSON_CONTENT).jsonBody({ id: uuid(PAYMENT_ID) }))
       .executeTest(async (server) => {
-        const paid = await orderParticipants(server.url).chargePayment(charge('order-1', 'tok_visa'), stepCall('order-1:processPayment'));
+        const paid = await orderParticipants(server.url).chargePayment(
+          charge('order-1', 'tok_visa'),
+          stepCall('order-1:processPayment'),
+        );
         expect(paid).toEqual({ paymentId: PAYMENT_ID });
       });
   });
@@ -81,7 +100,10 @@ describe('order-service → payment-service', () => {
         response.headers(JSON_CONTENT).jsonBody({ id: fromProviderState('${paymentId}', PAYMENT_ID) }),
       )
       .executeTest(async (server) => {
-        const paid = await orderParticipants(server.url).chargePayment(charge('order-3', 'tok_visa'), stepCall('order-3:processPayment'));
+        const paid = await orderParticipants(server.url).chargePayment(
+          charge('order-3', 'tok_visa'),
+          stepCall('order-3:processPayment'),
+        );
         expect(paid).toEqual({ paymentId: PAYMENT_ID });
       });
   });
@@ -94,8 +116,10 @@ describe('order-service → payment-service', () => {
         idempotencyKey: 'order-4:processPayment',
       })
       .uponReceiving('a refund of a captured payment')
-      .withRequest('POST', fromProviderState('/payments/${paymentId}/refunds', `/payments/${PAYMENT_ID}/refunds`), (request) =>
-        request.headers({ authorization }).jsonBody({ reason: 'order cancelled' }),
+      .withRequest(
+        'POST',
+        fromProviderState('/payments/${paymentId}/refunds', `/payments/${PAYMENT_ID}/refunds`),
+        (request) => request.headers({ authorization }).jsonBody({ reason: 'order cancelled' }),
       )
       .willRespondWith(201, (response) =>
         response.headers(JSON_CONTENT).jsonBody({

@@ -9,12 +9,23 @@
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { ServiceError } from '@shop/service-client';
 import { PACT_DIR, Pacticipant } from '../src';
-import { anyIdempotencyKey, JSON_CONTENT, PROBLEM_CONTENT, problemOfType, serviceAuthorization } from './support/matchers';
+import {
+  anyIdempotencyKey,
+  JSON_CONTENT,
+  PROBLEM_CONTENT,
+  problemOfType,
+  serviceAuthorization,
+} from './support/matchers';
 import { orderParticipants, stepCall } from './support/order-participants';
 
 const { uuid } = MatchersV3;
 
-const pact = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.shipping, dir: PACT_DIR, logLevel: 'error' });
+const pact = new PactV4({
+  consumer: Pacticipant.order,
+  provider: Pacticipant.shipping,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 const address = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
 const items = [{ sku: 'MUG', quantity: 2 }];
@@ -75,7 +86,10 @@ describe('order-service → shipping-service', () => {
         const { clients } = orderParticipants(server.url);
         const cancelling = clients.shipping.post('/shipments/by-order/order-3/cancel', { reason: 'order cancelled' });
         await expect(cancelling).rejects.toBeInstanceOf(ServiceError);
-        await expect(cancelling).rejects.toMatchObject({ status: 409, type: expect.stringMatching(/\/shipment-already-dispatched$/) });
+        await expect(cancelling).rejects.toMatchObject({
+          status: 409,
+          type: expect.stringMatching(/\/shipment-already-dispatched$/),
+        });
       });
   });
 });

@@ -17,8 +17,18 @@ import { consumeEvent } from './support/consume-event';
 
 const { like } = MatchersV3;
 
-const fromUsers = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.user, dir: PACT_DIR, logLevel: 'error' });
-const fromShipping = new PactV4({ consumer: Pacticipant.order, provider: Pacticipant.shipping, dir: PACT_DIR, logLevel: 'error' });
+const fromUsers = new PactV4({
+  consumer: Pacticipant.order,
+  provider: Pacticipant.user,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
+const fromShipping = new PactV4({
+  consumer: Pacticipant.order,
+  provider: Pacticipant.shipping,
+  dir: PACT_DIR,
+  logLevel: 'error',
+});
 
 describe('order-service ← user-service and shipping-service events', () => {
   let db: TestDatabase;
@@ -28,7 +38,11 @@ describe('order-service ← user-service and shipping-service events', () => {
     db = await createTestDatabase('pglite');
     for (const dir of migrationDirs) await runMigrations(db, dir);
     const nowhere = 'http://127.0.0.1:9'; // the saga never runs here: no participant is called
-    app = await buildApp({ db, logger: false, participants: { inventoryUrl: nowhere, paymentUrl: nowhere, shippingUrl: nowhere } });
+    app = await buildApp({
+      db,
+      logger: false,
+      participants: { inventoryUrl: nowhere, paymentUrl: nowhere, shippingUrl: nowhere },
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -37,11 +51,19 @@ describe('order-service ← user-service and shipping-service events', () => {
 
   const consume = (content: unknown) => consumeEvent(db, orderEventHandlers(app.orders), content);
 
-  const expectsEvent = (pact: PactV4, eventType: EventType, aggregateId: string, aggregateVersion: number, data: object) =>
+  const expectsEvent = (
+    pact: PactV4,
+    eventType: EventType,
+    aggregateId: string,
+    aggregateVersion: number,
+    data: object,
+  ) =>
     pact
       .addAsynchronousInteraction()
       .expectsToReceive(`a ${eventType} event`, (message) =>
-        message.withJSONContent(eventEnvelopeLike(eventType, { aggregateId, aggregateVersion, data })).withMetadata({ eventType }),
+        message
+          .withJSONContent(eventEnvelopeLike(eventType, { aggregateId, aggregateVersion, data }))
+          .withMetadata({ eventType }),
       );
 
   it('adds a registered user to the customer replica', async () => {
@@ -65,12 +87,20 @@ describe('order-service ← user-service and shipping-service events', () => {
       trackingNumber: like('RS0000000001'),
     }).executeTest(async (message) => {
       await consume(message.contents.content);
-      expect(await app.orders.get('order-dispatched')).toMatchObject({ status: 'SHIPPED', trackingNumber: 'RS0000000001' });
+      expect(await app.orders.get('order-dispatched')).toMatchObject({
+        status: 'SHIPPED',
+        trackingNumber: 'RS0000000001',
+      });
     });
   });
 
   it('marks a shipped order delivered', async () => {
-    await advanceOrder(app, db, { orderId: 'order-delivered', customerId: 'customer-1', shipmentId: 'shipment-2' }, 'SHIPPED');
+    await advanceOrder(
+      app,
+      db,
+      { orderId: 'order-delivered', customerId: 'customer-1', shipmentId: 'shipment-2' },
+      'SHIPPED',
+    );
     await expectsEvent(fromShipping, 'ShipmentDelivered', 'shipment-2', 3, {
       shipmentId: like('shipment-2'),
       orderId: like('order-delivered'),

@@ -17,7 +17,10 @@ describe('a provider that breaks its contract', () => {
   let app: ServiceApp;
 
   beforeAll(async () => {
-    database = await providerDatabase([messagingMigrationsDir, migrationsDir], ['payments', 'refunds', 'idempotency_keys']);
+    database = await providerDatabase(
+      [messagingMigrationsDir, migrationsDir],
+      ['payments', 'refunds', 'idempotency_keys'],
+    );
     app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
     renameResponseField(app, { method: 'POST', route: '/payments', from: 'id', to: 'paymentId' });
   });

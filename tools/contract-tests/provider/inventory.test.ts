@@ -23,43 +23,50 @@ describe('inventory-service', () => {
 
   const putProduct = async (sku: string, stock: number, amountMinor = 1250, currency = 'EUR') =>
     expectStatus(
-      await app.inject({ method: 'PUT', url: `/products/${sku}`, payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock } }),
+      await app.inject({
+        method: 'PUT',
+        url: `/products/${sku}`,
+        payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock },
+      }),
       200,
       201,
     );
 
-  it.each(providerPacts(Pacticipant.inventory).map((pact) => [pact.consumer, pact] as const))("honours %s's pact", async (_consumer, pact) => {
-    await verifyProvider({
-      pact,
-      app,
-      beforeEach: () => database.reset(),
-      stateHandlers: {
-        'a product with stock': async (params) => {
-          await putProduct(
-            stringParam(params, 'sku'),
-            integerParam(params, 'stock'),
-            integerParam(params, 'unitPriceMinor'),
-            stringParam(params, 'currency'),
-          );
-          return undefined;
+  it.each(providerPacts(Pacticipant.inventory).map((pact) => [pact.consumer, pact] as const))(
+    "honours %s's pact",
+    async (_consumer, pact) => {
+      await verifyProvider({
+        pact,
+        app,
+        beforeEach: () => database.reset(),
+        stateHandlers: {
+          'a product with stock': async (params) => {
+            await putProduct(
+              stringParam(params, 'sku'),
+              integerParam(params, 'stock'),
+              integerParam(params, 'unitPriceMinor'),
+              stringParam(params, 'currency'),
+            );
+            return undefined;
+          },
+          'an order with reserved stock': async (params) => {
+            const sku = stringParam(params, 'sku');
+            const quantity = integerParam(params, 'quantity');
+            await putProduct(sku, quantity + 10);
+            expectStatus(
+              await app.inject({
+                method: 'POST',
+                url: '/reservations',
+                payload: { orderId: stringParam(params, 'orderId'), items: [{ sku, quantity }] },
+              }),
+              201,
+            );
+            return undefined;
+          },
+          // Nothing to write: `beforeEach` left inventory without any reservation.
+          'an order with no reservation': async () => undefined,
         },
-        'an order with reserved stock': async (params) => {
-          const sku = stringParam(params, 'sku');
-          const quantity = integerParam(params, 'quantity');
-          await putProduct(sku, quantity + 10);
-          expectStatus(
-            await app.inject({
-              method: 'POST',
-              url: '/reservations',
-              payload: { orderId: stringParam(params, 'orderId'), items: [{ sku, quantity }] },
-            }),
-            201,
-          );
-          return undefined;
-        },
-        // Nothing to write: `beforeEach` left inventory without any reservation.
-        'an order with no reservation': async () => undefined,
-      },
-    });
-  });
+      });
+    },
+  );
 });

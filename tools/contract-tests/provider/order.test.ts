@@ -65,34 +65,42 @@ describe('order-service', () => {
   const orderEvent =
     (eventType: EventType, stage: OrderStage): MessageProvider =>
     async () => {
-      await advanceOrder(app, database.db, { orderId: `order-${stage.toLowerCase()}`, customerId: 'customer-1' }, stage);
+      await advanceOrder(
+        app,
+        database.db,
+        { orderId: `order-${stage.toLowerCase()}`, customerId: 'customer-1' },
+        stage,
+      );
       return asPactMessage(await publishedEvent(database.db, eventType));
     };
 
-  it.each(providerPacts(Pacticipant.order).map((pact) => [pact.consumer, pact] as const))("honours %s's pact", async (_consumer, pact) => {
-    await verifyProvider({
-      pact,
-      app,
-      beforeEach: () => database.reset(),
-      stateHandlers: {
-        'a customer known to the order service': async (params) => {
-          await knownCustomer(stringParam(params, 'customerId'));
-          return undefined;
+  it.each(providerPacts(Pacticipant.order).map((pact) => [pact.consumer, pact] as const))(
+    "honours %s's pact",
+    async (_consumer, pact) => {
+      await verifyProvider({
+        pact,
+        app,
+        beforeEach: () => database.reset(),
+        stateHandlers: {
+          'a customer known to the order service': async (params) => {
+            await knownCustomer(stringParam(params, 'customerId'));
+            return undefined;
+          },
+          'an order of the customer': async (params) => {
+            const customerId = stringParam(params, 'customerId');
+            await knownCustomer(customerId);
+            await advanceOrder(app, database.db, { orderId: stringParam(params, 'orderId'), customerId }, 'PLACED');
+            return undefined;
+          },
         },
-        'an order of the customer': async (params) => {
-          const customerId = stringParam(params, 'customerId');
-          await knownCustomer(customerId);
-          await advanceOrder(app, database.db, { orderId: stringParam(params, 'orderId'), customerId }, 'PLACED');
-          return undefined;
+        messageProviders: {
+          'an OrderPlaced event': orderEvent('OrderPlaced', 'PLACED'),
+          'an OrderConfirmed event': orderEvent('OrderConfirmed', 'CONFIRMED'),
+          'an OrderCancelled event': orderEvent('OrderCancelled', 'CANCELLED'),
+          'an OrderShipped event': orderEvent('OrderShipped', 'SHIPPED'),
+          'an OrderDelivered event': orderEvent('OrderDelivered', 'DELIVERED'),
         },
-      },
-      messageProviders: {
-        'an OrderPlaced event': orderEvent('OrderPlaced', 'PLACED'),
-        'an OrderConfirmed event': orderEvent('OrderConfirmed', 'CONFIRMED'),
-        'an OrderCancelled event': orderEvent('OrderCancelled', 'CANCELLED'),
-        'an OrderShipped event': orderEvent('OrderShipped', 'SHIPPED'),
-        'an OrderDelivered event': orderEvent('OrderDelivered', 'DELIVERED'),
-      },
-    });
-  });
+      });
+    },
+  );
 });

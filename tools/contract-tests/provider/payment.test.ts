@@ -12,7 +12,10 @@ describe('payment-service', () => {
   let app: ServiceApp;
 
   beforeAll(async () => {
-    database = await providerDatabase([messagingMigrationsDir, migrationsDir], ['payments', 'refunds', 'idempotency_keys']);
+    database = await providerDatabase(
+      [messagingMigrationsDir, migrationsDir],
+      ['payments', 'refunds', 'idempotency_keys'],
+    );
     app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
   });
   afterAll(async () => {
@@ -20,12 +23,15 @@ describe('payment-service', () => {
     await database?.db.close();
   });
 
-  it.each(providerPacts(Pacticipant.payment).map((pact) => [pact.consumer, pact] as const))("honours %s's pact", async (_consumer, pact) => {
-    await verifyProvider({
-      pact,
-      app,
-      beforeEach: () => database.reset(),
-      stateHandlers: paymentStates(app, database.db),
-    });
-  });
+  it.each(providerPacts(Pacticipant.payment).map((pact) => [pact.consumer, pact] as const))(
+    "honours %s's pact",
+    async (_consumer, pact) => {
+      await verifyProvider({
+        pact,
+        app,
+        beforeEach: () => database.reset(),
+        stateHandlers: paymentStates(app, database.db),
+      });
+    },
+  );
 });

@@ -34,7 +34,11 @@ describe('shipping-service', () => {
 
   const createShipment = async (orderId: string) =>
     expectStatus(
-      await app.inject({ method: 'POST', url: '/shipments', payload: { orderId, address, items: [{ sku: 'MUG', quantity: 2 }] } }),
+      await app.inject({
+        method: 'POST',
+        url: '/shipments',
+        payload: { orderId, address, items: [{ sku: 'MUG', quantity: 2 }] },
+      }),
       201,
     );
 
@@ -44,35 +48,38 @@ describe('shipping-service', () => {
     await runDispatchPass({ db: database.db, schedule, carrier: 'PostNL', batchSize: 10 }, clock.now());
   };
 
-  it.each(providerPacts(Pacticipant.shipping).map((pact) => [pact.consumer, pact] as const))("honours %s's pact", async (_consumer, pact) => {
-    await verifyProvider({
-      pact,
-      app,
-      beforeEach: () => database.reset(),
-      stateHandlers: {
-        'an order with a shipment': async (params) => {
-          await createShipment(stringParam(params, 'orderId'));
-          return undefined;
+  it.each(providerPacts(Pacticipant.shipping).map((pact) => [pact.consumer, pact] as const))(
+    "honours %s's pact",
+    async (_consumer, pact) => {
+      await verifyProvider({
+        pact,
+        app,
+        beforeEach: () => database.reset(),
+        stateHandlers: {
+          'an order with a shipment': async (params) => {
+            await createShipment(stringParam(params, 'orderId'));
+            return undefined;
+          },
+          'an order whose shipment was dispatched': async (params) => {
+            await createShipment(stringParam(params, 'orderId'));
+            await dispatchDue(schedule.dispatchDelayMs);
+            return undefined;
+          },
         },
-        'an order whose shipment was dispatched': async (params) => {
-          await createShipment(stringParam(params, 'orderId'));
-          await dispatchDue(schedule.dispatchDelayMs);
-          return undefined;
+        messageProviders: {
+          'a ShipmentDispatched event': async () => {
+            await createShipment('order-dispatched');
+            await dispatchDue(schedule.dispatchDelayMs);
+            return asPactMessage(await publishedEvent(database.db, 'ShipmentDispatched'));
+          },
+          'a ShipmentDelivered event': async () => {
+            await createShipment('order-delivered');
+            await dispatchDue(schedule.dispatchDelayMs);
+            await dispatchDue(schedule.deliveryDelayMs);
+            return asPactMessage(await publishedEvent(database.db, 'ShipmentDelivered'));
+          },
         },
-      },
-      messageProviders: {
-        'a ShipmentDispatched event': async () => {
-          await createShipment('order-dispatched');
-          await dispatchDue(schedule.dispatchDelayMs);
-          return asPactMessage(await publishedEvent(database.db, 'ShipmentDispatched'));
-        },
-        'a ShipmentDelivered event': async () => {
-          await createShipment('order-delivered');
-          await dispatchDue(schedule.dispatchDelayMs);
-          await dispatchDue(schedule.deliveryDelayMs);
-          return asPactMessage(await publishedEvent(database.db, 'ShipmentDelivered'));
-        },
-      },
-    });
-  });
+      });
+    },
+  );
 });

@@ -38,23 +38,26 @@ describe('user-service', () => {
       201,
     );
 
-  it.each(providerPacts(Pacticipant.user).map((pact) => [pact.consumer, pact] as const))("honours %s's pact", async (_consumer, pact) => {
-    await verifyProvider({
-      pact,
-      app,
-      beforeEach: () => database.reset(),
-      stateHandlers: {
-        'a registered user': async (params) => {
-          await register(stringParam(params, 'email'), stringParam(params, 'password'));
-          return undefined;
+  it.each(providerPacts(Pacticipant.user).map((pact) => [pact.consumer, pact] as const))(
+    "honours %s's pact",
+    async (_consumer, pact) => {
+      await verifyProvider({
+        pact,
+        app,
+        beforeEach: () => database.reset(),
+        stateHandlers: {
+          'a registered user': async (params) => {
+            await register(stringParam(params, 'email'), stringParam(params, 'password'));
+            return undefined;
+          },
         },
-      },
-      messageProviders: {
-        'a UserRegistered event': async () => {
-          await register('ada@example.com', 'long enough password');
-          return asPactMessage(await publishedEvent(database.db, 'UserRegistered'));
+        messageProviders: {
+          'a UserRegistered event': async () => {
+            await register('ada@example.com', 'long enough password');
+            return asPactMessage(await publishedEvent(database.db, 'UserRegistered'));
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 });

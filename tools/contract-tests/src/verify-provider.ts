@@ -56,7 +56,9 @@ export async function verifyProvider(options: ProviderVerification): Promise<str
   const handled = new Set(Object.keys(options.stateHandlers ?? {}));
   const missing = pact.states.filter((state) => !handled.has(state));
   if (missing.length > 0) {
-    throw new Error(`${pact.provider} has no handler for provider state(s): ${missing.map((s) => `"${s}"`).join(', ')}`);
+    throw new Error(
+      `${pact.provider} has no handler for provider state(s): ${missing.map((s) => `"${s}"`).join(', ')}`,
+    );
   }
 
   if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });

@@ -29,7 +29,8 @@ export async function advanceOrder(
     await orders.create(tx, { orderId, customerId, items: [item], shippingAddress }, metadata);
     await orders.price(tx, orderId, { lines: [{ ...item, unitPrice, lineTotal: total }], total }, metadata);
     if (stage === 'CANCELLED') return orders.cancel(tx, orderId, 'payment declined', metadata);
-    if (reached(['PAID', 'CONFIRMED', 'SHIPPED', 'DELIVERED'])) await orders.recordPayment(tx, orderId, 'payment-1', metadata);
+    if (reached(['PAID', 'CONFIRMED', 'SHIPPED', 'DELIVERED']))
+      await orders.recordPayment(tx, orderId, 'payment-1', metadata);
     if (reached(['CONFIRMED', 'SHIPPED', 'DELIVERED'])) await orders.confirm(tx, orderId, shipmentId, metadata);
     const shipment = { shipmentId, carrier: 'PostNL', trackingNumber: 'RS0000000001' };
     if (reached(['SHIPPED', 'DELIVERED'])) await orders.markShipped(tx, orderId, shipment, metadata);

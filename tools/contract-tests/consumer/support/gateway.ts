@@ -21,7 +21,10 @@ export function gatewayInFrontOf(upstreams: { users?: string; orders?: string })
 }
 
 /** Runs `work` against a fresh gateway and closes it, whatever happens. */
-export async function withGateway<T>(upstreams: { users?: string; orders?: string }, work: (gateway: ServiceApp) => Promise<T>): Promise<T> {
+export async function withGateway<T>(
+  upstreams: { users?: string; orders?: string },
+  work: (gateway: ServiceApp) => Promise<T>,
+): Promise<T> {
   const gateway = await gatewayInFrontOf(upstreams);
   try {
     return await work(gateway);

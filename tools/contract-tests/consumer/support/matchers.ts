@@ -16,7 +16,9 @@ export const anyIdempotencyKey = (example: string) => regex('^.+$', example);
 // Pact's regex matchers must match the whole value (a charset may follow). The header name is spelled as Pact's
 // jsonBody spells it, so the interaction holds one content-type rule, not two.
 export const JSON_CONTENT = { 'Content-Type': regex('application/json(;.*)?', 'application/json') };
-export const PROBLEM_CONTENT = { 'Content-Type': regex('application/problem\\+json(;.*)?', 'application/problem+json') };
+export const PROBLEM_CONTENT = {
+  'Content-Type': regex('application/problem\\+json(;.*)?', 'application/problem+json'),
+};
 
 /** An RFC 9457 problem whose `type` ends in `slug`: the stable part callers branch on. */
 export const problemOfType = (slug: string) => ({

@@ -6,7 +6,9 @@ interface InjectResult {
 
 export function expectStatus<R extends InjectResult>(response: R, ...expected: number[]): R {
   if (!expected.includes(response.statusCode)) {
-    throw new Error(`provider state set-up answered ${response.statusCode} (expected ${expected.join(' or ')}): ${response.body}`);
+    throw new Error(
+      `provider state set-up answered ${response.statusCode} (expected ${expected.join(' or ')}): ${response.body}`,
+    );
   }
   return response;
 }

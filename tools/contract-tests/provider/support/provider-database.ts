@@ -12,7 +12,10 @@ export interface ProviderDatabase {
   reset(): Promise<void>;
 }
 
-export async function providerDatabase(migrationDirs: readonly string[], tables: readonly string[]): Promise<ProviderDatabase> {
+export async function providerDatabase(
+  migrationDirs: readonly string[],
+  tables: readonly string[],
+): Promise<ProviderDatabase> {
   const db = await createTestDatabase('pglite');
   for (const dir of migrationDirs) await runMigrations(db, dir);
   return {

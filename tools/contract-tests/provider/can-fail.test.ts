@@ -3,34 +3,22 @@
  * renamed (`id` → `paymentId`), must fail order-service's pact. (The verifier prints its failure report for this
  * test; that report is the expected outcome.)
  */
-import type { ServiceApp } from '@shop/service-kit';
-import { messagingMigrationsDir } from '@shop/messaging';
-import { buildApp } from '@shop/payment-service/dist/app';
-import { migrationsDir } from '@shop/payment-service/dist/migrations';
-import { CONTRACT_JWT_SECRET, Pacticipant, providerPacts, verifyProvider } from '../src';
+import { Pacticipant, providerPacts, verifyProvider } from '../src';
 import { renameResponseField } from './support/breaking-change';
-import { paymentStates } from './support/payment-states';
-import { providerDatabase, type ProviderDatabase } from './support/provider-database';
+import { paymentStates, startPaymentProvider, type PaymentProvider } from './support/payment-provider';
 
 describe('a provider that breaks its contract', () => {
-  let database: ProviderDatabase;
-  let app: ServiceApp;
+  let provider: PaymentProvider;
 
   beforeAll(async () => {
-    database = await providerDatabase(
-      [messagingMigrationsDir, migrationsDir],
-      ['payments', 'refunds', 'idempotency_keys'],
-    );
-    app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
-    renameResponseField(app, { method: 'POST', route: '/payments', from: 'id', to: 'paymentId' });
+    provider = await startPaymentProvider();
+    renameResponseField(provider.app, { method: 'POST', route: '/payments', from: 'id', to: 'paymentId' });
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.db.close();
-  });
+  afterAll(() => provider?.close());
 
   it('fails verification when payment-service renames the id order-service reads', async () => {
     const [pact] = providerPacts(Pacticipant.payment).filter((candidate) => candidate.consumer === Pacticipant.order);
+    const { app, database } = provider;
     const verifying = verifyProvider({
       pact: pact!,
       app,

@@ -47,7 +47,6 @@ describe('inventory-service', () => {
               integerParam(params, 'unitPriceMinor'),
               stringParam(params, 'currency'),
             );
-            return undefined;
           },
           'an order with reserved stock': async (params) => {
             const sku = stringParam(params, 'sku');
@@ -61,10 +60,9 @@ describe('inventory-service', () => {
               }),
               201,
             );
-            return undefined;
           },
           // Nothing to write: `beforeEach` left inventory without any reservation.
-          'an order with no reservation': async () => undefined,
+          'an order with no reservation': async () => {},
         },
       });
     },

@@ -84,13 +84,11 @@ describe('order-service', () => {
         stateHandlers: {
           'a customer known to the order service': async (params) => {
             await knownCustomer(stringParam(params, 'customerId'));
-            return undefined;
           },
           'an order of the customer': async (params) => {
             const customerId = stringParam(params, 'customerId');
             await knownCustomer(customerId);
             await advanceOrder(app, database.db, { orderId: stringParam(params, 'orderId'), customerId }, 'PLACED');
-            return undefined;
           },
         },
         messageProviders: {

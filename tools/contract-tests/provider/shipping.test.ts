@@ -58,12 +58,10 @@ describe('shipping-service', () => {
         stateHandlers: {
           'an order with a shipment': async (params) => {
             await createShipment(stringParam(params, 'orderId'));
-            return undefined;
           },
           'an order whose shipment was dispatched': async (params) => {
             await createShipment(stringParam(params, 'orderId'));
             await dispatchDue(schedule.dispatchDelayMs);
-            return undefined;
           },
         },
         messageProviders: {

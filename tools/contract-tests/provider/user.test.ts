@@ -48,7 +48,6 @@ describe('user-service', () => {
         stateHandlers: {
           'a registered user': async (params) => {
             await register(stringParam(params, 'email'), stringParam(params, 'password'));
-            return undefined;
           },
         },
         messageProviders: {

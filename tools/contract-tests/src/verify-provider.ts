@@ -10,8 +10,8 @@ import type { ServiceApp } from '@shop/service-kit';
 import { pactsFor, type PactFileSummary } from './pact-files';
 import { refreshBearerTokens } from './tokens';
 
-/** Sets up one provider state; what it returns is injected where the pact says `fromProviderState`. */
-export type StateHandler = (params: unknown) => Promise<Record<string, string | number> | undefined>;
+/** Sets up one provider state; what it may return is injected where the pact says `fromProviderState`. */
+export type StateHandler = (params: unknown) => Promise<Record<string, string | number> | void>;
 /** Produces one message through the provider's own code (see `asPactMessage`). */
 export type MessageProvider = () => Promise<unknown>;
 

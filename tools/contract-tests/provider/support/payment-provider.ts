@@ -1,10 +1,36 @@
-/** payment-service's provider states, shared by its verification and by the can-fail test on a broken variant. */
+/** payment-service as its verification and the can-fail test run it: the real app, authentication on, and its states. */
 import type { Queryable } from '@shop/db';
+import { messagingMigrationsDir } from '@shop/messaging';
 import type { ServiceApp } from '@shop/service-kit';
-import { Pacticipant, type StateHandler } from '../../src';
+import { buildApp } from '@shop/payment-service/dist/app';
+import { migrationsDir } from '@shop/payment-service/dist/migrations';
+import { CONTRACT_JWT_SECRET, Pacticipant, type StateHandler } from '../../src';
 import { expectStatus } from './expect-status';
 import { integerParam, stringParam } from './params';
+import { providerDatabase, type ProviderDatabase } from './provider-database';
 import { asService } from './service-caller';
+
+export interface PaymentProvider {
+  database: ProviderDatabase;
+  app: ServiceApp;
+  close(): Promise<void>;
+}
+
+export async function startPaymentProvider(): Promise<PaymentProvider> {
+  const database = await providerDatabase(
+    [messagingMigrationsDir, migrationsDir],
+    ['payments', 'refunds', 'idempotency_keys'],
+  );
+  const app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
+  return {
+    database,
+    app,
+    close: async () => {
+      await app.close();
+      await database.db.close();
+    },
+  };
+}
 
 export function paymentStates(app: ServiceApp, db: Queryable): Record<string, StateHandler> {
   return {

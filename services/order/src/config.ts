@@ -25,6 +25,10 @@ export const OrderServiceConfig = serviceConfigSchema(3001, {
   SAGA_STEP_TIMEOUT_MS: ms(10_000, 'Limit for one saga step attempt, retries of the HTTP client included'),
   SAGA_POLL_MS: ms(1_000, 'How often the saga worker looks for due sagas (new ones are run at once)'),
   SAGA_LEASE_MS: ms(30_000, "How long after a crashed process's step timeout its sagas are picked up again"),
+  SAGA_RETRY_INITIAL_MS: ms(1_000, 'First backoff before a failed saga step is tried again (grows exponentially)'),
+  SAGA_RETRY_MAX_MS: ms(60_000, 'Longest backoff between attempts of a saga step'),
+  BREAKER_MINIMUM_CALLS: ms(5, 'Calls a participant breaker must see before a failure rate can open it'),
+  BREAKER_OPEN_MS: ms(10_000, 'How long an open participant breaker fails fast before letting a trial call through'),
   SAGA_CRASH_AT: Type.Optional(
     Type.String({ description: 'Test only, with FAULT_INJECTION=on: SIGKILL at e.g. after-invoke:processPayment' }),
   ),

@@ -3,6 +3,7 @@ import './instrument'; // first: tracing must patch modules before they load
 import { systemTopology } from '@shop/contracts';
 import { openDatabase, runMigrations } from '@shop/db';
 import { createServiceMessaging, provisionTopology } from '@shop/messaging';
+import { exponentialBackoff } from '@shop/resilience';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { OrderServiceConfig } from './config';
@@ -18,6 +19,7 @@ void runService({
     logger.info({ engine: db.engine, applied: migrated.applied }, 'database ready');
 
     const faultInjection = config.FAULT_INJECTION === 'on';
+    const stepBackoff = exponentialBackoff({ initialMs: config.SAGA_RETRY_INITIAL_MS, maxMs: config.SAGA_RETRY_MAX_MS });
     const app = await buildApp({
       db,
       logger,
@@ -28,13 +30,14 @@ void runService({
         paymentUrl: config.PAYMENT_URL,
         shippingUrl: config.SHIPPING_URL,
         timeoutMs: config.PARTICIPANT_TIMEOUT_MS,
+        breaker: { minimumCalls: config.BREAKER_MINIMUM_CALLS, openDurationMs: config.BREAKER_OPEN_MS },
       },
       saga: {
         pollIntervalMs: config.SAGA_POLL_MS,
         leaseMs: config.SAGA_LEASE_MS,
         policies: {
-          invoke: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS },
-          compensate: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS },
+          invoke: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS, backoff: stepBackoff },
+          compensate: { timeoutMs: config.SAGA_STEP_TIMEOUT_MS, backoff: stepBackoff },
         },
         ...(faultInjection && config.SAGA_CRASH_AT ? { crashAt: config.SAGA_CRASH_AT } : {}),
       },

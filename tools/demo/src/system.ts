@@ -100,6 +100,10 @@ function environmentFor(
       SAGA_POLL_MS: '200',
       // A crashed order process's sagas are picked up again this long after their step timeout.
       SAGA_LEASE_MS: '2000',
+      // Quick retries and a short open breaker, so scenario 4 shows failing fast and recovering within seconds.
+      SAGA_RETRY_INITIAL_MS: '200',
+      SAGA_RETRY_MAX_MS: '2000',
+      BREAKER_OPEN_MS: '5000',
     },
     gateway: {
       USER_SERVICE_URL: url('user'),

@@ -48,7 +48,7 @@ export const crashAndResume: Scenario = {
       const payments = await fetch(`${payment.url}/payments?orderId=${order.id}`, {
         headers: bearer(system.jwtSecret, { sub: 'demo', role: 'service' }),
       }).then((r) => r.json() as Promise<{ payments: { status: string }[] }>);
-      const captured = payments.payments.filter((p) => p.status === 'CAPTURED').length;
+      const captured = payments.payments.filter((p) => p.status === 'captured').length;
       out.figure('payments captured for the order', String(captured));
       check(captured === 1, `${captured} captures for one order`);
     } finally {

@@ -2,7 +2,8 @@
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/inventory-service/dist/app';
 import { migrationDirs } from '@shop/inventory-service/dist/migrations';
-import { Pacticipant, providerPacts, verifyProvider } from '../src';
+import { Pacticipant } from '../src';
+import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
 import { integerParam, stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
@@ -32,39 +33,33 @@ describe('inventory-service', () => {
       201,
     );
 
-  it.each(providerPacts(Pacticipant.inventory).map((pact) => [pact.consumer, pact] as const))(
-    "honours %s's pact",
-    async (_consumer, pact) => {
-      await verifyProvider({
-        pact,
-        app,
-        beforeEach: () => database.reset(),
-        stateHandlers: {
-          'a product with stock': async (params) => {
-            await putProduct(
-              stringParam(params, 'sku'),
-              integerParam(params, 'stock'),
-              integerParam(params, 'unitPriceMinor'),
-              stringParam(params, 'currency'),
-            );
-          },
-          'an order with reserved stock': async (params) => {
-            const sku = stringParam(params, 'sku');
-            const quantity = integerParam(params, 'quantity');
-            await putProduct(sku, quantity + 10);
-            expectStatus(
-              await app.inject({
-                method: 'POST',
-                url: '/reservations',
-                payload: { orderId: stringParam(params, 'orderId'), items: [{ sku, quantity }] },
-              }),
-              201,
-            );
-          },
-          // Nothing to write: `beforeEach` left inventory without any reservation.
-          'an order with no reservation': async () => {},
-        },
-      });
+  itHonoursEveryPact(Pacticipant.inventory, () => ({
+    app,
+    beforeEach: () => database.reset(),
+    stateHandlers: {
+      'a product with stock': async (params) => {
+        await putProduct(
+          stringParam(params, 'sku'),
+          integerParam(params, 'stock'),
+          integerParam(params, 'unitPriceMinor'),
+          stringParam(params, 'currency'),
+        );
+      },
+      'an order with reserved stock': async (params) => {
+        const sku = stringParam(params, 'sku');
+        const quantity = integerParam(params, 'quantity');
+        await putProduct(sku, quantity + 10);
+        expectStatus(
+          await app.inject({
+            method: 'POST',
+            url: '/reservations',
+            payload: { orderId: stringParam(params, 'orderId'), items: [{ sku, quantity }] },
+          }),
+          201,
+        );
+      },
+      // Nothing to write: `beforeEach` left inventory without any reservation.
+      'an order with no reservation': async () => {},
     },
-  );
+  }));
 });

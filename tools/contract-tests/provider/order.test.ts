@@ -8,15 +8,8 @@ import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/order-service/dist/app';
 import { applyCustomerSnapshot } from '@shop/order-service/dist/customers/customer-replica';
 import { migrationDirs } from '@shop/order-service/dist/migrations';
-import {
-  asPactMessage,
-  CONTRACT_JWT_SECRET,
-  Pacticipant,
-  providerPacts,
-  publishedEvent,
-  verifyProvider,
-  type MessageProvider,
-} from '../src';
+import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent, type MessageProvider } from '../src';
+import { itHonoursEveryPact } from './support/honours-every-pact';
 import { advanceOrder, type OrderStage } from '../support/order-lifecycle';
 import { stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
@@ -74,31 +67,25 @@ describe('order-service', () => {
       return asPactMessage(await publishedEvent(database.db, eventType));
     };
 
-  it.each(providerPacts(Pacticipant.order).map((pact) => [pact.consumer, pact] as const))(
-    "honours %s's pact",
-    async (_consumer, pact) => {
-      await verifyProvider({
-        pact,
-        app,
-        beforeEach: () => database.reset(),
-        stateHandlers: {
-          'a customer known to the order service': async (params) => {
-            await knownCustomer(stringParam(params, 'customerId'));
-          },
-          'an order of the customer': async (params) => {
-            const customerId = stringParam(params, 'customerId');
-            await knownCustomer(customerId);
-            await advanceOrder(app, database.db, { orderId: stringParam(params, 'orderId'), customerId }, 'PLACED');
-          },
-        },
-        messageProviders: {
-          'an OrderPlaced event': orderEvent('OrderPlaced', 'PLACED'),
-          'an OrderConfirmed event': orderEvent('OrderConfirmed', 'CONFIRMED'),
-          'an OrderCancelled event': orderEvent('OrderCancelled', 'CANCELLED'),
-          'an OrderShipped event': orderEvent('OrderShipped', 'SHIPPED'),
-          'an OrderDelivered event': orderEvent('OrderDelivered', 'DELIVERED'),
-        },
-      });
+  itHonoursEveryPact(Pacticipant.order, () => ({
+    app,
+    beforeEach: () => database.reset(),
+    stateHandlers: {
+      'a customer known to the order service': async (params) => {
+        await knownCustomer(stringParam(params, 'customerId'));
+      },
+      'an order of the customer': async (params) => {
+        const customerId = stringParam(params, 'customerId');
+        await knownCustomer(customerId);
+        await advanceOrder(app, database.db, { orderId: stringParam(params, 'orderId'), customerId }, 'PLACED');
+      },
     },
-  );
+    messageProviders: {
+      'an OrderPlaced event': orderEvent('OrderPlaced', 'PLACED'),
+      'an OrderConfirmed event': orderEvent('OrderConfirmed', 'CONFIRMED'),
+      'an OrderCancelled event': orderEvent('OrderCancelled', 'CANCELLED'),
+      'an OrderShipped event': orderEvent('OrderShipped', 'SHIPPED'),
+      'an OrderDelivered event': orderEvent('OrderDelivered', 'DELIVERED'),
+    },
+  }));
 });

@@ -1,5 +1,6 @@
 /** payment-service verifies the pacts of its consumers (order-service) against its real app, authentication on. */
-import { Pacticipant, providerPacts, verifyProvider } from '../src';
+import { Pacticipant } from '../src';
+import { itHonoursEveryPact } from './support/honours-every-pact';
 import { paymentStates, startPaymentProvider, type PaymentProvider } from './support/payment-provider';
 
 describe('payment-service', () => {
@@ -10,16 +11,12 @@ describe('payment-service', () => {
   });
   afterAll(() => provider?.close());
 
-  it.each(providerPacts(Pacticipant.payment).map((pact) => [pact.consumer, pact] as const))(
-    "honours %s's pact",
-    async (_consumer, pact) => {
-      const { app, database } = provider;
-      await verifyProvider({
-        pact,
-        app,
-        beforeEach: () => database.reset(),
-        stateHandlers: paymentStates(app, database.db),
-      });
-    },
-  );
+  itHonoursEveryPact(Pacticipant.payment, () => {
+    const { app, database } = provider;
+    return {
+      app,
+      beforeEach: () => database.reset(),
+      stateHandlers: paymentStates(app, database.db),
+    };
+  });
 });

@@ -8,7 +8,8 @@ import { buildApp } from '@shop/shipping-service/dist/app';
 import { runDispatchPass } from '@shop/shipping-service/dist/dispatch-pass';
 import { migrationsDir } from '@shop/shipping-service/dist/migrations';
 import { messagingMigrationsDir } from '@shop/messaging';
-import { asPactMessage, Pacticipant, providerPacts, publishedEvent, verifyProvider } from '../src';
+import { asPactMessage, Pacticipant, publishedEvent } from '../src';
+import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
 import { stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
@@ -48,36 +49,30 @@ describe('shipping-service', () => {
     await runDispatchPass({ db: database.db, schedule, carrier: 'PostNL', batchSize: 10 }, clock.now());
   };
 
-  it.each(providerPacts(Pacticipant.shipping).map((pact) => [pact.consumer, pact] as const))(
-    "honours %s's pact",
-    async (_consumer, pact) => {
-      await verifyProvider({
-        pact,
-        app,
-        beforeEach: () => database.reset(),
-        stateHandlers: {
-          'an order with a shipment': async (params) => {
-            await createShipment(stringParam(params, 'orderId'));
-          },
-          'an order whose shipment was dispatched': async (params) => {
-            await createShipment(stringParam(params, 'orderId'));
-            await dispatchDue(schedule.dispatchDelayMs);
-          },
-        },
-        messageProviders: {
-          'a ShipmentDispatched event': async () => {
-            await createShipment('order-dispatched');
-            await dispatchDue(schedule.dispatchDelayMs);
-            return asPactMessage(await publishedEvent(database.db, 'ShipmentDispatched'));
-          },
-          'a ShipmentDelivered event': async () => {
-            await createShipment('order-delivered');
-            await dispatchDue(schedule.dispatchDelayMs);
-            await dispatchDue(schedule.deliveryDelayMs);
-            return asPactMessage(await publishedEvent(database.db, 'ShipmentDelivered'));
-          },
-        },
-      });
+  itHonoursEveryPact(Pacticipant.shipping, () => ({
+    app,
+    beforeEach: () => database.reset(),
+    stateHandlers: {
+      'an order with a shipment': async (params) => {
+        await createShipment(stringParam(params, 'orderId'));
+      },
+      'an order whose shipment was dispatched': async (params) => {
+        await createShipment(stringParam(params, 'orderId'));
+        await dispatchDue(schedule.dispatchDelayMs);
+      },
     },
-  );
+    messageProviders: {
+      'a ShipmentDispatched event': async () => {
+        await createShipment('order-dispatched');
+        await dispatchDue(schedule.dispatchDelayMs);
+        return asPactMessage(await publishedEvent(database.db, 'ShipmentDispatched'));
+      },
+      'a ShipmentDelivered event': async () => {
+        await createShipment('order-delivered');
+        await dispatchDue(schedule.dispatchDelayMs);
+        await dispatchDue(schedule.deliveryDelayMs);
+        return asPactMessage(await publishedEvent(database.db, 'ShipmentDelivered'));
+      },
+    },
+  }));
 });

@@ -6,7 +6,8 @@
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/user-service/dist/app';
 import { migrations } from '@shop/user-service/dist/migrations';
-import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, providerPacts, publishedEvent, verifyProvider } from '../src';
+import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent } from '../src';
+import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
 import { stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
@@ -38,25 +39,19 @@ describe('user-service', () => {
       201,
     );
 
-  it.each(providerPacts(Pacticipant.user).map((pact) => [pact.consumer, pact] as const))(
-    "honours %s's pact",
-    async (_consumer, pact) => {
-      await verifyProvider({
-        pact,
-        app,
-        beforeEach: () => database.reset(),
-        stateHandlers: {
-          'a registered user': async (params) => {
-            await register(stringParam(params, 'email'), stringParam(params, 'password'));
-          },
-        },
-        messageProviders: {
-          'a UserRegistered event': async () => {
-            await register('ada@example.com', 'long enough password');
-            return asPactMessage(await publishedEvent(database.db, 'UserRegistered'));
-          },
-        },
-      });
+  itHonoursEveryPact(Pacticipant.user, () => ({
+    app,
+    beforeEach: () => database.reset(),
+    stateHandlers: {
+      'a registered user': async (params) => {
+        await register(stringParam(params, 'email'), stringParam(params, 'password'));
+      },
     },
-  );
+    messageProviders: {
+      'a UserRegistered event': async () => {
+        await register('ada@example.com', 'long enough password');
+        return asPactMessage(await publishedEvent(database.db, 'UserRegistered'));
+      },
+    },
+  }));
 });

@@ -21,17 +21,6 @@ const repoRoot = join(__dirname, '..', '..', '..');
 const SYSTEM_SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The demo's fixed ports must be free: a running `pnpm demo` would be benchmarked instead (or collide). */
-async function assertDemoPortsFree(): Promise<void> {
-  for (const port of [3000, 3001, 3002, 3003, 3004, 3005, 4566]) {
-    const answered = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }).then(
-      () => true,
-      () => false,
-    );
-    if (answered) throw new Error(`port ${port} is in use (is \`pnpm demo\` running?): the saga benchmark needs ports 3000–3005 and 4566`);
-  }
-}
-
 function sagaOptions(config: BenchConfig, mode: SagaBenchOptions['mode']): Omit<SagaBenchOptions, 'databaseUrls'> {
   return {
     repoRoot,
@@ -48,7 +37,6 @@ function sagaOptions(config: BenchConfig, mode: SagaBenchOptions['mode']): Omit<
 
 async function runAll(config: BenchConfig): Promise<BenchResults> {
   const results: BenchResults = { saga: [], skipped: [], packages: [] };
-  if (config.sections.has('pglite') || config.sections.has('postgres')) await assertDemoPortsFree();
   if (config.sections.has('pglite')) {
     log('\n▶ Saga vs bare chain, PGlite (+ fail-fast)');
     results.saga.push(await runSagaBench(sagaOptions(config, 'pglite')));

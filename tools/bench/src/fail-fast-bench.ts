@@ -110,26 +110,24 @@ export async function runFailFast(context: FailFastContext, variant: FailFastVar
       postMs.push(ms);
       placed.push({ id, customer });
     }
-    // Let the orders placed while open make their first payment attempts, then read every attempt's duration.
-    const measured = placed.slice(beforeOpen);
-    const waitUntil = Date.now() + 10_000;
-    let whileOpen: number[] = [];
-    const before: number[] = [];
-    for (;;) {
-      whileOpen = [];
-      for (const { id, customer } of measured) {
-        for (const attempt of await paymentAttempts(context, customer, id)) {
-          if (new Date(attempt.startedAt).getTime() >= openedAt) whileOpen.push(attemptMs(attempt));
+    // Let every order make its payment attempts (those that tripped the breaker may still be timing out), then
+    // read each attempt's duration from the step logs: before the breaker opened, and while it was open.
+    const collect = async (orders: typeof placed, wanted: (startedAt: number) => boolean): Promise<number[]> => {
+      const waitUntil = Date.now() + 15_000;
+      for (;;) {
+        const durations: number[] = [];
+        let ordersWithOne = 0;
+        for (const { id, customer } of orders) {
+          const attempts = (await paymentAttempts(context, customer, id)).filter((a) => wanted(new Date(a.startedAt).getTime()));
+          if (attempts.length) ordersWithOne += 1;
+          durations.push(...attempts.map(attemptMs));
         }
+        if (ordersWithOne >= orders.length || Date.now() > waitUntil) return durations;
+        await sleep(500);
       }
-      if (whileOpen.length >= measured.length || Date.now() > waitUntil) break;
-      await sleep(500);
-    }
-    for (const { id, customer } of placed.slice(0, beforeOpen)) {
-      for (const attempt of await paymentAttempts(context, customer, id)) {
-        if (new Date(attempt.startedAt).getTime() < openedAt) before.push(attemptMs(attempt));
-      }
-    }
+    };
+    const whileOpen = await collect(placed.slice(beforeOpen), (startedAt) => startedAt >= openedAt);
+    const before = await collect(placed.slice(0, beforeOpen), (startedAt) => startedAt < openedAt);
     return {
       variant: variant.name,
       openedAfterMs: openedAt - faultedAt,

@@ -8,6 +8,8 @@ export interface MachineDescription {
   memoryGiB: number;
   node: string;
   os: string;
+  /** 1-minute load average when the run started: other work on a shared machine skews every figure. */
+  loadAverage: number;
 }
 
 function distribution(): string {
@@ -26,8 +28,9 @@ export function describeMachine(): MachineDescription {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: `${distribution()}${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
   };
 }
 
 export const machineLine = (m: MachineDescription): string =>
-  `${m.cpus} CPUs (nproc) × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}`;
+  `${m.cpus} CPUs (nproc) × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}; load average ${m.loadAverage} at start`;

@@ -3,12 +3,16 @@
  * or one Postgres database per service) driven through the gateway by closed-loop customers, then the bare chain
  * driven the same way in the same run. Optionally the fail-fast measurement on the real system before it stops.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
 import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
 import { placeOrderUntilConfirmed } from './place-order';
+import { signServiceToken } from './service-token';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -89,16 +93,26 @@ async function waitForBreakerClosed(orderUrl: string): Promise<void> {
 
 async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchResult, 'saga' | 'failFast'>> {
   options.log(`  starting the system (${options.mode})…`);
-  const system: RunningSystem = await startSystem({
-    repoRoot: options.repoRoot,
-    keepData: false,
-    extraEnv: benchEnvironment(options),
-    onProgress: (service, state, detail) => {
-      if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
-    },
-  });
+  // Ports from the OS and a data directory of our own: a running `pnpm demo` (or test) is neither hit nor wiped.
+  const dataDir = await mkdtemp(join(tmpdir(), 'shop-bench-system-'));
+  let system: RunningSystem;
   try {
-    await stockBenchProduct(system.service('inventory').url);
+    system = await startSystem({
+      repoRoot: options.repoRoot,
+      ports: 'dynamic',
+      dataDir,
+      keepData: false,
+      extraEnv: benchEnvironment(options),
+      onProgress: (service, state, detail) => {
+        if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
+      },
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  try {
+    await stockBenchProduct(system.service('inventory').url, signServiceToken(system.jwtSecret));
     const count = Math.max(...options.levels, 4);
     const customers: BenchCustomer[] = [];
     for (let i = 0; i < count; i++) customers.push(await registerCustomer(system.gatewayUrl, i));
@@ -139,6 +153,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
     return { saga, failFast };
   } finally {
     await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -12,8 +12,10 @@ export interface BenchCustomer {
   token: string;
 }
 
-export async function stockBenchProduct(inventoryUrl: string): Promise<void> {
+/** `serviceToken`: catalogue writes are an operator's (service principal's) job. */
+export async function stockBenchProduct(inventoryUrl: string, serviceToken: string): Promise<void> {
   const response = await requestJson('PUT', `${inventoryUrl}/products/${BENCH_SKU}`, {
+    headers: { authorization: `Bearer ${serviceToken}` },
     body: { name: 'Benchmark item', price: { amountMinor: 1299, currency: 'EUR' }, stock: 1_000_000_000 },
   });
   if (response.status !== 200 && response.status !== 201) throw new Error(`stocking ${BENCH_SKU} answered ${response.status}`);

@@ -23,6 +23,8 @@ export const TAP_QUEUE = 'chaos-tap';
 export interface DuplicateDeliveries {
   /** Copies sent so far, per consumer queue. */
   readonly sent: Record<string, number>;
+  /** Failed tap receives/sends (the duplicator keeps going), with the last error. */
+  readonly errors: { count: number; last?: string };
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startDuplicateDeliveries(aws: AwsClients, random: SeededRa
   };
 
   const sent: Record<string, number> = {};
+  const errors: DuplicateDeliveries['errors'] = { count: 0 };
   const abort = new AbortController();
   const loop = (async () => {
     while (!abort.signal.aborted) {
@@ -80,13 +83,16 @@ export async function startDuplicateDeliveries(aws: AwsClients, random: SeededRa
           );
         }
       } catch (error) {
-        if (!abort.signal.aborted) throw error;
+        if (abort.signal.aborted) break;
+        errors.count += 1;
+        errors.last = (error as Error).message;
       }
     }
   })();
 
   return {
     sent,
+    errors,
     async stop() {
       abort.abort();
       await loop.catch(() => undefined);

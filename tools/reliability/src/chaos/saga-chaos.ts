@@ -31,6 +31,7 @@ export interface SagaChaosResult {
   faultChanges: number;
   crashes: { atMs: number; downMs: number; readyAfterMs: number }[];
   duplicatesSent: Record<string, number>;
+  duplicatorErrors: { count: number; last?: string };
   settled: boolean;
   settleMs: number;
   state: StateWithoutOutbox;
@@ -106,6 +107,7 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
     faultChanges: plan.filter((a) => a.kind === 'faults').length,
     crashes,
     duplicatesSent: { ...duplicates.sent },
+    duplicatorErrors: { ...duplicates.errors },
     settled: settled.settled,
     settleMs: settled.ms,
     state: settled.state,

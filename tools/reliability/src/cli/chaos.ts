@@ -5,7 +5,7 @@
  * count, exits non-zero when a promise is broken. Bounded in time; stops everything by itself.
  *
  * Env: CHAOS_SEED, CHAOS_ORDERS (40), CHAOS_CUSTOMERS (4), CHAOS_SECONDS (20), CHAOS_CRASHES (3),
- * LOAD_SECONDS (30), LOAD_RATE_LIMIT_MAX (50 per second per customer), LOAD_CUSTOMERS (3), CHAOS_TIMEOUT_SECONDS (600).
+ * LOAD_SECONDS (30), LOAD_RATE_LIMIT_MAX (10 per second per customer), LOAD_CUSTOMERS (3), CHAOS_TIMEOUT_SECONDS (600).
  */
 import { join } from 'node:path';
 import { runSagaChaos } from '../chaos/saga-chaos';
@@ -58,12 +58,15 @@ async function main(): Promise<number> {
     for (const order of chaos.placed) byOutcome.set(String(order.outcome), (byOutcome.get(String(order.outcome)) ?? 0) + 1);
     log(`  POST /api/orders outcomes: ${[...byOutcome].map(([o, n]) => `${o}×${n}`).join(', ')}; attempts ${chaos.placed.reduce((s, p) => s + p.attempts, 0)}`);
     for (const crash of chaos.crashes) log(`  SIGKILL at ${(crash.atMs / 1000).toFixed(1)} s, down ${crash.downMs} ms, ready again after ${(crash.readyAfterMs / 1000).toFixed(1)} s`);
-    log(`  participant fault changes: ${chaos.faultChanges}; duplicate deliveries sent: ${JSON.stringify(chaos.duplicatesSent)}`);
+    log(`  participant fault changes: ${chaos.faultChanges}; duplicate deliveries sent: ${JSON.stringify(chaos.duplicatesSent)}` +
+        (chaos.duplicatorErrors.count ? ` (${chaos.duplicatorErrors.count} tap errors, last: ${chaos.duplicatorErrors.last})` : ''));
     if (!chaos.settled) failures.push('the system did not settle within the deadline');
     if (chaos.placed.some((p) => p.outcome === 'gave-up')) failures.push('some orders were never accepted');
 
     heading(`load: gateway at 2× its rate limit`);
-    const limit = env('LOAD_RATE_LIMIT_MAX', 50);
+    // The limit is set to what the upstreams (PGlite services on a small machine) sustain, so that what passes the
+    // limiter is served; twice that is offered.
+    const limit = env('LOAD_RATE_LIMIT_MAX', 10);
     const gateway = system.service('gateway');
     // Restarted with a one-second window so that "twice the limit" is reached within a short run.
     await gateway.stop();

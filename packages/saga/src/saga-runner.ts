@@ -107,11 +107,13 @@ export class SagaRunner {
     let failure: unknown;
     let failed = false;
     try {
-      patch = await traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () =>
-        this.withTimeout(policy, (signal) =>
+      patch = await traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () => {
+        // Logged inside the step's span, so the line carries the same trace_id as the step in the trace viewer.
+        this.deps.logger.info({ sagaId: record.id, step: step.name, attempt: attempt.attempt }, 'saga step invoking');
+        return this.withTimeout(policy, (signal) =>
           step.invoke(record.data, this.context(record, step.name, key, attempt.attempt, signal)),
-        ),
-      );
+        );
+      });
     } catch (error) {
       failed = true;
       failure = error;
@@ -170,14 +172,15 @@ export class SagaRunner {
     const { attempt, started } = await this.beginAttempt(record, step.name, 'compensate', key, policy);
 
     try {
-      await traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () =>
-        this.withTimeout(policy, (signal) =>
+      await traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () => {
+        this.deps.logger.info({ sagaId: record.id, step: step.name, attempt: attempt.attempt }, 'saga step compensating');
+        return this.withTimeout(policy, (signal) =>
           step.compensate(record.data, {
             ...this.context(record, step.name, key, attempt.attempt, signal),
             invokeIdempotencyKey: invokeKey,
           }),
-        ),
-      );
+        );
+      });
     } catch (error) {
       const business = this.isBusinessFailure(definition, error);
       const result: AttemptResult = { outcome: business ? 'business-failure' : 'transient-failure', error };

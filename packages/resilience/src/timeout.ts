@@ -16,8 +16,8 @@ export interface TimeoutOptions {
 
 /**
  * Creating an AbortSignal and a timer per call costs microseconds on Node 20 — more than the rest of a pipeline — so
- * calls are grouped by deadline slice and one sweeper timer per policy expires the groups in order. The sweeper is
- * ref'd only while calls are in flight (an idle policy never keeps the process alive) and stops once no group is left.
+ * calls are grouped by deadline slice and one sweeper timer per policy expires the groups in order. The sweeper runs
+ * only while calls are in flight: it is cleared as soon as the policy goes idle, so no timer outlives the calls.
  *
  * Note: the signal of a call without its own caller signal is shared with calls that started in the same slice, so it
  * may abort after the call has settled, once the deadline passes with another of those calls still running. Consume
@@ -64,7 +64,18 @@ export class TimeoutPolicy implements Policy {
     group.remove(call);
     // An emptied group can go now, except the latest, which later calls in the same slice may still join.
     if (group.isEmpty && group !== this.latest) this.groups.delete(group.deadline);
-    if (--this.inFlight === 0) this.setSweeperHoldsProcess(false);
+    if (--this.inFlight === 0) this.stopSweeper();
+  }
+
+  /**
+   * Idle: nothing can time out any more, so no timer may linger (a policy made per call, or a process checking its
+   * handles, must see none). The next call starts a new sweeper.
+   */
+  private stopSweeper(): void {
+    if (this.sweeper !== undefined) this.clock.clearTimeout(this.sweeper);
+    this.sweeper = undefined;
+    this.groups.clear();
+    this.latest = undefined;
   }
 
   private joinGroup(): DeadlineGroup {

@@ -23,9 +23,16 @@ describe('TimeoutPolicy', () => {
     expect(seen?.reason).toBe(error);
   });
 
-  it('shares one sweeper timer, which stops by itself once the calls are done', async () => {
+  it('shares one sweeper timer while calls run, and clears it the moment the policy is idle', async () => {
     const clock = new FakeClock();
     const policy = new TimeoutPolicy(500, { clock });
+    const finish: (() => void)[] = [];
+    const calls = [1, 2, 3].map(() => policy.execute(() => new Promise<void>((resolve) => finish.push(resolve))));
+    expect(clock.pendingTimers()).toHaveLength(1); // one per policy, not one per call
+    finish.forEach((resolve) => resolve());
+    await Promise.all(calls);
+    expect(clock.pendingTimers()).toEqual([]); // nothing lingers until the old deadline
+
     await policy.execute(async () => 'ok');
     await policy.execute(async () => Promise.reject(new Error('no'))).catch(() => undefined);
     await policy
@@ -33,8 +40,6 @@ describe('TimeoutPolicy', () => {
         throw new Error('sync');
       })
       .catch(() => undefined);
-    expect(clock.pendingTimers()).toHaveLength(1); // one per policy, not one per call
-    await clock.advance(500);
     expect(clock.pendingTimers()).toEqual([]);
   });
 

@@ -82,13 +82,22 @@ async function runLevels(
   return results;
 }
 
-async function waitForBreakerClosed(orderUrl: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+/**
+ * After a fail-fast variant: the breaker only leaves `open` when a call is tried, so keep placing orders until one is
+ * CONFIRMED (a trial call went through) and the gauge reads closed, so the next variant starts from a closed breaker.
+ */
+async function waitForBreakerClosed(orderUrl: string, gatewayUrl: string, customer: BenchCustomer, pollMs: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
+    const confirmed = await placeOrderUntilConfirmed({ baseUrl: gatewayUrl, token: customer.token, pollMs, timeoutMs: 30_000 }).then(
+      () => true,
+      () => false,
+    );
     const text = await (await fetch(`${orderUrl}/metrics`)).text();
-    if (!/^circuit_breaker_state\{[^}]*downstream="payment[^"]*"[^}]*\}\s+[12]/m.test(text)) return;
-    await sleep(500);
+    if (confirmed && !/^circuit_breaker_state\{[^}]*downstream="payment[^"]*"[^}]*\}\s+[12]/m.test(text)) return;
+    await sleep(1_000);
   }
+  throw new Error('the payment breaker did not close again within 90 s of clearing the fault');
 }
 
 async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchResult, 'saga' | 'failFast'>> {
@@ -147,7 +156,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
             `(before open p50 ${result.attemptsBeforeOpen.p50.toFixed(0)} ms)`,
         );
         failFast.push(result);
-        await waitForBreakerClosed(context.orderUrl);
+        await waitForBreakerClosed(context.orderUrl, system.gatewayUrl, customers[0]!, options.pollMs);
       }
     }
     return { saga, failFast };

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderWaterfall, type CollectedSpan } from '@shop/telemetry';
+import { setFaults } from '../src/faults';
 import { GatewayClient } from '../src/gateway-client';
 import { Narrator } from '../src/narrator';
 import { runScenarios } from '../src/run-scenarios';
@@ -134,17 +135,13 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       while ((await state()) !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       return state();
     };
-    await fetch(`${paymentUrl}/admin/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [{ route: '/payments*', method: 'POST', down: '503' }] }),
-    });
+    await setFaults(paymentUrl, [{ route: '/payments*', method: 'POST', down: '503' }]);
     const customer = await newCustomer(context, 'Brea');
     const order = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
     try {
       expect(await until(1)).toBe(1); // open
     } finally {
-      await fetch(`${paymentUrl}/admin/faults`, { method: 'DELETE' });
+      await setFaults(paymentUrl, []);
     }
     await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED'], 30_000);
     expect(await until(0)).toBe(0); // closed again

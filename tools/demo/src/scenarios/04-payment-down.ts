@@ -1,17 +1,9 @@
+import { setFaults } from '../faults';
 import { dim } from '../narrator';
 import { check, poll, requireSystem, seconds, type Scenario, type ScenarioContext } from '../scenario';
 import { followOrder, getOrder, newCustomer, placeOrder, type Customer, type SagaStep } from '../shop-actions';
 
 const attemptMs = (step: SagaStep) => new Date(step.finishedAt!).getTime() - new Date(step.startedAt).getTime();
-
-async function setPaymentFaults(url: string, rules: object[]): Promise<void> {
-  const response = await fetch(`${url}/admin/faults`, {
-    method: rules.length ? 'PUT' : 'DELETE',
-    headers: rules.length ? { 'content-type': 'application/json' } : {},
-    body: rules.length ? JSON.stringify({ rules }) : undefined,
-  });
-  check(response.ok, `fault injection answered ${response.status}`);
-}
 
 /** The finished processPayment attempts of an order, once there are at least `count`. */
 async function paymentAttempts(context: ScenarioContext, customer: Customer, orderId: string, count: number) {
@@ -41,7 +33,7 @@ export const paymentDown: Scenario = {
     const customer = await newCustomer(context, 'Barbara');
 
     out.note('payment: every POST /payments now takes 5 s (the order service gives each call 1 s)');
-    await setPaymentFaults(payment.url, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }]);
+    await setFaults(payment.url, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }]);
     let first: { id: string } | undefined;
     let second: { id: string } | undefined;
     try {
@@ -60,7 +52,7 @@ export const paymentDown: Scenario = {
       check(attemptMs(fast!) < attemptMs(slow!) / 10, 'the later order did not fail fast');
       out.figure('fail-fast speed-up', `${(attemptMs(slow!) / Math.max(1, attemptMs(fast!))).toFixed(0)}× faster`);
     } finally {
-      await setPaymentFaults(payment.url, []);
+      await setFaults(payment.url, []);
     }
     out.note('payment healthy again: after the open period a trial call goes through and closes the breaker');
     const recoveredAt = Date.now();

@@ -1,4 +1,5 @@
 import { bearer } from '@shop/testing';
+import { setFaults } from '../faults';
 import { check, poll, requireSystem, seconds, type Scenario } from '../scenario';
 import { followOrder, getOrder, newCustomer, placeOrder, sagaSteps } from '../shop-actions';
 
@@ -15,11 +16,7 @@ export const crashAndResume: Scenario = {
     const customer = await newCustomer(context, 'Margaret');
 
     // Slow payments (still within the order service's timeout) leave time to crash while a charge is in flight.
-    await fetch(`${payment.url}/admin/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [{ route: '/payments', method: 'POST', latencyMs: 700 }] }),
-    });
+    await setFaults(payment.url, [{ route: '/payments', method: 'POST', latencyMs: 700 }]);
     let killedAt = 0;
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
@@ -52,7 +49,7 @@ export const crashAndResume: Scenario = {
       out.figure('payments captured for the order', String(captured));
       check(captured === 1, `${captured} captures for one order`);
     } finally {
-      await fetch(`${payment.url}/admin/faults`, { method: 'DELETE' });
+      await setFaults(payment.url, []);
       if (!orderService.running) {
         orderService.start();
         await orderService.waitUntilReady();

@@ -1,0 +1,21 @@
+/** Fault injection on a running service (`PUT /admin/faults`, on because the demo starts services with FAULT_INJECTION=on). */
+import { check } from './scenario';
+
+export interface FaultRule {
+  route: string;
+  method?: string;
+  latencyMs?: number;
+  errorRate?: number;
+  errorStatus?: number;
+  down?: 'reset' | '503';
+}
+
+/** Replaces the service's fault rules; an empty list clears them. */
+export async function setFaults(serviceUrl: string, rules: FaultRule[]): Promise<void> {
+  const response = await fetch(`${serviceUrl}/admin/faults`, {
+    method: rules.length ? 'PUT' : 'DELETE',
+    headers: rules.length ? { 'content-type': 'application/json' } : {},
+    body: rules.length ? JSON.stringify({ rules }) : undefined,
+  });
+  check(response.ok, `fault injection answered ${response.status}`);
+}

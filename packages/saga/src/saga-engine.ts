@@ -156,23 +156,48 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     return true;
   }
 
-  async function runDue(): Promise<number> {
-    const due = await store.findDue(clock.now(), batchSize);
+  /**
+   * Runs the sagas that are due, `concurrency` at a time. With `refillWhile`, a lane that finishes looks at the table
+   * again for sagas that became due meanwhile (orders placed during the pass) instead of idling until the next
+   * pass — without it a burst of new sagas waited for the slowest saga of the current batch.
+   */
+  async function runDue(refillWhile?: () => boolean): Promise<number> {
+    const queue = await store.findDue(clock.now(), batchSize);
+    const taken = new Set<string>(queue);
+    let refilling: Promise<void> | undefined;
     let ran = 0;
-    const lanes = Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-      for (let id = due.shift(); id !== undefined; id = due.shift()) {
+    const next = async (): Promise<string | undefined> => {
+      if (queue.length === 0 && refillWhile?.()) {
+        refilling ??= store
+          .findDue(clock.now(), batchSize)
+          .then((ids) => {
+            for (const id of ids) {
+              if (taken.has(id)) continue;
+              taken.add(id);
+              queue.push(id);
+            }
+          })
+          .finally(() => (refilling = undefined));
+        await refilling;
+      }
+      return queue.shift();
+    };
+    const lanes = Array.from({ length: concurrency }, async () => {
+      for (let id = await next(); id !== undefined; id = await next()) {
         if (await runOne(id)) ran++;
+        // A saga that ran may be due again later in this pass (e.g. after a short backoff).
+        taken.delete(id);
       }
     });
     await Promise.all(lanes);
     return ran;
   }
 
-  const worker = new SagaWorker({
+  const worker: SagaWorker = new SagaWorker({
     clock,
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     logger,
-    runPass: runDue,
+    runPass: (): Promise<number> => runDue(() => worker.isRunning),
     batchSize,
   });
 
@@ -188,7 +213,7 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
       }
       return { created };
     },
-    runDue,
+    runDue: () => runDue(),
     startWorker: () => worker.start(),
     wake: () => worker.wake(),
     stop: () => worker.stop(),

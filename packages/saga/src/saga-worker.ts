@@ -23,6 +23,10 @@ export class SagaWorker {
 
   constructor(private readonly options: SagaWorkerOptions) {}
 
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -1,2 +1,2 @@
 /** `@shop/messaging/testing`: helpers for services' tests (kept out of the main entry point). */
-export { startEventProbe, type EventProbe } from './event-probe';
+export { startEventProbe, type EventProbe, type ProbedMessage } from './event-probe';

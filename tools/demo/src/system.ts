@@ -109,7 +109,7 @@ function environmentFor(
       USER_SERVICE_URL: url('user'),
       ORDER_SERVICE_URL: url('order'),
       INVENTORY_SERVICE_URL: url('inventory'),
-      UPSTREAM_TIMEOUT_MS: '2000',
+      UPSTREAM_TIMEOUT_MS: '5000',
       // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
       RATE_LIMIT_MAX: '600',
     },

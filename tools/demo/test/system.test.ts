@@ -26,7 +26,16 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shop-system-'));
-    system = await startSystem({ repoRoot, ports: 'dynamic', dataDir, keepData: false, onProgress: () => undefined });
+    system = await startSystem({
+      repoRoot,
+      ports: 'dynamic',
+      dataDir,
+      keepData: false,
+      onProgress: () => undefined,
+      // CI runs other suites beside this one on two cores: give calls room, so a slow moment is not a failure.
+      // (Scenario 4's payment fault still outlasts these timeouts by far.)
+      extraEnv: { gateway: { UPSTREAM_TIMEOUT_MS: '15000' }, order: { PARTICIPANT_TIMEOUT_MS: '2500' } },
+    });
     const out = new Narrator((line) => output.push(line));
     context = { gateway: new GatewayClient(system.gatewayUrl, out), out, system };
   }, 180_000);
@@ -34,7 +43,7 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
   afterAll(async () => {
     await system?.stop();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('passes every demo scenario (what `pnpm demo --once` runs)', async () => {
     const outcomes = await runScenarios(scenarios, context);

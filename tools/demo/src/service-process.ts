@@ -87,11 +87,17 @@ export class ServiceProcess {
     throw new Error(`${this.definition.name} was not ready within ${timeoutMs / 1000} s`);
   }
 
-  /** SIGTERM (graceful) or SIGKILL (a crash); resolves when the process is gone. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * SIGTERM (graceful) or SIGKILL (a crash); resolves when the process is gone. A graceful stop that takes longer
+   * than `graceMs` is finished with SIGKILL, so a stuck service can never hang the demo or a test run.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
     if (!this.running) return;
-    this.child!.kill(signal);
+    const child = this.child!;
+    child.kill(signal);
+    const escalation = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.exited;
+    clearTimeout(escalation);
   }
 
   lastLines(count = 20): string[] {

@@ -184,9 +184,9 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     };
     const lanes = Array.from({ length: concurrency }, async () => {
       for (let id = await next(); id !== undefined; id = await next()) {
+        // Each saga runs at most once per pass: one that failed and is due again at once (a short backoff, an open
+        // circuit's retry-after of zero) waits for the next pass instead of spinning against the database.
         if (await runOne(id)) ran++;
-        // A saga that ran may be due again later in this pass (e.g. after a short backoff).
-        taken.delete(id);
       }
     });
     await Promise.all(lanes);

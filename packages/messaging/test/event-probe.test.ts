@@ -44,7 +44,9 @@ it('keeps the message attributes each event arrived with, and receive(0) takes i
     await db.transaction((tx) => enqueueEvents(tx, events));
     await createOutboxRelay({ db, sns: probe.aws.sns, topicName: probe.topicName }).publishPending();
     const messages = await probe.receiveMessages(2);
-    expect(messages.map(({ event, attributes }) => [event.eventType, attributes.eventType?.StringValue]).sort()).toEqual([
+    expect(
+      messages.map(({ event, attributes }) => [event.eventType, attributes.eventType?.StringValue]).sort(),
+    ).toEqual([
       ['UserRegistered', 'UserRegistered'],
       ['UserUpdated', 'UserUpdated'],
     ]);

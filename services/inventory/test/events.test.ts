@@ -2,48 +2,26 @@
  * Reservation events travel the real path: outbox row in the reservation's transaction → relay (woken on commit) →
  * SNS topic → SQS queue subscribed through the topology module, on an in-process local-aws. Each arrives schema-valid.
  */
-import { randomBytes } from 'node:crypto';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { validateEvent, type AnyEvent, type Topology } from '@shop/contracts';
-import { startLocalAws, type LocalAws } from '@shop/local-aws';
-import {
-  createAwsClients,
-  createOutboxRelay,
-  destroyAwsClients,
-  provisionTopology,
-  type AwsClients,
-  type OutboxRelay,
-} from '@shop/messaging';
-import { eventually, testEngines } from '@shop/testing';
+import type { AnyEvent } from '@shop/contracts';
+import { createOutboxRelay, type OutboxRelay } from '@shop/messaging';
+import { startEventProbe, type EventProbe } from '@shop/messaging/testing';
+import { testEngines } from '@shop/testing';
 import { addProduct, commit, release, reserve, startInventory, type InventoryFixture } from './inventory-fixture';
 
-const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-
 describe.each(testEngines())('inventory events on %s', (engine) => {
-  let aws: LocalAws;
-  let clients: AwsClients;
+  let probe: EventProbe;
   let relay: OutboxRelay;
   let inventory: InventoryFixture;
-  let queueUrl: string;
 
   beforeEach(async () => {
-    aws = await startLocalAws({ port: 0, host: '127.0.0.1' });
-    clients = createAwsClients({ endpoint: aws.endpoint, region: 'us-east-1' });
-    // A consumer of inventory events, e.g. a stock dashboard; the names are unique so tests never share queues.
-    const topology: Topology = {
-      producers: { inventory: { topic: unique('inventory-events') } },
-      consumers: {
-        watcher: { queue: unique('stock-watcher'), subscribes: { inventory: ['StockReserved', 'StockReleased'] } },
-      },
-    };
-    const provisioned = await provisionTopology(clients, topology);
-    queueUrl = provisioned.queues.watcher!.url;
+    // A consumer of inventory events (e.g. a stock dashboard): a probe queue on the real inventory topic.
+    probe = await startEventProbe('inventory');
     let wake = () => undefined as void;
     inventory = await startInventory(engine, { onEventsCommitted: () => wake() });
     relay = createOutboxRelay({
       db: inventory.db,
-      sns: clients.sns,
-      topicArn: provisioned.topicArns.inventory!,
+      sns: probe.aws.sns,
+      topicName: probe.topicName,
       pollIntervalMs: 60_000,
     });
     wake = () => relay.wake();
@@ -52,37 +30,15 @@ describe.each(testEngines())('inventory events on %s', (engine) => {
   afterEach(async () => {
     await relay.stop();
     await inventory.close();
-    destroyAwsClients(clients);
-    await aws.close();
+    await probe.close();
   });
 
-  /** Drains the queue until `count` events arrived; every one must pass the contract's validation. */
+  /** Waits until `count` events arrived (each schema-valid, checked by the probe) and checks their eventType attribute. */
   async function receiveEvents(count: number): Promise<AnyEvent[]> {
-    const received: AnyEvent[] = [];
-    await eventually(
-      async () => {
-        const { Messages = [] } = await clients.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 0,
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        for (const message of Messages) {
-          const result = validateEvent(JSON.parse(message.Body!));
-          if (!result.ok) throw new Error(`invalid event: ${result.reason} ${result.errors.join('; ')}`);
-          expect(message.MessageAttributes?.eventType?.StringValue).toBe(result.event.eventType);
-          received.push(result.event);
-          await clients.sqs.send(
-            new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }),
-          );
-        }
-        if (received.length < count) throw new Error(`${received.length} of ${count} events arrived`);
-      },
-      { timeoutMs: 10_000 },
-    );
-    return received;
+    const messages = await probe.receiveMessages(count, 10_000);
+    expect(messages.length).toBeGreaterThanOrEqual(count);
+    for (const { event, attributes } of messages) expect(attributes.eventType?.StringValue).toBe(event.eventType);
+    return messages.map((message) => message.event);
   }
 
   it("publishes StockReserved (version 1) and StockReleased (version 2), schema-valid, with the caller's trace", async () => {

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { createEvent } from '@shop/contracts';
 import { createApp, signCustomerToken, signServiceToken, type ServiceApp } from '@shop/service-kit';
-import { eventually } from '@shop/testing';
+import { eventually, startServiceProcess, type ServiceProcess } from '@shop/testing';
 import { address, JWT_SECRET } from './support/order-app';
-import { startOrderProcess, type OrderProcess } from './support/order-process';
 import { startMessaging, type Messaging } from './support/messaging';
 import { addProduct, participantStateOf, startParticipants, stockOf, type Participants } from './support/participants';
 
@@ -74,22 +73,28 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function orderService(crashAt?: string): OrderProcess {
-  return startOrderProcess({
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    DATA_DIR: dataDir,
-    AWS_ENDPOINT_URL: messaging.aws.endpoint,
-    AWS_REGION: 'us-east-1',
-    JWT_SECRET,
-    ...participantEnv(),
-    PARTICIPANT_TIMEOUT_MS: '1000',
-    SAGA_STEP_TIMEOUT_MS: '2000',
-    // A killed process's sagas are picked up SAGA_STEP_TIMEOUT_MS + SAGA_LEASE_MS after its last claim.
-    SAGA_LEASE_MS: '200',
-    SAGA_POLL_MS: '100',
-    FAULT_INJECTION: 'on',
-    ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}),
+const main = join(__dirname, '..', 'dist', 'main.js');
+
+/** The order service as a real process, so a crash is a real SIGKILL: no shutdown hooks, transactions simply gone. */
+function orderService(crashAt?: string): ServiceProcess {
+  return startServiceProcess({
+    main,
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      AWS_ENDPOINT_URL: messaging.endpoint,
+      AWS_REGION: 'us-east-1',
+      JWT_SECRET,
+      ...participantEnv(),
+      PARTICIPANT_TIMEOUT_MS: '1000',
+      SAGA_STEP_TIMEOUT_MS: '2000',
+      // A killed process's sagas are picked up SAGA_STEP_TIMEOUT_MS + SAGA_LEASE_MS after its last claim.
+      SAGA_LEASE_MS: '200',
+      SAGA_POLL_MS: '100',
+      FAULT_INJECTION: 'on',
+      ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}),
+    },
   });
 }
 

@@ -2,29 +2,13 @@
  * The real process, as an operator runs it: `node dist/main.js` (built by turbo before tests run).
  * Checks start-up on PGlite, graceful shutdown with requests in flight, and a clear failure on bad config.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { bearer } from '@shop/testing';
+import { bearer, startServiceProcess } from '@shop/testing';
 
 const main = join(__dirname, '..', 'dist', 'main.js');
 const JWT_SECRET = 'process-test-secret-of-at-least-32-chars';
-
-function startService(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (match) resolve(match[1]!);
-      if (process.env.DEBUG_SERVICE) process.stderr.write(line + '\n');
-    });
-    void exited.then((code) => reject(new Error(`service exited early with ${code}`)));
-  });
-  return { child, url, exited };
-}
 
 describe('user-service process', () => {
   let dataDir: string;
@@ -36,7 +20,7 @@ describe('user-service process', () => {
   });
 
   it('serves on PGlite, is ready, and drains in-flight requests on SIGTERM before exiting 0', async () => {
-    const service = startService({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET });
+    const service = startServiceProcess({ main, env: { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET } });
     try {
       const url = await service.url;
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
@@ -60,7 +44,7 @@ describe('user-service process', () => {
       service.child.kill('SIGTERM');
 
       expect(await Promise.all(registrations)).toEqual(Array(10).fill(201));
-      expect(await service.exited).toBe(0);
+      expect(await service.exited).toEqual({ code: 0, signal: null });
       expect(Date.now() - signalledAt).toBeLessThan(5_000);
     } finally {
       service.child.kill('SIGKILL');
@@ -68,11 +52,10 @@ describe('user-service process', () => {
   });
 
   it('exits non-zero with one clear line when PORT is not a number', async () => {
-    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: 'abc', DATA_DIR: dataDir } });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual(['user-service: Invalid configuration: PORT="abc": expected integer']);
+    const service = startServiceProcess({ main, env: { PORT: 'abc', DATA_DIR: dataDir } });
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    expect(service.output().stderr.trim().split('\n')).toEqual([
+      'user-service: Invalid configuration: PORT="abc": expected integer',
+    ]);
   });
 });

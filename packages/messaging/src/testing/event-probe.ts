@@ -4,7 +4,14 @@
  * test reads back what arrived, schema-validated — the real SNS → SQS path, no mocks.
  */
 import { ReceiveMessageCommand, DeleteMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { eventCatalog, systemTopology, validateEvent, type AnyEvent, type Producer, type Topology } from '@shop/contracts';
+import {
+  eventCatalog,
+  systemTopology,
+  validateEvent,
+  type AnyEvent,
+  type Producer,
+  type Topology,
+} from '@shop/contracts';
 import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../aws-clients';
 import { provisionTopology } from '../provision-topology';
@@ -63,7 +70,8 @@ export async function startEventProbe(producer: Producer): Promise<EventProbe> {
       );
       for (const message of Messages) {
         const result = validateEvent(JSON.parse(message.Body!));
-        if (!result.ok) throw new Error(`probe received an invalid event: ${result.reason} ${result.errors.join('; ')}`);
+        if (!result.ok)
+          throw new Error(`probe received an invalid event: ${result.reason} ${result.errors.join('; ')}`);
         received.push({ event: result.event as AnyEvent, attributes: message.MessageAttributes ?? {} });
         await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
       }

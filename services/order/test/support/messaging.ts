@@ -1,41 +1,32 @@
 /**
  * local-aws with the system topology provisioned, the order service's outbox relay, and a reader of what the order
- * service published (through the user service's queue, which subscribes to every Order event).
+ * service published: an event probe on the order topic, so every published event is also schema-validated.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { systemTopology, type EventEnvelope } from '@shop/contracts';
+import { systemTopology, type AnyEvent } from '@shop/contracts';
 import type { Database } from '@shop/db';
-import { startLocalAws, type LocalAws } from '@shop/local-aws';
 import {
-  createAwsClients,
   createOutboxRelay,
-  destroyAwsClients,
   provisionTopology,
   type AwsClients,
   type OutboxRelay,
   type ProvisionedTopology,
 } from '@shop/messaging';
+import { startEventProbe, type EventProbe } from '@shop/messaging/testing';
 
 export interface Messaging {
-  aws: LocalAws;
+  endpoint: string;
   clients: AwsClients;
   topology: ProvisionedTopology;
+  /** Receives everything published to the order topic. */
+  probe: EventProbe;
   close(): Promise<void>;
 }
 
 export async function startMessaging(): Promise<Messaging> {
-  const aws = await startLocalAws({ port: 0 });
-  const clients = createAwsClients({ endpoint: aws.endpoint, region: 'us-east-1' });
-  const topology = await provisionTopology(clients, systemTopology);
-  return {
-    aws,
-    clients,
-    topology,
-    async close() {
-      destroyAwsClients(clients);
-      await aws.close();
-    },
-  };
+  const probe = await startEventProbe('order');
+  // The rest of the system's topics and queues on the same endpoint, for the order service's own consumer.
+  const topology = await provisionTopology(probe.aws, systemTopology);
+  return { endpoint: probe.endpoint, clients: probe.aws, topology, probe, close: () => probe.close() };
 }
 
 export function orderRelay(messaging: Messaging, db: Database): OutboxRelay {
@@ -47,30 +38,13 @@ export function orderRelay(messaging: Messaging, db: Database): OutboxRelay {
   });
 }
 
-/** Collects the order events the user service would receive, keyed by order id. */
-export function publishedOrderEvents(messaging: Messaging) {
-  const queueUrl = messaging.topology.queues.user!.url;
-  const received: EventEnvelope[] = [];
-  return {
-    async typesFor(orderId: string): Promise<string[]> {
-      for (;;) {
-        const { Messages = [] } = await messaging.clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-        );
-        if (Messages.length === 0) break;
-        received.push(...Messages.map((message) => JSON.parse(message.Body!) as EventEnvelope));
-        await messaging.clients.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
-          }),
-        );
-      }
-      return received
-        .filter((event) => event.aggregateId === orderId)
-        .sort((a, b) => a.aggregateVersion - b.aggregateVersion)
-        .map((event) => event.eventType);
-    },
-    eventsFor: (orderId: string) => received.filter((event) => event.aggregateId === orderId),
-  };
+/** The order events published so far for one order, oldest first (takes in what has arrived, without waiting). */
+export async function publishedOrderEvents(messaging: Messaging, orderId: string): Promise<AnyEvent[]> {
+  return (await messaging.probe.receive(0))
+    .filter((event) => event.aggregateId === orderId)
+    .sort((a, b) => a.aggregateVersion - b.aggregateVersion);
+}
+
+export async function publishedOrderEventTypes(messaging: Messaging, orderId: string): Promise<string[]> {
+  return (await publishedOrderEvents(messaging, orderId)).map((event) => event.eventType);
 }

@@ -1,7 +1,7 @@
 // Crashes, restarts and competing processes: the lease and the persisted step log make each step effectively once.
 import { openPostgresDatabase, type Database } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
-import { FakeClock } from '@shop/resilience';
+import { constantBackoff, FakeClock } from '@shop/resilience';
 import { SagaState, type SagaLogger } from '../src';
 import { createHarness, LEASE_MS, T0, TIMEOUT_MS, type Harness } from './support/harness';
 
@@ -121,6 +121,21 @@ describe.each(testEngines())('saga recovery on %s', (engine) => {
     } finally {
       if (dbB !== h.db) await dbB.close();
     }
+  });
+
+  it('runs a saga at most once per worker pass, even when it is due again at once (no spin)', async () => {
+    // After the pivot a failing step is retried for ever; with no backoff it is due again the moment it fails.
+    const engine = h.makeEngine({ policies: { invoke: { timeoutMs: TIMEOUT_MS, backoff: constantBackoff(0) } } });
+    h.participants.ship.failAlways('transient');
+    await engine.start('place-order', 'spinner', h.order('spinner'));
+    engine.startWorker();
+    await h.clock.waitForTimer((timer) => timer.delayMs === 1_000); // the pass ended and the next poll is scheduled
+    const afterOnePass = h.participants.ship.calls.length;
+    expect(afterOnePass).toBe(1);
+    await h.clock.advance(1_000);
+    await h.clock.waitForTimer((timer) => timer.delayMs === 1_000);
+    expect(h.participants.ship.calls.length).toBe(2);
+    await engine.stop();
   });
 
   it('runs in the background: resumes at start-up, picks up backoffs when due, and leaves no timer after stop()', async () => {

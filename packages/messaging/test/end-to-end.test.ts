@@ -145,7 +145,7 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
         { order_id: 'order-2', effects: 1 },
       ]),
     );
-    expect(await restarted.pendingCount()).toBe(0);
+    await eventually(async () => expect(await restarted.pendingCount()).toBe(0));
     const { rows } = await userDb.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox');
     expect(rows[0]!.n).toBe(2);
   });

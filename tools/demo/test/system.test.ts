@@ -34,7 +34,10 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       onProgress: () => undefined,
       // CI runs other suites beside this one on two cores: give calls room, so a slow moment is not a failure.
       // (Scenario 4's payment fault still outlasts these timeouts by far.)
-      extraEnv: { gateway: { UPSTREAM_TIMEOUT_MS: '15000' }, order: { PARTICIPANT_TIMEOUT_MS: '2500' } },
+      extraEnv: {
+        gateway: { UPSTREAM_TIMEOUT_MS: '15000' },
+        order: { PARTICIPANT_TIMEOUT_MS: '2500', SAGA_STEP_TIMEOUT_MS: '10000' },
+      },
     });
     const out = new Narrator((line) => output.push(line));
     context = { gateway: new GatewayClient(system.gatewayUrl, out), out, system };

@@ -68,9 +68,14 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
         services: ['gateway', 'order-service', 'inventory-service', 'payment-service', 'shipping-service', 'user-service'],
         timeoutMs: 15_000,
       });
-      // The user service handles OrderConfirmed a moment after the order reads CONFIRMED.
+      // The user service handles OrderConfirmed a moment after the order reads CONFIRMED, and each process exports
+      // its spans in its own batches: wait for both ends of that hop.
+      const has = (service: string, name: string) => spans.some((s) => s.service === service && s.name === name);
       const deadline = Date.now() + 10_000;
-      while (!spans.some((s) => s.service === 'user-service' && s.name === 'OrderConfirmed process') && Date.now() < deadline) {
+      while (
+        !(has('order-service', 'OrderConfirmed publish') && has('user-service', 'OrderConfirmed process')) &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         spans = system.collector.getTrace(order.traceId!) ?? spans;
       }

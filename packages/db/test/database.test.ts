@@ -74,7 +74,7 @@ describe.each(testEngines())('database on %s', (engine) => {
 
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-describeOnPostgres('migrations on Postgres (skipped: TEST_DATABASE_URL not set)', () => {
+describeOnPostgres('migrations on Postgres (runs only when TEST_DATABASE_URL is set)', () => {
   it('two migrators starting at once both succeed and apply each file once', async () => {
     const db = await createTestDatabase('postgres');
     try {

@@ -7,7 +7,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { errorOf, openConformanceEndpoint } from './support/conformance-endpoint';
+import { errorOf, newQueue as createQueue, openConformanceEndpoint } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
 
 let aws: ConformanceEndpoint;
@@ -16,10 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-async function newQueue(name: string, attributes?: Record<string, string>): Promise<string> {
-  const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  return QueueUrl!;
-}
+const newQueue = (name: string, attributes?: Record<string, string>) => createQueue(aws, name, attributes);
 
 describe('batches', () => {
   it('sends, changes visibility of and deletes batches of 10', async () => {

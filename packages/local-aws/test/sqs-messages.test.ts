@@ -2,14 +2,13 @@
 import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { errorOf, eventually, openConformanceEndpoint } from './support/conformance-endpoint';
+import { errorOf, eventually, newQueue as createQueue, openConformanceEndpoint } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
 
 let aws: ConformanceEndpoint;
@@ -18,12 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-async function newQueue(prefix: string, attributes?: Record<string, string>): Promise<string> {
-  const { QueueUrl } = await aws.sqs.send(
-    new CreateQueueCommand({ QueueName: aws.uniqueName(prefix), Attributes: attributes }),
-  );
-  return QueueUrl!;
-}
+const newQueue = (prefix: string, attributes?: Record<string, string>) =>
+  createQueue(aws, aws.uniqueName(prefix), attributes);
 
 /** An independent implementation of AWS's attribute digest, the oracle for the endpoint's MD5OfMessageAttributes. */
 function expectedAttributesMd5(attributes: Record<string, MessageAttributeValue>): string {

@@ -140,3 +140,13 @@ export async function subscribedQueue(
   );
   return { queueUrl: QueueUrl!, queueArn, subscriptionArn: SubscriptionArn! };
 }
+
+/** Creates a queue (by exact name) through the SDK and returns its URL. */
+export async function newQueue(
+  aws: ConformanceEndpoint,
+  name: string,
+  attributes?: Record<string, string>,
+): Promise<string> {
+  const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  return QueueUrl!;
+}

@@ -89,7 +89,7 @@ describe('SQS query protocol', () => {
   // sent as the bare parameter name (`SendMessageBatchRequestEntry=`) by botocore, or not at all by others.
   it('refuses a batch with no entries, in either form, with EmptyBatchRequest', async () => {
     const queueUrl = await newQueue('empty-batch');
-    for (const empty of [{}, { SendMessageBatchRequestEntry: '' }]) {
+    for (const empty of [{}, { SendMessageBatchRequestEntry: '' }] as Array<Record<string, string>>) {
       const response = await sqs({ Action: 'SendMessageBatch', QueueUrl: queueUrl, ...empty });
       expect(response.status).toBe(400);
       expect(xmlText(response.text, 'Code')).toBe('AWS.SimpleQueueService.EmptyBatchRequest');

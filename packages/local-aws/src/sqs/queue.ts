@@ -167,18 +167,28 @@ export class Queue {
     return stored;
   }
 
-  /** A message moved here from a source queue by redrive: same id, body and attributes, its receive history kept. */
+  /**
+   * A message moved here from a source queue by its redrive policy: same id, body and attributes, its receive
+   * history kept. A FIFO dead-letter queue restarts the retention clock and deduplicates by the message id (SQS
+   * Developer Guide: "the original message's deduplication ID will be replaced with the original message's ID").
+   */
   acceptDeadLetter(message: QueuedMessage, sourceArn: string): void {
-    this.append({ ...message, deadLetterQueueSourceArn: sourceArn });
+    const fifo = this.fifo
+      ? { sentTimestamp: this.clock.now(), deduplicationId: message.id, sequenceNumber: this.nextSequenceNumber() }
+      : {};
+    this.append({ ...message, ...fifo, deadLetterQueueSourceArn: sourceArn });
   }
 
   /**
-   * A message moved here by a message move task: same id, body and attributes, received afresh (no receive count,
-   * no dead-letter source). Deduplication is not applied: the message was accepted once already.
+   * A message moved here by a message move task. "All redriven messages are treated as new messages and are
+   * assigned a new messageID and enqueueTime" (SQS Developer Guide, dead-letter queue redrive): body and
+   * attributes are kept, the receive count starts again, and deduplication is not applied.
    */
   acceptMoved(message: QueuedMessage): void {
     this.append({
       ...message,
+      id: randomUUID(),
+      sentTimestamp: this.clock.now(),
       deadLetterQueueSourceArn: undefined,
       receiveCount: 0,
       firstReceiveTimestamp: undefined,

@@ -31,6 +31,8 @@ export interface ConformanceEndpoint {
   sts: STSClient;
   endpoint: string;
   region: string;
+  /** SQS and SNS clients for another region of the same endpoint (closed with it). */
+  inRegion(region: string): { sqs: SQSClient; sns: SNSClient };
   /** A name no other test (or earlier run against a shared endpoint) uses. */
   uniqueName(prefix: string): string;
   close(): Promise<void>;
@@ -46,17 +48,29 @@ export async function openConformanceEndpoint(): Promise<ConformanceEndpoint> {
   const sqs = new SQSClient({ endpoint, region, credentials });
   const sns = new SNSClient({ endpoint, region, credentials });
   const sts = new STSClient({ endpoint, region, credentials });
+  const regional = new Map<string, { sqs: SQSClient; sns: SNSClient }>();
   return {
     sqs,
     sns,
     sts,
     endpoint,
     region,
+    inRegion(other) {
+      let clients = regional.get(other);
+      if (!clients) {
+        clients = {
+          sqs: new SQSClient({ endpoint, region: other, credentials }),
+          sns: new SNSClient({ endpoint, region: other, credentials }),
+        };
+        regional.set(other, clients);
+      }
+      return clients;
+    },
     uniqueName: (prefix) => `${prefix}-${randomBytes(4).toString('hex')}`,
     async close() {
-      sqs.destroy();
-      sns.destroy();
-      sts.destroy();
+      for (const client of [sqs, sns, sts, ...[...regional.values()].flatMap((c) => [c.sqs, c.sns])]) {
+        client.destroy();
+      }
       await local?.close();
     },
   };

@@ -36,6 +36,9 @@ RUN pnpm --filter "@shop/${SERVICE}-service" --prod deploy --legacy /out
 # `node packages/messaging/dist/cli/provision.js`.
 FROM build AS tools
 ENV NODE_ENV=production
+# Where local-aws keeps its state file (a volume in docker-compose.local-aws.yml); a new volume copies this
+# directory's owner, so the unprivileged user can write there.
+RUN mkdir -p /var/lib/local-aws && chown node:node /var/lib/local-aws
 USER node
 
 # Last stage, so the default target: one service, as the unprivileged `node` user of the official image.

@@ -3,6 +3,8 @@
 // AWS documents; this one sweeps the input space, so it runs against the in-process endpoint only.
 import { startLocalAws } from '../src';
 import type { LocalAws } from '../src';
+import { SNS_ACTIONS } from '../src/sns/query-handler';
+import { SQS_OPERATIONS } from '../src/sqs/json-protocol';
 
 let local: LocalAws;
 let queueUrl: string;
@@ -43,7 +45,7 @@ function query(params: Record<string, string>): Promise<{ status: number; text: 
 }
 
 /** Each operation with the members it reads (QueueUrl and QueueName are always sent, valid unless swept). */
-const SQS_OPERATIONS: Record<string, string[]> = {
+const MEMBERS_READ: Record<(typeof SQS_OPERATIONS)[number], string[]> = {
   CreateQueue: ['QueueName', 'Attributes', 'tags'],
   GetQueueUrl: ['QueueName', 'QueueOwnerAWSAccountId'],
   ListQueues: ['QueueNamePrefix', 'MaxResults', 'NextToken'],
@@ -101,7 +103,11 @@ const ODD_VALUES: unknown[] = [
 ];
 
 describe('SQS JSON protocol', () => {
-  it.each(Object.entries(SQS_OPERATIONS))(
+  it('sweeps every operation the endpoint serves', () => {
+    expect(Object.keys(MEMBERS_READ).sort()).toEqual([...SQS_OPERATIONS].sort());
+  });
+
+  it.each(Object.entries(MEMBERS_READ))(
     '%s answers odd values of %j with a 4xx JSON error or a success',
     async (operation, members) => {
       const cases = [queueUrl, fifoUrl].flatMap((url) =>
@@ -134,25 +140,7 @@ describe('SQS JSON protocol', () => {
 });
 
 describe('SNS and STS query protocol', () => {
-  const ACTIONS = [
-    'CreateTopic',
-    'DeleteTopic',
-    'GetTopicAttributes',
-    'SetTopicAttributes',
-    'Subscribe',
-    'Unsubscribe',
-    'ListSubscriptionsByTopic',
-    'GetSubscriptionAttributes',
-    'SetSubscriptionAttributes',
-    'Publish',
-    'PublishBatch',
-    'TagResource',
-    'UntagResource',
-    'ListTagsForResource',
-    'AddPermission',
-    'RemovePermission',
-    'GetCallerIdentity',
-  ];
+  const ACTIONS = [...SNS_ACTIONS, 'GetCallerIdentity'];
   /** Form parameters in shapes the query protocol allows but no client sends for these members. */
   const ODD_PARAMS: Array<Record<string, string>> = [
     { Attributes: 'x' },

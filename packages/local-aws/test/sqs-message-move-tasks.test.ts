@@ -17,6 +17,7 @@ import {
   eventually,
   newQueue,
   openConformanceEndpoint,
+  queueArnOf,
 } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
 
@@ -29,19 +30,12 @@ afterAll(() => aws.close());
 /** AWS takes a while to pick a task up; the in-process endpoint starts at once. */
 const TASK_TIMEOUT_MS = againstLocalAws ? 5_000 : 120_000;
 
-async function arnOf(queueUrl: string): Promise<string> {
-  const { Attributes } = await aws.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  return Attributes!.QueueArn!;
-}
-
 /** A source queue whose messages go to its DLQ after one receive, and `count` messages dead-lettered that way. */
 async function deadLettered(
   count: number,
 ): Promise<{ sourceUrl: string; dlqUrl: string; dlqArn: string; ids: string[] }> {
   const dlqUrl = await newQueue(aws, aws.uniqueName('dlq'));
-  const dlqArn = await arnOf(dlqUrl);
+  const dlqArn = await queueArnOf(aws, dlqUrl);
   const sourceUrl = await newQueue(aws, aws.uniqueName('source'), {
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
   });
@@ -139,7 +133,7 @@ describe('StartMessageMoveTask', () => {
   it('moves dead letters to the DestinationArn given, and lists that destination', async () => {
     const { dlqArn } = await deadLettered(1);
     const elsewhereUrl = await newQueue(aws, aws.uniqueName('elsewhere'));
-    const elsewhereArn = await arnOf(elsewhereUrl);
+    const elsewhereArn = await queueArnOf(aws, elsewhereUrl);
     await aws.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: elsewhereArn }));
     expect(await finished(dlqArn)).toMatchObject({ DestinationArn: elsewhereArn, ApproximateNumberOfMessagesMoved: 1 });
     expect((await drainQueue(aws, elsewhereUrl)).map((m) => m.Body)).toEqual(['poison 0']);
@@ -147,7 +141,7 @@ describe('StartMessageMoveTask', () => {
 
   // "Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted."
   it('refuses a source queue that is no queue’s dead-letter queue', async () => {
-    const plainArn = await arnOf(await newQueue(aws, aws.uniqueName('plain')));
+    const plainArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('plain')));
     const error = await errorOf(aws.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: plainArn })));
     expect(error.name).toBe('InvalidParameterValue');
   });
@@ -192,7 +186,7 @@ describe('one task at a time, and cancelling', () => {
 
   it('lists the most recent task first, one by default and up to MaxResults', async () => {
     const { dlqArn } = await deadLettered(1);
-    const elsewhereArn = await arnOf(await newQueue(aws, aws.uniqueName('elsewhere')));
+    const elsewhereArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('elsewhere')));
     await aws.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: elsewhereArn }));
     await finished(dlqArn);
     await aws.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));

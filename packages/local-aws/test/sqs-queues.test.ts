@@ -15,7 +15,7 @@ import {
   TagQueueCommand,
   UntagQueueCommand,
 } from '@aws-sdk/client-sqs';
-import { errorOf, eventually, newQueue, openConformanceEndpoint } from './support/conformance-endpoint';
+import { errorOf, eventually, newQueue, openConformanceEndpoint, queueArnOf } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
 
 let aws: ConformanceEndpoint;
@@ -151,13 +151,6 @@ describe('Get/SetQueueAttributes', () => {
   });
 });
 
-async function arnOf(queueUrl: string): Promise<string> {
-  const { Attributes } = await aws.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  return Attributes!.QueueArn!;
-}
-
 async function attribute(queueUrl: string, name: 'Policy' | 'RedrivePolicy'): Promise<string | undefined> {
   const { Attributes } = await aws.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [name] }),
@@ -192,8 +185,11 @@ describe('RedrivePolicy', () => {
   });
 
   it('refuses a standard dead-letter queue for a FIFO queue, and a FIFO one for a standard queue', async () => {
-    const standardDlq = await arnOf(await newQueue(aws, aws.uniqueName('std-dlq')));
-    const fifoDlq = await arnOf(await newQueue(aws, `${aws.uniqueName('fifo-dlq')}.fifo`, { FifoQueue: 'true' }));
+    const standardDlq = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('std-dlq')));
+    const fifoDlq = await queueArnOf(
+      aws,
+      await newQueue(aws, `${aws.uniqueName('fifo-dlq')}.fifo`, { FifoQueue: 'true' }),
+    );
     const fifoSource = await errorOf(
       aws.sqs.send(
         new CreateQueueCommand({
@@ -233,7 +229,7 @@ describe('RedrivePolicy', () => {
   // The GetQueueAttributes example in the API reference shows the stored form:
   // {"deadLetterTargetArn":"arn:aws:sqs:…","maxReceiveCount":1000}, the count a JSON number.
   it('returns the policy in AWS form: compact JSON, deadLetterTargetArn first, maxReceiveCount a number', async () => {
-    const dlqArn = await arnOf(await newQueue(aws, aws.uniqueName('dlq')));
+    const dlqArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('dlq')));
     const queueUrl = await newQueue(aws, aws.uniqueName('src'));
     await aws.sqs.send(
       new SetQueueAttributesCommand({
@@ -246,7 +242,7 @@ describe('RedrivePolicy', () => {
 
   it('lists the queues that use a dead-letter queue, a page at a time', async () => {
     const dlqUrl = await newQueue(aws, aws.uniqueName('shared-dlq'));
-    const dlqArn = await arnOf(dlqUrl);
+    const dlqArn = await queueArnOf(aws, dlqUrl);
     const sources = [];
     for (let i = 0; i < 3; i++)
       sources.push(await newQueue(aws, aws.uniqueName(`src${i}`), { RedrivePolicy: redrive(dlqArn) }));
@@ -264,12 +260,17 @@ describe('RedrivePolicy', () => {
 // permissions … " aside, the Policy and RedrivePolicy attributes are removed by setting them to "".
 describe('unsetting attributes', () => {
   it('removes Policy and RedrivePolicy when they are set to the empty string', async () => {
-    const dlqArn = await arnOf(await newQueue(aws, aws.uniqueName('dlq')));
+    const dlqArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('dlq')));
     const queueUrl = await newQueue(aws, aws.uniqueName('unset'));
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:SendMessage', Resource: await arnOf(queueUrl) },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'sqs:SendMessage',
+          Resource: await queueArnOf(aws, queueUrl),
+        },
       ],
     });
     await aws.sqs.send(
@@ -325,7 +326,7 @@ describe('queue permissions', () => {
     );
     const policy = JSON.parse((await attribute(queueUrl, 'Policy'))!) as { Statement: Array<Record<string, unknown>> };
     const statement = policy.Statement.find((s) => s.Sid === 'PartnerSends');
-    expect(statement).toMatchObject({ Effect: 'Allow', Resource: await arnOf(queueUrl) });
+    expect(statement).toMatchObject({ Effect: 'Allow', Resource: await queueArnOf(aws, queueUrl) });
     expect(JSON.stringify(statement!.Principal)).toContain('111122223333');
     expect(JSON.stringify(statement!.Action)).toMatch(/SQS:SendMessage/i);
     await aws.sqs.send(new RemovePermissionCommand({ QueueUrl: queueUrl, Label: 'PartnerSends' }));

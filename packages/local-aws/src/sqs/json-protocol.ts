@@ -10,7 +10,8 @@ type Operation = (input: Input, ctx: RequestContext) => Input | Promise<Input>;
 
 export const SQS_TARGET_PREFIX = 'AmazonSQS.';
 
-const OPERATIONS = [
+/** Every SQS operation the endpoint serves (the SqsService method of the same name). */
+export const SQS_OPERATIONS = [
   'CreateQueue',
   'GetQueueUrl',
   'ListQueues',
@@ -37,8 +38,8 @@ const OPERATIONS = [
 ] as const;
 
 export function sqsOperation(service: SqsService, name: string): Operation | undefined {
-  if (!(OPERATIONS as readonly string[]).includes(name)) return undefined;
-  return (service[name as (typeof OPERATIONS)[number]] as Operation).bind(service);
+  if (!(SQS_OPERATIONS as readonly string[]).includes(name)) return undefined;
+  return (service[name as (typeof SQS_OPERATIONS)[number]] as Operation).bind(service);
 }
 
 /**

@@ -227,8 +227,7 @@ export async function subscribedQueue(
       Attributes: queueName.endsWith('.fifo') ? { FifoQueue: 'true' } : undefined,
     }),
   );
-  const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  const queueArn = Attributes!.QueueArn!;
+  const queueArn = await queueArnOf(aws, QueueUrl!);
   await aws.sqs.send(
     new SetQueueAttributesCommand({
       QueueUrl,
@@ -258,6 +257,14 @@ export async function subscribedQueue(
     }),
   );
   return { queueUrl: QueueUrl!, queueArn, subscriptionArn: SubscriptionArn! };
+}
+
+/** A queue's ARN, from GetQueueAttributes. */
+export async function queueArnOf(aws: ConformanceEndpoint, queueUrl: string): Promise<string> {
+  const { Attributes } = await aws.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return Attributes!.QueueArn!;
 }
 
 /** Creates a queue (by exact name) through the SDK and returns its URL. */

@@ -4,7 +4,7 @@
  * `allErrors` so a 400 lists every bad field at once, not just the first. On top of every schema, text a database
  * cannot store (NUL, lone surrogates) is refused in every part — see storable-text.ts.
  */
-import Ajv, { type DataValidationCxt, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { unstorableText } from './storable-text';
@@ -17,7 +17,7 @@ function createAjv(options: Options): Ajv {
 
 /** The schema's validator, then the storable-text check on the same (coerced) data; errors of both in one list. */
 function refusingUnstorableText(validate: ValidateFunction): ValidateFunction {
-  const check = ((data: unknown, context?: DataValidationCxt) => {
+  const check = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
     const valid = validate(data, context);
     const text = unstorableText(data);
     check.errors = valid && text.length === 0 ? null : [...((validate.errors as ErrorObject[] | null) ?? []), ...text];

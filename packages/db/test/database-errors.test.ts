@@ -93,7 +93,7 @@ async function untilServerRuns(server: Database, statement: string): Promise<voi
 
 const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-describeOnPostgres('classifyDatabaseError when a running Postgres stops (runs only when TEST_DATABASE_URL is set)', () => {
+describeOnPostgres('classifyDatabaseError when a running Postgres stops (only with TEST_DATABASE_URL)', () => {
   it('calls both the cut connection and the refused reconnection unavailable', async () => {
     const server = await createTestDatabase('postgres');
     const relay = await startPostgresRelay(server.url!);

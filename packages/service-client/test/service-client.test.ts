@@ -223,7 +223,9 @@ describe('service client: circuit breaker', () => {
   // One caller's bad requests must not switch the service off for every other caller (issue #16).
   it("stays closed through one caller's 100 requests answered 500, and serves another caller", async () => {
     const inventory = client({ breaker: { minimumCalls: 5, consecutiveFailures: 5, openDurationMs: 30_000 } });
-    server.respond(...Array.from({ length: 100 }, () => problem(500, 'https://shop.example/problems/internal-error', 'Internal')));
+    server.respond(
+      ...Array.from({ length: 100 }, () => problem(500, 'https://shop.example/problems/internal-error', 'Internal')),
+    );
     for (let i = 0; i < 100; i++) {
       const error = await failureOf(inventory.get('/stock/poisoned'));
       expect(error).toMatchObject({ status: 500 });

@@ -82,7 +82,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const answered = database?.problem ?? error;
     const problem = toProblem(answered, request);
     if (database?.failure === 'unavailable') request.log.error({ err: error }, 'database unavailable');
-    else if (database) request.log.warn({ sqlState: database.sqlState, problem: problem.type }, 'refused by the database');
+    else if (database)
+      request.log.warn({ sqlState: database.sqlState, problem: problem.type }, 'refused by the database');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
     return sendProblem(reply, problem, answered instanceof HttpProblem ? answered.headers : {});

@@ -20,7 +20,13 @@ function problemIn(text: string): string | undefined {
 
 /** A property name as it appears in a field path, with the characters we refuse made visible. */
 function visible(key: string): string {
-  return key.replace(/\u0000|[\ud800-\udfff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let shown = '';
+  for (const char of key) {
+    // Iterating by code point: a proper surrogate pair arrives whole, a lone surrogate alone.
+    const code = char.codePointAt(0)!;
+    shown += code === 0 || (code >= 0xd800 && code <= 0xdfff) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return shown;
 }
 
 /** JSON Pointer segment, as ajv writes `instancePath`. */

@@ -7,7 +7,8 @@ import { openPostgresDatabase, type Database } from '@shop/db';
 import { createTestDatabase, startPostgresRelay, testEngines, type PostgresRelay } from '@shop/db/testing';
 import { createApp, type ServiceApp } from '../src';
 
-const createWidgetsTable = (db: Database) => db.exec('CREATE TABLE widgets (id serial PRIMARY KEY, name text NOT NULL UNIQUE)');
+const createWidgetsTable = (db: Database) =>
+  db.exec('CREATE TABLE widgets (id serial PRIMARY KEY, name text NOT NULL UNIQUE)');
 
 /**
  * Routes that hand the request to SQL unchecked (no schema), so the database itself judges the data — the layer

@@ -144,9 +144,7 @@ describe('text a database cannot store', () => {
       payload,
     });
     expect(response.statusCode).toBe(400);
-    expect(errorsOf(response)).toEqual([
-      { field: `body.metadata.deep${'.0'.repeat(depth)}`, message: NUL_MESSAGE },
-    ]);
+    expect(errorsOf(response)).toEqual([{ field: `body.metadata.deep${'.0'.repeat(depth)}`, message: NUL_MESSAGE }]);
   });
 
   it('lists at most 100 bad values, however many a body holds', async () => {

@@ -30,23 +30,70 @@ interface HostileRequest {
 function hostileRequests(n: number): HostileRequest[] {
   const email = `mallory-${n}@example.com`;
   return [
-    { name: 'NUL in a registration name', method: 'POST', url: '/api/users', asCustomer: false, field: 'body.name',
-      body: { email, name: 'Mallory\u0000', password, shippingAddress: address } },
-    { name: 'NUL in a registration address', method: 'POST', url: '/api/users', asCustomer: false,
-      field: 'body.shippingAddress.line1', body: { email, name: 'Mallory', password, shippingAddress: { ...address, line1: '\u0000' } } },
-    { name: 'lone surrogate in a registration name', method: 'POST', url: '/api/users', asCustomer: false,
-      field: 'body.name', body: { email, name: 'Mallory \ud800', password, shippingAddress: address } },
-    { name: 'NUL in a login password', method: 'POST', url: '/api/auth/token', asCustomer: false, field: 'body.password',
-      body: { email, password: `${password}\u0000` } },
-    { name: 'NUL in a profile update', method: 'PATCH', url: '/api/users/me', asCustomer: true, field: 'body.name',
-      body: { name: '\u0000' } },
-    { name: 'NUL in an order address', method: 'POST', url: '/api/orders', asCustomer: true,
-      field: 'body.shippingAddress.city', body: { ...order, shippingAddress: { ...address, city: 'Rotter\u0000dam' } } },
-    { name: 'lone surrogate in an order field', method: 'POST', url: '/api/orders', asCustomer: true,
-      field: 'body.paymentMethod', body: { ...order, paymentMethod: 'tok_\udc00' } },
+    {
+      name: 'NUL in a registration name',
+      method: 'POST',
+      url: '/api/users',
+      asCustomer: false,
+      field: 'body.name',
+      body: { email, name: 'Mallory\u0000', password, shippingAddress: address },
+    },
+    {
+      name: 'NUL in a registration address',
+      method: 'POST',
+      url: '/api/users',
+      asCustomer: false,
+      field: 'body.shippingAddress.line1',
+      body: { email, name: 'Mallory', password, shippingAddress: { ...address, line1: '\u0000' } },
+    },
+    {
+      name: 'lone surrogate in a registration name',
+      method: 'POST',
+      url: '/api/users',
+      asCustomer: false,
+      field: 'body.name',
+      body: { email, name: 'Mallory \ud800', password, shippingAddress: address },
+    },
+    {
+      name: 'NUL in a login password',
+      method: 'POST',
+      url: '/api/auth/token',
+      asCustomer: false,
+      field: 'body.password',
+      body: { email, password: `${password}\u0000` },
+    },
+    {
+      name: 'NUL in a profile update',
+      method: 'PATCH',
+      url: '/api/users/me',
+      asCustomer: true,
+      field: 'body.name',
+      body: { name: '\u0000' },
+    },
+    {
+      name: 'NUL in an order address',
+      method: 'POST',
+      url: '/api/orders',
+      asCustomer: true,
+      field: 'body.shippingAddress.city',
+      body: { ...order, shippingAddress: { ...address, city: 'Rotter\u0000dam' } },
+    },
+    {
+      name: 'lone surrogate in an order field',
+      method: 'POST',
+      url: '/api/orders',
+      asCustomer: true,
+      field: 'body.paymentMethod',
+      body: { ...order, paymentMethod: 'tok_\udc00' },
+    },
     { name: 'NUL as an order id', method: 'GET', url: '/api/orders/%00', asCustomer: true, field: 'params.id' },
-    { name: 'NUL in an order list cursor', method: 'GET', url: '/api/orders?cursor=%00', asCustomer: true,
-      field: 'querystring.cursor' },
+    {
+      name: 'NUL in an order list cursor',
+      method: 'GET',
+      url: '/api/orders?cursor=%00',
+      asCustomer: true,
+      field: 'querystring.cursor',
+    },
   ];
 }
 
@@ -121,7 +168,12 @@ describe('hostile input through the gateway (the breaker attack of issue #16)', 
       const authorization = await signIn(gateway, victim);
       const placed = await eventually(
         async () => {
-          const response = await gateway.inject({ method: 'POST', url: '/api/orders', headers: { authorization }, payload: order });
+          const response = await gateway.inject({
+            method: 'POST',
+            url: '/api/orders',
+            headers: { authorization },
+            payload: order,
+          });
           if (response.statusCode !== 202) throw new Error(`${response.statusCode} ${response.body}`);
           return response;
         },
@@ -139,22 +191,60 @@ describe('hostile input through the gateway (the breaker attack of issue #16)', 
     const asService = `Bearer ${signTestToken(JWT_SECRET, { sub: 'gateway', role: 'service' })}`;
     const asCustomer = `Bearer ${signTestToken(JWT_SECRET, { sub: customerId, role: 'customer' })}`;
     const direct: { app: ServiceApp; request: HostileRequest; authorization: string }[] = [
-      { app: services.user, authorization: asService,
-        request: { name: 'NUL in a name', method: 'POST', url: '/users', asCustomer: false, field: 'body.name',
-          body: { email: 'x@example.com', name: '\u0000', password, shippingAddress: address } } },
-      { app: services.user, authorization: asCustomer,
-        request: { name: 'lone surrogate in a profile', method: 'PATCH', url: `/users/${customerId}`, asCustomer: true,
-          field: 'body.shippingAddress.line1', body: { shippingAddress: { ...address, line1: '\ud83d' } } } },
-      { app: services.order, authorization: asCustomer,
-        request: { name: 'NUL as an order id', method: 'GET', url: '/orders/%00', asCustomer: true, field: 'params.id' } },
-      { app: services.order, authorization: asCustomer,
-        request: { name: 'NUL in an order', method: 'POST', url: '/orders', asCustomer: true,
-          field: 'body.shippingAddress.postalCode', body: { ...order, shippingAddress: { ...address, postalCode: '\u0000' } } } },
+      {
+        app: services.user,
+        authorization: asService,
+        request: {
+          name: 'NUL in a name',
+          method: 'POST',
+          url: '/users',
+          asCustomer: false,
+          field: 'body.name',
+          body: { email: 'x@example.com', name: '\u0000', password, shippingAddress: address },
+        },
+      },
+      {
+        app: services.user,
+        authorization: asCustomer,
+        request: {
+          name: 'lone surrogate in a profile',
+          method: 'PATCH',
+          url: `/users/${customerId}`,
+          asCustomer: true,
+          field: 'body.shippingAddress.line1',
+          body: { shippingAddress: { ...address, line1: '\ud83d' } },
+        },
+      },
+      {
+        app: services.order,
+        authorization: asCustomer,
+        request: {
+          name: 'NUL as an order id',
+          method: 'GET',
+          url: '/orders/%00',
+          asCustomer: true,
+          field: 'params.id',
+        },
+      },
+      {
+        app: services.order,
+        authorization: asCustomer,
+        request: {
+          name: 'NUL in an order',
+          method: 'POST',
+          url: '/orders',
+          asCustomer: true,
+          field: 'body.shippingAddress.postalCode',
+          body: { ...order, shippingAddress: { ...address, postalCode: '\u0000' } },
+        },
+      },
     ];
     for (const { app, request, authorization } of direct) {
       const response = await send(app, request, authorization);
       expect({ request: request.name, status: response.statusCode }).toEqual({ request: request.name, status: 400 });
-      expect(response.json().errors).toEqual([{ field: request.field, message: expect.stringMatching(/NUL|surrogate/) }]);
+      expect(response.json().errors).toEqual([
+        { field: request.field, message: expect.stringMatching(/NUL|surrogate/) },
+      ]);
     }
   });
 });

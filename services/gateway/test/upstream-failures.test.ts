@@ -6,7 +6,14 @@
 import type { FakeClock } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { FakeUpstream } from './support/fake-upstream';
-import { BREAKER_OPEN_MS, CUSTOMER, customer, OTHER_CUSTOMER, startGateway, UPSTREAM_TIMEOUT_MS } from './support/gateway';
+import {
+  BREAKER_OPEN_MS,
+  CUSTOMER,
+  customer,
+  OTHER_CUSTOMER,
+  startGateway,
+  UPSTREAM_TIMEOUT_MS,
+} from './support/gateway';
 
 describe('gateway when an upstream fails', () => {
   let inventory: FakeUpstream;
@@ -106,7 +113,9 @@ describe('gateway when an upstream fails', () => {
   // The attack of issue #16: a request that makes the upstream fail (a 500) must not become everyone's outage.
   it("keeps the circuit closed through one client's 100 requests answered 500; another client browses", async () => {
     inventory.respond = (request, reply) =>
-      request.url.includes('POISON') ? reply.code(500).send({ status: 500, title: 'Internal server error' }) : { ok: true };
+      request.url.includes('POISON')
+        ? reply.code(500).send({ status: 500, title: 'Internal server error' })
+        : { ok: true };
     const attacker = customer(CUSTOMER);
     for (let i = 0; i < 100; i++) {
       const response = await app.inject({ url: '/api/products/POISON', headers: attacker });

@@ -100,7 +100,11 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   const shippingDb = await database([]);
   await migrateShippingDatabase(shippingDb);
   const shippingUrl = await listen(
-    await buildShipping({ db: shippingDb, logger: false, schedule: { dispatchDelayMs: 60_000, deliveryDelayMs: 60_000 } }),
+    await buildShipping({
+      db: shippingDb,
+      logger: false,
+      schedule: { dispatchDelayMs: 60_000, deliveryDelayMs: 60_000 },
+    }),
   );
 
   const userDb = await database(userMigrations);

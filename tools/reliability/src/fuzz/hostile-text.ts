@@ -64,7 +64,15 @@ export function percentEncode(text: string): string {
 }
 
 /** Byte sequences only a URL can carry: overlong encodings of NUL and `/`, stray continuation bytes, truncations. */
-export const invalidUtf8InUrl = fc.constantFrom('%C0%80', '%C0%AF', '%E0%80%AF', '%F0%80%80%AF', '%80', '%FF', '%E2%82');
+export const invalidUtf8InUrl = fc.constantFrom(
+  '%C0%80',
+  '%C0%AF',
+  '%E0%80%AF',
+  '%F0%80%80%AF',
+  '%80',
+  '%FF',
+  '%E2%82',
+);
 
 /** A path segment or query value: hostile text percent-encoded, or raw invalid bytes. */
 export const hostileUrlText: fc.Arbitrary<string> = fc.oneof(

@@ -78,7 +78,9 @@ export function schemaShaped(schema: JsonSchema, known: readonly string[] = [], 
       const properties = schema.properties ?? {};
       const required = schema.required ?? [];
       return fc.record(
-        Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, schemaShaped(property, known, depth + 1)])),
+        Object.fromEntries(
+          Object.entries(properties).map(([name, property]) => [name, schemaShaped(property, known, depth + 1)]),
+        ),
         { requiredKeys: required.filter((name) => name in properties) },
       );
     }

@@ -31,9 +31,10 @@ const composeServiceFor = new Map(
   }),
 );
 
-// Interpolated with an empty shell environment: the defaults in the file must be enough to start the stack.
+// What a user must provide is JWT_SECRET alone (shell or .env file): the file's defaults must do for the rest.
+const USER_ENVIRONMENT = { JWT_SECRET: 'compose-env-test-secret-0123456789abcdef' };
 const environmentOf = (workspaceService: string) =>
-  serviceEnvironment(compose.services[composeServiceFor.get(workspaceService)!]!, {});
+  serviceEnvironment(compose.services[composeServiceFor.get(workspaceService)!]!, USER_ENVIRONMENT);
 
 it('runs every workspace service, and only those', () => {
   expect([...composeServiceFor.keys()].sort()).toEqual(workspaceServices);
@@ -54,6 +55,11 @@ describe.each(workspaceServices)('%s', (service) => {
   it('sets only variables the service reads (catches typos)', () => {
     const known = new Set([...Object.keys(schema().properties), ...Object.keys(VARIABLES_READ_OUTSIDE_CONFIG)]);
     expect(Object.keys(environmentOf(service)).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('requires JWT_SECRET from the environment: the file ships no secret', () => {
+    const definition = compose.services[composeServiceFor.get(service)!]!;
+    expect(() => serviceEnvironment(definition, {})).toThrow(/compose needs JWT_SECRET: .*docs\/docker\.md/);
   });
 
   it("passes the service's own start-up validation", () => {
@@ -118,7 +124,7 @@ describe('docker compose config', () => {
     return;
   }
   it.each(cases)(`${composeCommand.join(' ')} config -q accepts %s`, (_label, files) => {
-    const result = validateComposeFiles(composeCommand, files, repoRoot);
+    const result = validateComposeFiles(composeCommand, files, repoRoot, USER_ENVIRONMENT);
     expect(result.output).toBe('');
     expect(result.valid).toBe(true);
   });

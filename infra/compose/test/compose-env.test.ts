@@ -74,7 +74,9 @@ describe.each(workspaceServices)('%s', (service) => {
 
   it('calls other services at their compose name and PORT', () => {
     const portOf = (composeService: string) =>
-      compose.services[composeService] ? serviceEnvironment(compose.services[composeService]!).PORT : undefined;
+      compose.services[composeService]
+        ? serviceEnvironment(compose.services[composeService]!, USER_ENVIRONMENT).PORT
+        : undefined;
     const mismatches = Object.entries(environmentOf(service)).flatMap(([name, value]) => {
       if (!/^https?:\/\//.test(value)) return [];
       const url = new URL(value);

@@ -3,11 +3,4 @@ export { eventually, type EventuallyOptions } from './eventually';
 export { signTestToken, bearer, type TestTokenClaims } from './tokens';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions, type ExitStatus } from './service-process';
 export { startTestSnsSqs, type TestSnsSqs } from './sns-sqs';
-export {
-  CONTAINER_VARIABLES,
-  postgresContainer,
-  startTestContainers,
-  type ContainerNeed,
-  type TestContainers,
-} from './containers/test-containers';
 export { LOCALSTACK_IMAGE, POSTGRES_IMAGE, REDIS_IMAGE } from './containers/images';

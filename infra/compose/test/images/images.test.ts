@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { postgresContainer, signTestToken } from '@shop/testing';
+import { signTestToken } from '@shop/testing';
+import { postgresContainer } from '@shop/testing/containers';
 import {
   GenericContainer,
   getContainerRuntimeClient,

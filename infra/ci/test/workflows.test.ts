@@ -23,7 +23,10 @@ interface Step {
   readonly uses?: string;
 }
 interface Workflow {
-  readonly jobs: Record<string, { readonly steps: readonly Step[]; readonly services?: Record<string, { image: string }> }>;
+  readonly jobs: Record<
+    string,
+    { readonly steps: readonly Step[]; readonly services?: Record<string, { image: string }> }
+  >;
 }
 const workflow = (name: string) => parse(readFileSync(join(workflowDir, name), 'utf8')) as Workflow;
 
@@ -34,8 +37,9 @@ it.each(files)('action-validator accepts %s', (file) => {
 });
 
 it('runs only root scripts that exist', () => {
-  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-    .scripts;
+  const scripts = (
+    JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   const used = readdirSync(workflowDir).flatMap((file) =>
     Object.values(workflow(file).jobs).flatMap((job) =>
       job.steps.flatMap((step) => [...(step.run ?? '').matchAll(/^pnpm ([\w:-]+)$/gm)].map((match) => match[1]!)),
@@ -53,7 +57,9 @@ it('tests on the Postgres and Redis images docker-compose.yml runs', () => {
 
 it('publishes, gates and records with the Pact Broker only when one is configured', () => {
   const steps = workflow('contracts.yml').jobs.contracts!.steps as readonly (Step & { if?: string })[];
-  const brokerSteps = steps.filter((step) => /pact-broker (publish|can-i-deploy|record-deployment)/.test(step.run ?? ''));
+  const brokerSteps = steps.filter((step) =>
+    /pact-broker (publish|can-i-deploy|record-deployment)/.test(step.run ?? ''),
+  );
   expect(brokerSteps).toHaveLength(3);
   for (const step of brokerSteps) expect(step.if).toContain("env.PACT_BROKER_BASE_URL != ''");
   // The local verification always runs: it is the whole check for a fork without a broker.

@@ -78,5 +78,7 @@ export function runCompose(
 
 /** Whether a Docker engine answers (`docker info`), for suites that need one. */
 export function dockerEngineAnswers(): boolean {
-  return spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 15_000 }).status === 0;
+  return (
+    spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 15_000 }).status === 0
+  );
 }

@@ -42,7 +42,8 @@ const compose = (args: string[], timeoutMs = 2 * MINUTE) => runCompose(project, 
 
 async function expectCompose(args: string[], timeoutMs?: number): Promise<string> {
   const result = await compose(args, timeoutMs);
-  if (result.code !== 0) throw new Error(`compose ${args.join(' ')} exited ${result.code}:\n${result.output.slice(-4000)}`);
+  if (result.code !== 0)
+    throw new Error(`compose ${args.join(' ')} exited ${result.code}:\n${result.output.slice(-4000)}`);
   return result.output;
 }
 
@@ -78,64 +79,94 @@ afterAll(async () => {
   if (down.code !== 0) throw new Error(`compose down -v failed:\n${down.output}`);
 }, 6 * MINUTE);
 
-it('runs the demo scenarios through the published gateway port (pnpm demo --gateway)', async () => {
-  const demo = spawn(process.execPath, [join(repoRoot, 'tools', 'demo', 'dist', 'cli.js'), '--gateway', gatewayUrl, '--once'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => demo.kill('SIGKILL'), 8 * MINUTE);
-  const code = await new Promise<number | null>((resolve) => demo.once('close', resolve));
-  clearTimeout(timer);
-  if (code !== 0) process.stdout.write(output);
-  expect(code).toBe(0);
-  expect(output).toMatch(/\d+ passed, 0 failed/);
-}, 10 * MINUTE);
-
-it('runs the demo container to a zero exit (docker compose run --rm demo)', async () => {
-  const output = await expectCompose(['run', '--rm', 'demo'], 10 * MINUTE);
-  expect(output).toMatch(/\d+ passed, 0 failed/);
-}, 11 * MINUTE);
-
-it('finishes an order with exactly one payment after the order container is SIGKILLed mid-saga', async () => {
-  const context = { gateway: new GatewayClient(gatewayUrl, out), out };
-  const customer = await newCustomer(context, 'Drill');
-  // Slow payments (within the order service's call timeout) leave time to kill while a charge is in flight.
-  await inService(
-    'payment',
-    `fetch('http://127.0.0.1:3004/admin/faults', { method: 'PUT', headers: { 'content-type': 'application/json' },
-       body: JSON.stringify({ rules: [{ route: '/payments', method: 'POST', latencyMs: 700 }] }) })
-     .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-  );
-  try {
-    const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
-    await eventually(
-      async () => {
-        const current = await getOrder(context, customer, order.id);
-        if (!current.saga?.steps.some((step) => step.step === 'processPayment' && !step.finishedAt)) {
-          throw new Error(`saga not in processPayment yet (${current.status})`);
-        }
+it(
+  'runs the demo scenarios through the published gateway port (pnpm demo --gateway)',
+  async () => {
+    const demo = spawn(
+      process.execPath,
+      [join(repoRoot, 'tools', 'demo', 'dist', 'cli.js'), '--gateway', gatewayUrl, '--once'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      { timeoutMs: 30_000, intervalMs: 20 },
     );
-    await expectCompose(['kill', '-s', 'SIGKILL', 'order']);
-    const state = await expectCompose(['ps', 'order']);
-    expect(state).toMatch(/Exit 137|exited \(137\)/i);
+    let output = '';
+    demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => demo.kill('SIGKILL'), 8 * MINUTE);
+    const code = await new Promise<number | null>((resolve) => demo.once('close', resolve));
+    clearTimeout(timer);
+    if (code !== 0) process.stdout.write(output);
+    expect(code).toBe(0);
+    expect(output).toMatch(/\d+ passed, 0 failed/);
+  },
+  10 * MINUTE,
+);
 
-    await expectCompose(['start', 'order']);
-    const done = await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'], 3 * MINUTE);
-    expect(done.status).not.toBe('CANCELLED');
+it(
+  'runs the demo container to a zero exit (docker compose run --rm demo)',
+  async () => {
+    const output = await expectCompose(['run', '--rm', 'demo'], 10 * MINUTE);
+    expect(output).toMatch(/\d+ passed, 0 failed/);
+  },
+  11 * MINUTE,
+);
 
-    const captured = await expectCompose([
-      'exec', '-T', 'postgres', 'psql', '-U', 'postgres', '-d', 'payment', '-tAc',
-      `SELECT count(*) FROM payments WHERE order_id = '${order.id}' AND status = 'captured'`,
-    ]);
-    expect(captured.trim()).toBe('1');
-  } finally {
+it(
+  'finishes an order with exactly one payment after the order container is SIGKILLed mid-saga',
+  async () => {
+    const context = { gateway: new GatewayClient(gatewayUrl, out), out };
+    const customer = await newCustomer(context, 'Drill');
+    // Slow payments (within the order service's call timeout) leave time to kill while a charge is in flight.
     await inService(
       'payment',
-      "fetch('http://127.0.0.1:3004/admin/faults', { method: 'DELETE' }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+      `fetch('http://127.0.0.1:3004/admin/faults', { method: 'PUT', headers: { 'content-type': 'application/json' },
+       body: JSON.stringify({ rules: [{ route: '/payments', method: 'POST', latencyMs: 700 }] }) })
+     .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
     );
-  }
-}, 8 * MINUTE);
+    try {
+      const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
+      await eventually(
+        async () => {
+          const current = await getOrder(context, customer, order.id);
+          if (!current.saga?.steps.some((step) => step.step === 'processPayment' && !step.finishedAt)) {
+            throw new Error(`saga not in processPayment yet (${current.status})`);
+          }
+        },
+        { timeoutMs: 30_000, intervalMs: 20 },
+      );
+      await expectCompose(['kill', '-s', 'SIGKILL', 'order']);
+      const state = await expectCompose(['ps', 'order']);
+      expect(state).toMatch(/Exit 137|exited \(137\)/i);
+
+      await expectCompose(['start', 'order']);
+      const done = await followOrder(
+        context,
+        customer,
+        order.id,
+        ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'],
+        3 * MINUTE,
+      );
+      expect(done.status).not.toBe('CANCELLED');
+
+      const captured = await expectCompose([
+        'exec',
+        '-T',
+        'postgres',
+        'psql',
+        '-U',
+        'postgres',
+        '-d',
+        'payment',
+        '-tAc',
+        `SELECT count(*) FROM payments WHERE order_id = '${order.id}' AND status = 'captured'`,
+      ]);
+      expect(captured.trim()).toBe('1');
+    } finally {
+      await inService(
+        'payment',
+        "fetch('http://127.0.0.1:3004/admin/faults', { method: 'DELETE' }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+      );
+    }
+  },
+  8 * MINUTE,
+);

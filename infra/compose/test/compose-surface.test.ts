@@ -36,7 +36,8 @@ it('has Prometheus scrape every service: the gateway on its metrics port, the ot
   const expected = services
     .filter(([, service]) => workspaceServiceOf(service) !== undefined)
     .map(([name, service]) => {
-      const port = workspaceServiceOf(service) === 'gateway' ? GATEWAY_METRICS_PORT : serviceEnvironment(service, env).PORT;
+      const port =
+        workspaceServiceOf(service) === 'gateway' ? GATEWAY_METRICS_PORT : serviceEnvironment(service, env).PORT;
       return `${name}:${port}`;
     })
     .sort();

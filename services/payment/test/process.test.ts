@@ -37,52 +37,56 @@ describe('payment-service process', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it.each(testEngines())('charges on %s, publishes PaymentCaptured to payment-events, and exits 0 on SIGTERM', async (engine) => {
-    const database = engine === 'postgres' ? await createTestDatabase('postgres') : undefined;
-    const storage: Record<string, string> = database ? { DATABASE_URL: database.url! } : { DATA_DIR: dataDir };
-    const service = startServiceProcess({
-      main,
-      env: { PORT: '0', ...storage, LOG_LEVEL: 'info', AWS_ENDPOINT_URL: probe.endpoint, JWT_SECRET },
-    });
-    try {
-      const url = await service.url;
-      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
-      expect((await fetch(`${url}/docs`)).status).toBe(200);
-
-      const body = JSON.stringify({
-        orderId: 'order-1',
-        customerId: 'c-1',
-        amount: 1999,
-        currency: 'EUR',
-        paymentMethod: 'tok_visa',
+  it.each(testEngines())(
+    'charges on %s, publishes PaymentCaptured to payment-events, and exits 0 on SIGTERM',
+    async (engine) => {
+      const database = engine === 'postgres' ? await createTestDatabase('postgres') : undefined;
+      const storage: Record<string, string> = database ? { DATABASE_URL: database.url! } : { DATA_DIR: dataDir };
+      const service = startServiceProcess({
+        main,
+        env: { PORT: '0', ...storage, LOG_LEVEL: 'info', AWS_ENDPOINT_URL: probe.endpoint, JWT_SECRET },
       });
-      const headers = {
-        'content-type': 'application/json',
-        'idempotency-key': 'process-key',
-        authorization: `Bearer ${await serviceToken()}`,
-      };
-      const responses = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          fetch(`${url}/payments`, { method: 'POST', headers, body }).then((r) => r.status),
-        ),
-      );
-      expect(responses).toEqual(Array(5).fill(201));
+      try {
+        const url = await service.url;
+        expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+        expect((await fetch(`${url}/docs`)).status).toBe(200);
 
-      // Schema-validated by the probe; a further look finds no second event.
-      expect(await probe.receiveMessages(1, 10_000)).toHaveLength(1);
-      const messages = await probe.receiveMessages(0);
-      expect(messages.map(({ event, attributes }) => [event.eventType, attributes.eventType?.StringValue])).toEqual([
-        ['PaymentCaptured', 'PaymentCaptured'],
-      ]);
+        const body = JSON.stringify({
+          orderId: 'order-1',
+          customerId: 'c-1',
+          amount: 1999,
+          currency: 'EUR',
+          paymentMethod: 'tok_visa',
+        });
+        const headers = {
+          'content-type': 'application/json',
+          'idempotency-key': 'process-key',
+          authorization: `Bearer ${await serviceToken()}`,
+        };
+        const responses = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            fetch(`${url}/payments`, { method: 'POST', headers, body }).then((r) => r.status),
+          ),
+        );
+        expect(responses).toEqual(Array(5).fill(201));
 
-      service.child.kill('SIGTERM');
-      expect(await service.exited).toEqual({ code: 0, signal: null });
-    } finally {
-      service.child.kill('SIGKILL');
-      await service.exited;
-      await database?.close();
-    }
-  }, 60_000); // a cold PGlite start (initdb) takes most of this on a busy 2-core machine
+        // Schema-validated by the probe; a further look finds no second event.
+        expect(await probe.receiveMessages(1, 10_000)).toHaveLength(1);
+        const messages = await probe.receiveMessages(0);
+        expect(messages.map(({ event, attributes }) => [event.eventType, attributes.eventType?.StringValue])).toEqual([
+          ['PaymentCaptured', 'PaymentCaptured'],
+        ]);
+
+        service.child.kill('SIGTERM');
+        expect(await service.exited).toEqual({ code: 0, signal: null });
+      } finally {
+        service.child.kill('SIGKILL');
+        await service.exited;
+        await database?.close();
+      }
+    },
+    60_000,
+  ); // a cold PGlite start (initdb) takes most of this on a busy 2-core machine
 
   it('exits non-zero with one clear line when IDEMPOTENCY_WAIT_MS is not a number', async () => {
     const service = startServiceProcess({ main, env: { IDEMPOTENCY_WAIT_MS: 'soon', DATA_DIR: dataDir } });

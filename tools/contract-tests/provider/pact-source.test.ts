@@ -14,7 +14,12 @@ it('reads the local pact file when no broker is configured', () => {
 });
 
 it('reads from the broker with mainBranch, deployedOrReleased and matchingBranch, pending and WIP, and publishes', () => {
-  const env = { PACT_BROKER_BASE_URL: 'https://broker.example', PACT_BROKER_TOKEN: 't', GIT_COMMIT: 'abc123', GIT_BRANCH: 'feature-x' };
+  const env = {
+    PACT_BROKER_BASE_URL: 'https://broker.example',
+    PACT_BROKER_TOKEN: 't',
+    GIT_COMMIT: 'abc123',
+    GIT_BRANCH: 'feature-x',
+  };
   expect(pactSource(pact, env)).toEqual({
     pactBrokerUrl: 'https://broker.example',
     pactBrokerToken: 't',
@@ -32,7 +37,13 @@ it('reads from the broker with mainBranch, deployedOrReleased and matchingBranch
 });
 
 it('uses username and password when the broker has no token (the compose pact-broker profile)', () => {
-  const env = { PACT_BROKER_BASE_URL: 'http://localhost:9292', PACT_BROKER_USERNAME: 'pact', PACT_BROKER_PASSWORD: 'pact', GIT_COMMIT: 'c', GIT_BRANCH: 'main' };
+  const env = {
+    PACT_BROKER_BASE_URL: 'http://localhost:9292',
+    PACT_BROKER_USERNAME: 'pact',
+    PACT_BROKER_PASSWORD: 'pact',
+    GIT_COMMIT: 'c',
+    GIT_BRANCH: 'main',
+  };
   expect(pactSource(pact, env)).toMatchObject({ pactBrokerUsername: 'pact', pactBrokerPassword: 'pact' });
 });
 

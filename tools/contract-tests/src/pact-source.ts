@@ -37,7 +37,9 @@ export function pactSource(pact: PactFileSummary, env: NodeJS.ProcessEnv = proce
     : { pactBrokerUsername: env.PACT_BROKER_USERNAME, pactBrokerPassword: env.PACT_BROKER_PASSWORD };
   const { GIT_COMMIT: version, GIT_BRANCH: branch } = env;
   if (!version || !branch) {
-    throw new Error('PACT_BROKER_BASE_URL is set: GIT_COMMIT and GIT_BRANCH must name the provider version it verifies');
+    throw new Error(
+      'PACT_BROKER_BASE_URL is set: GIT_COMMIT and GIT_BRANCH must name the provider version it verifies',
+    );
   }
   const consumer = pact.consumer;
   return {

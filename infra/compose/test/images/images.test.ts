@@ -58,10 +58,17 @@ let network: StartedNetwork;
 const infrastructure: StartedTestContainer[] = [];
 
 beforeAll(async () => {
-  if (!composeCommand) throw new Error('TEST_CONTAINERS=1 needs `docker compose` or `docker-compose` to build the images');
+  if (!composeCommand)
+    throw new Error('TEST_CONTAINERS=1 needs `docker compose` or `docker-compose` to build the images');
   // The compose file is the one place that names the image tags; the layer cache makes an unchanged build quick.
   const build = await runCompose(
-    { command: composeCommand, files: ['docker-compose.yml'], projectName: 'resilient-shop-images', cwd: repoRoot, env: { JWT_SECRET } },
+    {
+      command: composeCommand,
+      files: ['docker-compose.yml'],
+      projectName: 'resilient-shop-images',
+      cwd: repoRoot,
+      env: { JWT_SECRET },
+    },
     ['build'],
     { timeoutMs: 40 * 60_000 },
   );
@@ -71,7 +78,15 @@ beforeAll(async () => {
   const postgres = await postgresContainer().withNetwork(network).withNetworkAliases('postgres').start();
   infrastructure.push(postgres);
   for (const { name } of SERVICES.filter((service) => service.name !== 'gateway')) {
-    const created = await postgres.exec(['psql', '-U', postgres.getUsername(), '-d', postgres.getDatabase(), '-c', `CREATE DATABASE "${name}"`]);
+    const created = await postgres.exec([
+      'psql',
+      '-U',
+      postgres.getUsername(),
+      '-d',
+      postgres.getDatabase(),
+      '-c',
+      `CREATE DATABASE "${name}"`,
+    ]);
     if (created.exitCode !== 0) throw new Error(created.output);
   }
   const localAws = await new GenericContainer(TOOLS_IMAGE)
@@ -102,7 +117,11 @@ describe('the tools image', () => {
     const tools = await new GenericContainer(TOOLS_IMAGE).withCommand(['sleep', 'infinity']).start();
     try {
       expect((await tools.exec(['id', '-u'])).output.trim()).not.toBe('0');
-      const store = await tools.exec(['sh', '-c', 'ls -d /root/.local/share/pnpm /root/.cache/pnpm /repo 2>/dev/null; command -v pnpm npm || true']);
+      const store = await tools.exec([
+        'sh',
+        '-c',
+        'ls -d /root/.local/share/pnpm /root/.cache/pnpm /repo 2>/dev/null; command -v pnpm npm || true',
+      ]);
       expect(store.output.trim()).toBe('');
     } finally {
       await tools.stop({ timeout: 0 });

@@ -45,7 +45,9 @@ const POSTGRES_READY = Wait.forAll([
 
 /** A Postgres container of the image compose runs, waiting for the real server (for tests that need their own). */
 export function postgresContainer(): PostgreSqlContainer {
-  return new PostgreSqlContainer(POSTGRES_IMAGE).withWaitStrategy(POSTGRES_READY).withStartupTimeout(STARTUP_TIMEOUT_MS);
+  return new PostgreSqlContainer(POSTGRES_IMAGE)
+    .withWaitStrategy(POSTGRES_READY)
+    .withStartupTimeout(STARTUP_TIMEOUT_MS);
 }
 
 /**

@@ -93,7 +93,7 @@ beforeAll(async () => {
     .withCommand(['node', 'node_modules/@shop/local-aws/dist/cli.js', '--host', '0.0.0.0', '--port', '4566'])
     .withNetwork(network)
     .withNetworkAliases('localstack')
-    .withWaitStrategy(Wait.forLogMessage(/listening/i))
+    .withWaitStrategy(Wait.forLogMessage(/local-aws: SNS \+ SQS on/))
     .withStartupTimeout(60_000)
     .start();
   infrastructure.push(localAws);

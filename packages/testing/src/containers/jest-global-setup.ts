@@ -18,6 +18,11 @@ export default async function setUpTestContainers(_global: unknown, project: Pro
   const startedAt = Date.now();
   const containers = await startTestContainers(needs);
   (globalThis as Record<symbol, TestContainers>)[runningContainers] = containers;
+  // A run stopped from outside (Ctrl+C, or turbo ending the other tasks when one fails) never reaches the global
+  // teardown: stop the containers on the way out, since no reaper would.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void containers.stop().finally(() => process.exit(130)));
+  }
   Object.assign(process.env, containers.env);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   process.stdout.write(`\ncontainers for ${needs.join(', ')} ready in ${seconds} s\n`);

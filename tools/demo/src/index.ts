@@ -2,3 +2,7 @@
 // the package's main is the CLI, which starts the system as soon as it is loaded.
 export { PORTS, startSystem, StartupError, type RunningSystem, type ServiceName, type SystemOptions } from './system';
 export { ServiceProcess, type ServiceDefinition } from './service-process';
+// The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
+export { GatewayClient } from './gateway-client';
+export { Narrator } from './narrator';
+export { followOrder, getOrder, newCustomer, placeOrder, type Customer, type OrderView } from './shop-actions';

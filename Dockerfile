@@ -9,7 +9,7 @@
 # migrations/), on a fresh Node image without package managers. No sources, no dev tools, no pnpm store.
 
 ARG NODE_IMAGE=node:24.22-bookworm-slim
-ARG PNPM_VERSION=10.34.9
+ARG PNPM_VERSION=11.28.10
 
 FROM ${NODE_IMAGE} AS base
 ARG PNPM_VERSION
@@ -30,7 +30,7 @@ RUN pnpm install --offline --frozen-lockfile \
 
 FROM build AS service-deploy
 ARG SERVICE=user
-# pnpm 10's default deploy needs inject-workspace-packages=true; --legacy deploys a normally linked workspace.
+# pnpm's default deploy needs inject-workspace-packages=true; --legacy deploys a normally linked workspace.
 RUN pnpm --filter "@shop/${SERVICE}-service" --prod deploy --legacy /out
 
 FROM build AS tools-deploy
@@ -42,11 +42,6 @@ FROM ${NODE_IMAGE} AS runtime
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
            /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 ENV NODE_ENV=production
-<<<<<<< HEAD
-# Where local-aws keeps its state file (a volume in docker-compose.local-aws.yml); a new volume copies this
-# directory's owner, so the unprivileged user can write there.
-RUN mkdir -p /var/lib/local-aws && chown node:node /var/lib/local-aws
-=======
 
 # The one-shot jobs, as the unprivileged `node` user: the demo (`node dist/cli.js`), with topology provisioning,
 # the DLQ tool and local-aws among its dependencies (`node node_modules/@shop/messaging/dist/cli/provision.js`,
@@ -54,7 +49,9 @@ RUN mkdir -p /var/lib/local-aws && chown node:node /var/lib/local-aws
 FROM runtime AS tools
 WORKDIR /srv/tools
 COPY --from=tools-deploy /out ./
->>>>>>> issue-17
+# Where local-aws keeps its state file (a volume in docker-compose.local-aws.yml); a new volume copies this
+# directory's owner, so the unprivileged user can write there.
+RUN mkdir -p /var/lib/local-aws && chown node:node /var/lib/local-aws
 USER node
 
 # Last stage, so the default target: one service, as the unprivileged `node` user of the Node image.

@@ -12,6 +12,9 @@ import { scenarios } from './scenarios';
 import { ServiceProcess } from './service-process';
 import type { RunningSystem } from './system';
 
+/** The console's port in an interactive demo, next to the services' 3000–3005. */
+export const CONSOLE_PORT = 3006;
+
 /** What the console asks for, and what it is told (the console's scenario runner speaks the same). */
 export type ConsoleRequest = { type: 'run-scenario'; id: number };
 export type DemoReply =

@@ -52,7 +52,10 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        {view === 'storefront' && <Storefront snapshot={snapshot} />}
+        {/* Always mounted: the customer's session (token, orders) survives a look at the other views. */}
+        <div hidden={view !== 'storefront'}>
+          <Storefront snapshot={snapshot} />
+        </div>
         {view === 'sagas' && <SagaTimeline snapshot={snapshot} sagaId={subject} />}
         {view === 'map' && <ServiceMap snapshot={snapshot} />}
         {view === 'queues' && <Queues snapshot={snapshot} />}

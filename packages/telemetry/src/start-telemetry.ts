@@ -10,8 +10,9 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
+  type BatchSpanProcessorOptions,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { defaultInstrumentations } from './instrumentations';
 import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
 import { CollectorSpanExporter } from './trace-viewer/collector-span-exporter';
@@ -66,16 +67,39 @@ function spanProcessorsFor(config: TelemetryConfig, env: NodeJS.ProcessEnv): Spa
     switch (name) {
       case 'otlp':
         // OTLP/HTTP; reads OTEL_EXPORTER_OTLP_ENDPOINT (…/v1/traces is appended) and the other standard variables.
-        return new BatchSpanProcessor(new OTLPTraceExporter());
+        return new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchSettingsFrom(env) });
       case 'console':
-        return new SimpleSpanProcessor(new ConsoleSpanExporter());
+        return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
       case 'collector':
         // The default batch delay (5 s) would make the demo's waterfall lag far behind the request.
-        return new BatchSpanProcessor(new CollectorSpanExporter({ url: config.collectorUrl! }), {
-          ...(env.OTEL_BSP_SCHEDULE_DELAY ? {} : { scheduledDelayMillis: 200 }),
+        return new BatchSpanProcessor({
+          exporter: new CollectorSpanExporter({ url: config.collectorUrl! }),
+          scheduledDelayMillis: 200,
+          ...batchSettingsFrom(env),
         });
     }
   });
+}
+
+/**
+ * The standard `OTEL_BSP_*` batch settings. Since SDK 3 the BatchSpanProcessor no longer reads the environment
+ * itself, so a processor built in code (as ours are) honours them only when they are passed in.
+ */
+function batchSettingsFrom(env: NodeJS.ProcessEnv): Partial<BatchSpanProcessorOptions> {
+  const settings: Partial<BatchSpanProcessorOptions> = {};
+  const read = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return env[name]?.trim() && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const scheduledDelayMillis = read('OTEL_BSP_SCHEDULE_DELAY');
+  const exportTimeoutMillis = read('OTEL_BSP_EXPORT_TIMEOUT');
+  const maxQueueSize = read('OTEL_BSP_MAX_QUEUE_SIZE');
+  const maxExportBatchSize = read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
+  if (scheduledDelayMillis !== undefined) settings.scheduledDelayMillis = scheduledDelayMillis;
+  if (exportTimeoutMillis !== undefined) settings.exportTimeoutMillis = exportTimeoutMillis;
+  if (maxQueueSize !== undefined) settings.maxQueueSize = maxQueueSize;
+  if (maxExportBatchSize !== undefined) settings.maxExportBatchSize = maxExportBatchSize;
+  return settings;
 }
 
 /** Flushes and stops tracing if it was started; safe to call either way (e.g. as a service's last resource). */

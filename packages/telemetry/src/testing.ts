@@ -7,9 +7,15 @@
  *   … tracing.spans() / tracing.collected() / tracing.reset()
  */
 import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace';
 import { toCollectedSpan, type CollectedSpan } from './trace-viewer/collected-span';
 
 export { InMemorySpanExporter };
@@ -27,11 +33,16 @@ export interface TestTracing {
 
 export function startTestTracing(options: { serviceName?: string } = {}): TestTracing {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'test-service' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
-  provider.register();
+  // SDK 3 has no `register()`: the three globals a Node process needs are set here, as NodeSDK sets them.
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
   return {
     exporter,
     spans: () => exporter.getFinishedSpans(),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { startTestTracing } from '../src/testing';
 import { CollectorSpanExporter } from '../src/trace-viewer/collector-span-exporter';
 import { startTraceCollector, type TraceCollector } from '../src/trace-viewer/trace-collector';

@@ -216,7 +216,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (running || stopped) return;
     clearTimer();
     running = (async () => {
-      let failed = false;
+      let failed: boolean;
       do {
         rerun = false;
         try {

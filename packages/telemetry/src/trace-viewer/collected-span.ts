@@ -3,7 +3,7 @@
  * waterfall: just what a learner reads (who, what, when, how long, failed or not, related to which span).
  */
 import { SpanKind, SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export type CollectedSpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 

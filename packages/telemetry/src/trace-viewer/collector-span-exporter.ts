@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { toCollectedSpan } from './collected-span';
 
 export interface CollectorSpanExporterOptions {

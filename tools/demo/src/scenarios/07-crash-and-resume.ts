@@ -17,7 +17,6 @@ export const crashAndResume: Scenario = {
 
     // Slow payments (still within the order service's timeout) leave time to crash while a charge is in flight.
     await setFaults(payment.url, [{ route: '/payments', method: 'POST', latencyMs: 700 }]);
-    let killedAt = 0;
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
       const inFlight = await poll(
@@ -27,7 +26,7 @@ export const crashAndResume: Scenario = {
       );
       check(inFlight.saga?.currentStep === 'processPayment', 'never caught the saga during processPayment');
       await orderService.stop('SIGKILL');
-      killedAt = Date.now();
+      const killedAt = Date.now();
       out.note('order-service killed with SIGKILL while processPayment was in flight');
 
       const gone = await context.gateway.get(`/api/orders/${order.id}`, { token: customer.token });

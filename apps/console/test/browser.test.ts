@@ -26,7 +26,7 @@ async function untilText(locator: Locator, pattern: RegExp, timeout = 30_000): P
     await locator.filter({ hasText: pattern }).first().waitFor({ timeout });
   } catch (error) {
     const seen = await locator.first().textContent().catch(() => '(nothing)');
-    throw new Error(`expected ${pattern} but the page shows "${seen}": ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`expected ${pattern} but the page shows "${seen}"`, { cause: error });
   }
 }
 

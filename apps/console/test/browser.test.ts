@@ -13,7 +13,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startConsole, startSystem, type ConsoleProcess, type RunningSystem } from '@shop/demo/dist/index';
+import {
+  freePorts,
+  startConsole,
+  startSystem,
+  type ConsoleProcess,
+  type RunningSystem,
+  type ServiceName,
+} from '@shop/demo/dist/index';
+import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,6 +54,21 @@ function unlabelledControls(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * With TEST_DATABASE_URL (as CI sets when a Postgres answers) each service gets a fresh database there, which starts
+ * far faster than five PGlite instances on a busy machine; otherwise each uses PGlite in its data directory.
+ */
+async function databasesFor(databases: TestDatabase[]): Promise<Partial<Record<ServiceName, Record<string, string>>>> {
+  if (!process.env.TEST_DATABASE_URL) return {};
+  const env: Partial<Record<ServiceName, Record<string, string>>> = {};
+  for (const service of ['order', 'user', 'inventory', 'payment', 'shipping'] as const) {
+    const database = await createTestDatabase('postgres');
+    databases.push(database);
+    env[service] = { DATABASE_URL: database.url! };
+  }
+  return env;
+}
+
 const browserAvailable = existsSync(CHROMIUM);
 if (!browserAvailable) {
   it.skip(`skipped: ${CHROMIUM} is absent — install Debian's browser with \`apt-get install -y chromium\``, () => undefined);
@@ -54,6 +77,7 @@ if (!browserAvailable) {
 (browserAvailable ? describe : describe.skip)("the learner's console in Chromium", () => {
   let dataDir: string;
   let profileDir: string;
+  const databases: TestDatabase[] = [];
   let system: RunningSystem | undefined;
   let learnersConsole: ConsoleProcess | undefined;
   let context: BrowserContext | undefined;
@@ -75,6 +99,7 @@ if (!browserAvailable) {
     dataDir = await mkdtemp(join(tmpdir(), 'console-e2e-'));
     profileDir = await mkdtemp(join(tmpdir(), 'console-e2e-chromium-'));
     await mkdir(screenshots, { recursive: true });
+    const database = await databasesFor(databases);
     system = await startSystem({
       repoRoot,
       ports: 'dynamic',
@@ -82,10 +107,11 @@ if (!browserAvailable) {
       keepData: false,
       onProgress: () => undefined,
       extraEnv: {
+        ...database,
         gateway: { UPSTREAM_TIMEOUT_MS: '15000' },
-        order: { PARTICIPANT_TIMEOUT_MS: '1500', SAGA_STEP_TIMEOUT_MS: '8000' },
+        order: { ...database.order, PARTICIPANT_TIMEOUT_MS: '1500', SAGA_STEP_TIMEOUT_MS: '8000' },
         // Orders stay CONFIRMED long enough to be seen (the demo ships them after 0.8 s).
-        shipping: { DISPATCH_DELAY_MS: '600000' },
+        shipping: { ...database.shipping, DISPATCH_DELAY_MS: '600000' },
       },
     });
     const [port] = await freePorts(1);
@@ -127,6 +153,7 @@ if (!browserAvailable) {
     await context?.close().catch(() => undefined);
     await learnersConsole?.close().catch(() => undefined);
     await system?.stop().catch(() => undefined);
+    for (const database of databases) await database.close().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
     await rm(profileDir, { recursive: true, force: true });
   }, 120_000);

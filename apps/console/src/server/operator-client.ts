@@ -26,7 +26,7 @@ export interface OperatorClientOptions {
 export class OperatorClient {
   private readonly timeoutMs: number;
   constructor(private readonly options: OperatorClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 2_000;
+    this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 
   async call<T>(service: ServiceName, method: string, path: string, body?: unknown): Promise<T> {

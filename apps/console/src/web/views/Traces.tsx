@@ -13,8 +13,12 @@ interface Row {
   depth: number;
 }
 
+/** Database query spans (on Postgres, a dozen per step): hidden unless asked for, their children kept. */
+const isQuery = (span: TraceSpan) => span.name.startsWith('pg.') || span.name.startsWith('pg-pool.');
+const MAX_ROWS = 400;
+
 /** Parents before children, siblings by start time; spans whose parent never arrived start a branch of their own. */
-function rowsOf(spans: TraceSpan[]): Row[] {
+function rowsOf(spans: TraceSpan[], showQueries: boolean): Row[] {
   const ids = new Set(spans.map((span) => span.spanId));
   const children = new Map<string | undefined, TraceSpan[]>();
   for (const span of spans) {
@@ -24,6 +28,10 @@ function rowsOf(spans: TraceSpan[]): Row[] {
   const rows: Row[] = [];
   const visit = (parent: string | undefined, depth: number) => {
     for (const span of (children.get(parent) ?? []).sort((a, b) => a.startTimeMs - b.startTimeMs)) {
+      if (!showQueries && isQuery(span)) {
+        visit(span.spanId, depth);
+        continue;
+      }
       rows.push({ span, depth });
       visit(span.spanId, depth + 1);
     }
@@ -35,6 +43,7 @@ function rowsOf(spans: TraceSpan[]): Row[] {
 function Waterfall({ traceId, tick }: { traceId: string; tick?: string }) {
   const [spans, setSpans] = useState<TraceSpan[]>([]);
   const [error, setError] = useState<string>();
+  const [showQueries, setShowQueries] = useState(false);
   useEffect(() => {
     let current = true;
     api<{ spans: TraceSpan[] }>(`/api/traces/${traceId}`).then(
@@ -51,14 +60,25 @@ function Waterfall({ traceId, tick }: { traceId: string; tick?: string }) {
   const end = Math.max(...spans.map((span) => span.startTimeMs + span.durationMs));
   const total = Math.max(1, end - start);
   const services = new Set(spans.map((span) => span.service));
+  const rows = rowsOf(spans, showQueries);
   return (
     <figure className="card waterfall" aria-labelledby="waterfall-title">
       <figcaption id="waterfall-title">
         Trace <span className="mono">{shortId(traceId)}</span>: {spans.length} spans across {services.size} services,{' '}
         {millis(total)}
       </figcaption>
+      <div className="row">
+        <input
+          type="checkbox"
+          id="show-queries"
+          checked={showQueries}
+          onChange={(event) => setShowQueries(event.target.checked)}
+        />
+        <label htmlFor="show-queries">Show database queries</label>
+        {rows.length > MAX_ROWS && <span className="muted small">showing the first {MAX_ROWS} of {rows.length} spans</span>}
+      </div>
       <ol className="spans">
-        {rowsOf(spans).map(({ span, depth }) => (
+        {rows.slice(0, MAX_ROWS).map(({ span, depth }) => (
           <li key={span.spanId} className={`span kind-${span.kind}${span.error ? ' failed' : ''}`} data-service={span.service}>
             <span className="span-label" style={{ paddingLeft: `${depth * 0.9}rem` }}>
               <span className="service">{span.service}</span> {span.name}

@@ -11,6 +11,7 @@ export {
 } from './provision-topology';
 export { findTopicArn, requireQueueUrl } from './aws-lookups';
 export { enqueueEvents } from './outbox/enqueue-events';
+export { outboxBacklog } from './outbox/outbox-store';
 export {
   createOutboxRelay,
   type OutboxRelay,

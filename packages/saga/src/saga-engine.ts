@@ -2,7 +2,7 @@
  * The engine: starts saga instances, finds the ones that are due, claims each with a lease and runs it, and exposes
  * what the order service needs around that (inspection, manual retry, counts for metrics, events for tracing).
  */
-import { currentTraceContext, StartedHere } from './saga-tracing';
+import { currentTraceContext, StartedHere, traceIdOf } from './saga-tracing';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Queryable } from '@shop/db';
@@ -71,6 +71,8 @@ export interface SagaInstance<TData extends SagaData = SagaData> {
   readonly lease?: { readonly owner: string; readonly until: string };
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The trace of the request that started the saga (its step spans join it), when it was traced. */
+  readonly traceId?: string;
 }
 
 export interface SagaInstanceWithLog<TData extends SagaData = SagaData> extends SagaInstance<TData> {
@@ -100,7 +102,8 @@ export interface SagaEngine {
   get<TData extends SagaData = SagaData>(sagaId: string): Promise<SagaInstanceWithLog<TData> | undefined>;
   /** NEEDS_ATTENTION → back to RUNNING or COMPENSATING with a fresh attempt budget, due now. */
   retry(sagaId: string): Promise<SagaInstance>;
-  list(filter?: { state?: SagaState; limit?: number }): Promise<SagaInstance[]>;
+  /** Oldest first by default; `newestFirst` for "what happened lately" views. */
+  list(filter?: { state?: SagaState; limit?: number; newestFirst?: boolean }): Promise<SagaInstance[]>;
   /** Instances per state, every state present (zero included) — for a gauge. */
   countByState(): Promise<Record<SagaState, number>>;
   on<E extends SagaEventName>(event: E, listener: SagaListener<E>): Unsubscribe;
@@ -255,7 +258,7 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
       return toInstance(requeued, definitions.get(requeued.sagaName));
     },
     async list(filter = {}) {
-      const records = await store.list(filter.state, filter.limit ?? 100);
+      const records = await store.list(filter.state, filter.limit ?? 100, filter.newestFirst ?? false);
       return records.map((record) => toInstance(record, definitions.get(record.sagaName)));
     },
     async countByState() {
@@ -289,6 +292,7 @@ function toInstance(record: SagaRecord, definition: SagaDefinition<SagaData> | u
       : {}),
     createdAt: iso(record.createdAt),
     updatedAt: iso(record.updatedAt),
+    ...traceIdOf(record.traceContext),
   };
 }
 

@@ -175,9 +175,10 @@ export class SagaStore {
     return result.rows[0] ? toRecord(result.rows[0]) : undefined;
   }
 
-  async list(state: SagaState | undefined, limit: number): Promise<SagaRecord[]> {
+  async list(state: SagaState | undefined, limit: number, newestFirst = false): Promise<SagaRecord[]> {
+    const order = newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     const result = await this.db.query(
-      `SELECT * FROM saga_instances WHERE ($1::text IS NULL OR state = $1) ORDER BY created_at, id LIMIT $2`,
+      `SELECT * FROM saga_instances WHERE ($1::text IS NULL OR state = $1) ORDER BY ${order} LIMIT $2`,
       [state ?? null, limit],
     );
     return result.rows.map(toRecord);

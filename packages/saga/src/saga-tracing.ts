@@ -12,6 +12,15 @@ export function currentTraceContext(): string | null {
   return injectTraceContext()?.traceparent ?? null;
 }
 
+/**
+ * The trace id in a stored traceparent (`00-<trace id>-<span id>-<flags>`), read as text: it must not depend on an
+ * OpenTelemetry SDK being registered in the process that reads it.
+ */
+export function traceIdOf(traceparent: string | null): { traceId?: string } {
+  const traceId = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(traceparent ?? '')?.[1];
+  return traceId ? { traceId } : {};
+}
+
 /** Ids of sagas this process started (bounded): their steps continue the starting trace rather than link to it. */
 export class StartedHere {
   private readonly ids = new Set<string>();

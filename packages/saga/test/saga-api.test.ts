@@ -51,6 +51,7 @@ describe.each(testEngines())('saga engine API on %s', (engine) => {
       'saga-2:COMPLETED',
       'saga-3:RUNNING',
     ]);
+    expect((await h.engine.list({ newestFirst: true, limit: 2 })).map((s) => s.id)).toEqual(['saga-3', 'saga-2']);
     expect(await h.engine.countByState()).toEqual({
       RUNNING: 1,
       COMPENSATING: 0,
@@ -58,6 +59,15 @@ describe.each(testEngines())('saga engine API on %s', (engine) => {
       COMPENSATED: 1,
       NEEDS_ATTENTION: 0,
     });
+  });
+
+  it('shows the trace id of the request that started a saga, and none for an untraced start', async () => {
+    await h.engine.start('place-order', 'saga-1', h.order('order-1'));
+    expect(await h.engine.get('saga-1')).not.toHaveProperty('traceId');
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await h.db.query(`UPDATE saga_instances SET trace_context = $1 WHERE id = 'saga-1'`, [`00-${traceId}-00f067aa0ba902b7-01`]);
+    expect(await h.engine.get('saga-1')).toMatchObject({ traceId });
+    expect((await h.engine.list())[0]).toMatchObject({ traceId });
   });
 
   it('retries only sagas that need attention', async () => {

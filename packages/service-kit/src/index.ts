@@ -28,3 +28,12 @@ export {
 } from './authentication';
 export { eventMetadataOf, type RequestEventMetadata } from './event-metadata';
 export type { FastifyRequest, FastifyReply } from 'fastify';
+export {
+  registerOperatorRoutes,
+  OutboxBacklogSchema,
+  BreakerSnapshotSchema,
+  type OperatorSources,
+  type OutboxBacklog,
+  type BreakerSnapshot,
+  type BreakerMetrics,
+} from './operator-routes';

@@ -9,9 +9,18 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 
-/** Probes and scrapes, called every few seconds: a trace each would bury the traces people want to read. */
+/**
+ * Probes, scrapes and the operator views (the learner's console reads `/operator/*` and `/admin/faults` every
+ * second): a trace each would bury the traces people want to read.
+ */
 export function isHousekeepingPath(path: string): boolean {
-  return path === '/metrics' || path.startsWith('/health/') || path === '/favicon.ico';
+  return (
+    path === '/metrics' ||
+    path.startsWith('/health/') ||
+    path.startsWith('/operator/') ||
+    path.startsWith('/admin/') ||
+    path === '/favicon.ico'
+  );
 }
 
 export function defaultInstrumentations(): Instrumentation[] {

@@ -54,6 +54,13 @@ describe('CollectorSpanExporter → startTraceCollector', () => {
 
     const page = await fetch(`${collector.url}/traces/${traceId}`);
     expect(await page.text()).toMatch(/order-service\s+reserve stock .*error: out of stock/);
+    const json = await fetch(`${collector.url}/traces/${traceId}/spans`).then((r) => r.json());
+    expect(json).toEqual(received);
+    const summary = await fetch(`${collector.url}/traces`).then((r) => r.json());
+    expect(summary).toContainEqual(
+      expect.objectContaining({ traceId, spans: 2, root: 'POST /orders', startTimeMs: root.startTimeMs }),
+    );
+    expect((await fetch(`${collector.url}/traces/${'0'.repeat(32)}/spans`)).status).toBe(404);
   });
 
   it('also accepts OTLP/HTTP JSON, so OTEL_TRACES_EXPORTER=otlp can point at it', async () => {

@@ -2,7 +2,7 @@
  * Builds the gateway's Fastify app; tests call this and use `app.inject()`. Order matters: authentication identifies
  * the caller first, rate limiting then keys by that identity, and the routes forward to the upstreams.
  */
-import { createApp, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { createApp, registerOperatorRoutes, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
 import { registerCustomerAuthentication, rejectAnonymousCallers } from './auth/customer-authentication';
 import { gatewayServiceToken } from './auth/service-token';
 import { authRateLimit, registerRateLimiting, type RateLimitSettings } from './rate-limiting';
@@ -59,5 +59,7 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
   registerUserRoutes(app, { users: upstreams.users, serviceToken });
   registerProductRoutes(app, { inventory: upstreams.inventory });
   registerOrderRoutes(app, { orders: upstreams.orders });
+  // Operators (service tokens) see each upstream's breaker; customers never reach /operator.
+  registerOperatorRoutes(app, { breakers: () => Object.values(upstreams).map((upstream) => upstream.breaker.metrics()) });
   return app;
 }

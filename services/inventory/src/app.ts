@@ -1,7 +1,9 @@
 /** Builds the inventory service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
+import { outboxBacklog } from '@shop/messaging';
 import {
   createApp,
+  registerOperatorRoutes,
   requireServiceCaller,
   type AuthenticationOptions,
   type CreateAppOptions,
@@ -45,5 +47,6 @@ export async function buildApp({
     serviceOnly.addHook('onRequest', requireServiceCaller);
     registerReservationRoutes(serviceOnly as ServiceApp, reservations);
   });
+  registerOperatorRoutes(app, { outbox: () => outboxBacklog(db) });
   return app;
 }

@@ -9,8 +9,10 @@ import type { Database } from '@shop/db';
 import { createEventStore } from '@shop/event-store';
 import type { CircuitBreakerOptions, RetryOptions } from '@shop/resilience';
 import { createSagaEngine, type SagaEngine, type SagaPolicies } from '@shop/saga';
+import { outboxBacklog } from '@shop/messaging';
 import {
   createApp,
+  registerOperatorRoutes,
   signServiceToken,
   type AuthenticationOptions,
   type CreateAppOptions,
@@ -18,6 +20,7 @@ import {
 } from '@shop/service-kit';
 import { Orders } from './orders';
 import { orderSummariesProjection } from './read-model/order-summaries-projection';
+import { registerSagaOperatorRoutes } from './routes/operator-sagas';
 import { registerOrderRoutes } from './routes/orders';
 import { registerSagaRoutes } from './routes/sagas';
 import { withCrashPoint } from './saga/crash-points';
@@ -106,5 +109,10 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
   app.decorate('orders', orders);
   registerOrderRoutes(app, { db, orders, sagas, onEventsCommitted: wake });
   registerSagaRoutes(app, sagas);
+  registerOperatorRoutes(app, {
+    outbox: () => outboxBacklog(db),
+    breakers: () => Object.values(participants.clients).map((client) => client.breaker.metrics()),
+    routes: (operator) => registerSagaOperatorRoutes(operator, sagas, saga),
+  });
   return app;
 }

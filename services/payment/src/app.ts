@@ -1,6 +1,7 @@
 /** Builds the payment service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import { createApp, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { outboxBacklog } from '@shop/messaging';
+import { createApp, registerOperatorRoutes, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
 import { Payments } from './payments';
 import type { PaymentProvider } from './provider/payment-provider';
 import { SimulatedPaymentProvider } from './provider/simulated-provider';
@@ -37,5 +38,6 @@ export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
     ...(deps.idempotencyWaitMs ? { idempotencyWaitMs: deps.idempotencyWaitMs } : {}),
   });
   registerPaymentRoutes(app, payments);
+  registerOperatorRoutes(app, { outbox: () => outboxBacklog(deps.db) });
   return app;
 }

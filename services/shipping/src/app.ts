@@ -1,8 +1,10 @@
 /** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
+import { outboxBacklog } from '@shop/messaging';
 import type { Clock } from '@shop/resilience';
 import {
   createApp,
+  registerOperatorRoutes,
   requireServiceCaller,
   type AuthenticationOptions,
   type CreateAppOptions,
@@ -46,5 +48,6 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
     serviceOnly.addHook('onRequest', requireServiceCaller);
     registerShipmentRoutes(serviceOnly as ServiceApp, store);
   });
+  registerOperatorRoutes(app, { outbox: () => outboxBacklog(db) });
   return app;
 }

@@ -1,6 +1,7 @@
 /** Builds the user service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import { createApp, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { outboxBacklog } from '@shop/messaging';
+import { createApp, registerOperatorRoutes, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
 import { registerCredentialRoutes } from './routes/credentials';
 import { registerOrderHistoryRoutes } from './routes/order-history';
 import { registerUserRoutes } from './routes/users';
@@ -30,5 +31,6 @@ export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
   registerUserRoutes(app, users);
   registerCredentialRoutes(app, users);
   registerOrderHistoryRoutes(app, deps.db, users);
+  registerOperatorRoutes(app, { outbox: () => outboxBacklog(deps.db) });
   return app;
 }

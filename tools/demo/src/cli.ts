@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONSOLE_PORT, startConsole, type ConsoleProcess } from './console-process';
 import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
@@ -47,8 +48,9 @@ function printSummary(outcomes: ScenarioOutcome[]): void {
   out.line(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
-function printUrls(system: RunningSystem): void {
+function printUrls(system: RunningSystem, consoleUrl?: string): void {
   out.heading('Where to look');
+  if (consoleUrl) out.figure("learner's console", consoleUrl);
   out.figure('gateway (the public API)', `${system.gatewayUrl}   docs: ${system.gatewayUrl}/docs`);
   for (const [name, port] of Object.entries(system.ports)) {
     if (name !== 'gateway') out.figure(`${name}-service`, `http://127.0.0.1:${port}/docs   /metrics   /health/ready`);
@@ -61,6 +63,7 @@ function printUrls(system: RunningSystem): void {
 async function main(): Promise<number> {
   const selected = selectedScenarios();
   let system: RunningSystem | undefined;
+  let learnersConsole: ConsoleProcess | undefined;
   if (!values.gateway) {
     out.heading('Starting Resilient Shop (no Docker: local-aws, PGlite, six Node processes)');
     const startedAt = Date.now();
@@ -82,10 +85,19 @@ async function main(): Promise<number> {
       throw error;
     }
     out.pass(`system ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    if (!values.once) {
+      try {
+        learnersConsole = await startConsole(system, { repoRoot, port: CONSOLE_PORT });
+        out.pass(`learner's console: open ${bold(learnersConsole.url)} to watch the scenarios (and run them again)`);
+      } catch (error) {
+        out.fail(`the console did not start (${(error as Error).message}); see .data/logs/console.log`);
+      }
+    }
   }
 
   const gateway = new GatewayClient(values.gateway ?? system!.gatewayUrl, out);
-  const outcomes = await runScenarios(selected, { gateway, out, system });
+  const run = () => runScenarios(selected, { gateway, out, system });
+  const outcomes = learnersConsole ? await learnersConsole.exclusive(run) : await run();
   printSummary(outcomes);
   const failed = outcomes.some((outcome) => outcome.status === 'failed');
 
@@ -93,7 +105,7 @@ async function main(): Promise<number> {
     await system?.stop();
     return failed ? 1 : 0;
   }
-  printUrls(system);
+  printUrls(system, learnersConsole?.url);
   out.line();
   out.line(bold('Running. Press Ctrl+C to stop.'));
   await new Promise<void>((resolve) => {
@@ -101,6 +113,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   out.line('stopping…');
+  await learnersConsole?.close();
   await system.stop();
   return failed ? 1 : 0;
 }

@@ -12,6 +12,10 @@ export interface ServiceDefinition {
   name: string;
   port: number;
   env: Record<string, string>;
+  /** The entry point; default `services/<name>/dist/main.js`. */
+  main?: string;
+  /** Opens an IPC channel to the child and hands each message it sends here, with a way to answer. */
+  onMessage?: (message: unknown, send: (message: unknown) => void) => void;
 }
 
 const KEPT_LINES = 40;
@@ -46,15 +50,18 @@ export class ServiceProcess {
   }
 
   start(extraEnv: Record<string, string> = {}): void {
-    const { name, port, env } = this.definition;
-    const main = join(this.repoRoot, 'services', name, 'dist', 'main.js');
+    const { name, port, env, onMessage } = this.definition;
+    const main = this.definition.main ?? join(this.repoRoot, 'services', name, 'dist', 'main.js');
     this.log ??= createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [main], {
       cwd: this.repoRoot,
       env: { ...process.env, ...env, ...extraEnv, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: onMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    if (onMessage) {
+      child.on('message', (message) => onMessage(message, (answer) => child.connected && child.send(answer as object)));
+    }
     liveChildren.add(child);
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {

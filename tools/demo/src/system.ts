@@ -56,6 +56,8 @@ export interface RunningSystem {
   readonly collector: TraceCollector;
   readonly aws: AwsClients;
   readonly jwtSecret: string;
+  /** Where each process's output goes (`<name>.log`). */
+  readonly logDir: string;
   service(name: ServiceName): ServiceProcess;
   stop(): Promise<void>;
 }
@@ -71,7 +73,7 @@ export class StartupError extends Error {
 }
 
 /** Free ports from the OS: listen on port 0, note the port, release it (a service binds it a moment later). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<Server>((resolve) => {
       const server = createServer();
@@ -202,6 +204,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     collector,
     aws,
     jwtSecret,
+    logDir,
     service: (name) => processes.get(name)!,
     stop,
   };

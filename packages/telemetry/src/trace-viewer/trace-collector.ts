@@ -5,8 +5,9 @@
  *
  *   POST /v1/spans      `{ spans: CollectedSpan[] }`       (CollectorSpanExporter)
  *   POST /v1/traces     OTLP/HTTP JSON                     (OTEL_TRACES_EXPORTER=otlp, JSON protocol)
- *   GET  /traces        `[{ traceId, spans, services, root }]`, newest last
+ *   GET  /traces        `[{ traceId, spans, services, root, startTimeMs }]`, newest last
  *   GET  /traces/:id    the trace as a waterfall (text/plain)
+ *   GET  /traces/:id/spans   its spans as JSON (`CollectedSpan[]`), for viewers that draw their own waterfall
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,8 +75,13 @@ export async function startTraceCollector(options: TraceCollectorOptions = {}): 
         spans: spans.length,
         services: [...new Set(spans.map((s) => s.service))],
         root: spans.find((s) => !s.parentSpanId)?.name,
+        startTimeMs: Math.min(...spans.map((s) => s.startTimeMs)),
       }));
       return reply(200, JSON.stringify(summary));
+    }
+    if (request.method === 'GET' && /^\/traces\/[^/]+\/spans$/.test(path)) {
+      const spans = store.get(path.slice('/traces/'.length, -'/spans'.length)) ?? [];
+      return spans.length ? reply(200, JSON.stringify(spans)) : reply(404, '{}');
     }
     if (request.method === 'GET' && path.startsWith('/traces/')) {
       const spans = store.get(path.slice('/traces/'.length)) ?? [];

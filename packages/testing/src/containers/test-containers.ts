@@ -43,7 +43,7 @@ const POSTGRES_READY = Wait.forAll([
   Wait.forListeningPorts(),
 ]);
 /** Kept for `docker ps` and compose-style tooling, at a pace a busy machine can afford. */
-const POSTGRES_HEALTH_CHECK = {
+const POSTGRES_HEALTH_CHECK: Parameters<PostgreSqlContainer['withHealthCheck']>[0] = {
   test: ['CMD-SHELL', 'pg_isready --host localhost --username "$POSTGRES_USER"'],
   interval: 2_000,
   timeout: 10_000,
@@ -52,9 +52,16 @@ const POSTGRES_HEALTH_CHECK = {
 
 /** A Postgres container of the image compose runs, waiting for the real server (for tests that need their own). */
 export function postgresContainer(): PostgreSqlContainer {
-  return new PostgreSqlContainer(POSTGRES_IMAGE)
-    .withWaitStrategy(POSTGRES_READY)
-    .withStartupTimeout(STARTUP_TIMEOUT_MS);
+  return (
+    new PostgreSqlContainer(POSTGRES_IMAGE)
+      // A test server keeps nothing: data in memory and no fsync, or every CREATE DATABASE (one per test) waits for
+      // a checkpoint on the disk that every other job on the machine is using too.
+      .withTmpFs({ '/var/lib/postgresql/data': 'rw' })
+      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
+      .withHealthCheck(POSTGRES_HEALTH_CHECK)
+      .withWaitStrategy(POSTGRES_READY)
+      .withStartupTimeout(STARTUP_TIMEOUT_MS)
+  );
 }
 
 /**

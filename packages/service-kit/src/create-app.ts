@@ -3,7 +3,6 @@
  * TypeBox type provider, request ids, problem+json errors, health probes and OpenAPI with Swagger UI at /docs.
  * The service then registers its own routes on it. No port is opened here — tests use `app.inject()`.
  */
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { createMetricsRegistry, registerHttpMetrics, registerMetricsRoute, type Registry } from '@shop/telemetry';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,6 +22,7 @@ import { registerFaultInjection, type FaultInjectionOptions } from './fault-inje
 import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
 import { ProblemSchema } from './problem';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { createValidatorCompiler } from './validation';
 
 export type ServiceApp = FastifyInstance<
@@ -61,8 +61,9 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   const { name, logger = 'info' } = options;
   const common = {
     bodyLimit: options.bodyLimitBytes ?? 100 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The header is read by requestIdOf, which adopts it only when it is safe to (Fastify's own reading would not check).
+    requestIdHeader: false as const,
+    genReqId: requestIdOf,
     // Without this a client that never finishes its request would hold a socket forever.
     requestTimeout: 30_000,
     // The router's own refusals (a path parameter over maxParamLength → 414, a malformed URL → 400) happen before
@@ -89,7 +90,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
     closing = true;
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     if (closing) reply.header('connection', 'close');
   });
 

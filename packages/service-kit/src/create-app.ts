@@ -53,6 +53,11 @@ export interface CreateAppOptions {
   bodyLimitBytes?: number;
   /** Verify a JWT on every non-public route (see authentication.ts); off when omitted (in-process tests). */
   authentication?: AuthenticationOptions;
+  /**
+   * Serve `GET /metrics` on the app's own port (default true: internal services are scraped there). A service whose
+   * port is public (the gateway) passes false and serves the registry on an internal listener (createMetricsServer).
+   */
+  metricsRoute?: boolean;
   /** `true` (e.g. `FAULT_INJECTION=on`) adds the `/admin/faults` routes; off by default. */
   faultInjection?: boolean | FaultInjectionOptions;
 }
@@ -81,7 +86,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   const metrics = createMetricsRegistry({ service: name });
   app.decorate('metrics', metrics);
   registerHttpMetrics(app, metrics);
-  registerMetricsRoute(app, metrics);
+  if (options.metricsRoute ?? true) registerMetricsRoute(app, metrics);
   app.addSchema(ProblemSchema);
   // Once shutdown starts, responses to requests still in flight tell keep-alive clients to hang up; otherwise
   // their idle connections would hold `app.close()` open until the grace period runs out.

@@ -31,6 +31,7 @@ export {
   type AnyFastifyInstance,
 } from './metrics/http-metrics';
 export { registerMetricsRoute } from './metrics/metrics-route';
+export { createMetricsServer, type MetricsServer, type MetricsServerOptions } from './metrics/metrics-server';
 export { sampledGauge, type Sample } from './metrics/sampled-gauge';
 export {
   circuitBreakerMetrics,

@@ -1,6 +1,6 @@
 /** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
-import type { Clock } from '@shop/resilience';
+import { wallClock, type Clock } from '@shop/resilience';
 import {
   createApp,
   requireServiceCaller,
@@ -11,7 +11,6 @@ import {
 import type { ShippingSchedule } from './domain/lifecycle';
 import { registerShipmentRoutes } from './routes/shipments';
 import { ShipmentStore } from './shipment-store';
-import { wallClock } from './wall-clock';
 
 export interface ShippingAppDeps {
   db: Database;

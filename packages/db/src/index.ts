@@ -7,6 +7,7 @@ export { SqlState, sqlStateOf, isUniqueViolation } from './errors';
 export { withoutQueryData } from './query-errors';
 export {
   createRetentionJob,
+  pruneExpiredRows,
   type RetentionJob,
   type RetentionJobOptions,
   type RetentionLogger,

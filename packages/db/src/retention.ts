@@ -65,7 +65,14 @@ function checkIdentifiers(rule: RetentionRule): void {
   }
 }
 
-async function pruneTable(db: Queryable, rule: RetentionRule, cutoff: Date, batchSize: number): Promise<number> {
+/** Deletes `rule`'s rows older than its retention period at `nowMs` (epoch ms), in batches; returns how many. */
+export async function pruneExpiredRows(
+  db: Queryable,
+  rule: RetentionRule,
+  { nowMs = Date.now(), batchSize = 1_000 }: { nowMs?: number; batchSize?: number } = {},
+): Promise<number> {
+  checkIdentifiers(rule);
+  const cutoff = new Date(nowMs - rule.retentionMs);
   const condition = `${rule.timestampColumn} < $1${rule.where ? ` AND (${rule.where})` : ''}`;
   const sql = `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${condition} LIMIT ${batchSize})`;
   let total = 0;
@@ -89,7 +96,7 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   async function prune(): Promise<Record<string, number>> {
     const pruned: Record<string, number> = {};
     for (const rule of rules) {
-      const rows = await pruneTable(db, rule, new Date(clock.now() - rule.retentionMs), batchSize);
+      const rows = await pruneExpiredRows(db, rule, { nowMs: clock.now(), batchSize });
       pruned[rule.table] = (pruned[rule.table] ?? 0) + rows;
       options.onPruned?.(rule.table, rows);
       if (rows > 0) options.logger?.info({ table: rule.table, rows }, 'retention: pruned expired rows');

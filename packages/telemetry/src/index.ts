@@ -49,6 +49,7 @@ export {
   type ConsumerMetrics,
 } from './metrics/messaging-metrics';
 export { sagaMetrics, type SagaStateCount } from './metrics/saga-metrics';
+export { retentionMetrics, type RetentionMetrics, type TableRowCount } from './metrics/retention-metrics';
 export type { Registry } from 'prom-client';
 
 // Trace viewer (no Jaeger needed)

@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '../src/metrics/metrics-registry';
 import { registerMetricsRoute } from '../src/metrics/metrics-route';
 import { createMetricsServer } from '../src/metrics/metrics-server';
 import { circuitBreakerMetrics, retryMetrics } from '../src/metrics/resilience-metrics';
+import { retentionMetrics } from '../src/metrics/retention-metrics';
 import { sagaMetrics } from '../src/metrics/saga-metrics';
 
 let app: FastifyInstance;
@@ -103,6 +104,20 @@ describe('GET /metrics', () => {
     expect(await scrape()).toContain('dlq_depth_messages{queue="dlq",service="order-service"} 4');
     const text = await scrape();
     expect(text).toContain('metrics_collect_errors_total{metric="dlq_depth_messages",service="order-service"} 1');
+  });
+});
+
+describe('retentionMetrics', () => {
+  it('reports the rows of every retained table, from every job, and the rows pruned', async () => {
+    const inbox = retentionMetrics(registry, async () => [{ table: 'inbox', rows: 120 }, { table: 'outbox', rows: 7 }]);
+    retentionMetrics(registry, async () => [{ table: 'idempotency_keys', rows: 42 }]);
+    inbox.pruned('inbox', 30);
+    inbox.pruned('inbox', 5);
+    const text = await scrape();
+    expect(text).toContain('retained_table_rows{table="inbox",service="order-service"} 120');
+    expect(text).toContain('retained_table_rows{table="outbox",service="order-service"} 7');
+    expect(text).toContain('retained_table_rows{table="idempotency_keys",service="order-service"} 42');
+    expect(text).toContain('retention_pruned_rows_total{table="inbox",service="order-service"} 35');
   });
 });
 

@@ -26,6 +26,7 @@ import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/m
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
 import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
 import { buildApp as buildUser } from '@shop/user-service/dist/app';
+import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
 import { orderHistoryHandlers } from '@shop/user-service/dist/order-history/order-history';
 import { JWT_SECRET, startGateway } from './support/gateway';
@@ -90,7 +91,13 @@ describe('the order flow through the gateway only', () => {
     const userDb = await database(userMigrations);
     const userMessaging = messaging('user', userDb, orderHistoryHandlers);
     const userUrl = await listen(
-      await buildUser({ db: userDb, logger: false, authentication, onEventsCommitted: () => userMessaging.wake() }),
+      await buildUser({
+        db: userDb,
+        logger: false,
+        authentication,
+        passwordCost: TEST_SCRYPT_COST,
+        onEventsCommitted: () => userMessaging.wake(),
+      }),
     );
 
     const orderDb = await database(orderMigrations);

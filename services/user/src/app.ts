@@ -1,6 +1,7 @@
 /** Builds the user service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
 import { createApp, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { OWASP_SCRYPT_COST, type ScryptCost } from './domain/password';
 import { registerCredentialRoutes } from './routes/credentials';
 import { registerOrderHistoryRoutes } from './routes/order-history';
 import { registerUserRoutes } from './routes/users';
@@ -15,6 +16,8 @@ export interface UserAppDeps {
   faultInjection?: boolean;
   /** Called after a change's transaction commits with events in the outbox: wake the relay. */
   onEventsCommitted?: () => void;
+  /** scrypt cost for new hashes; default OWASP's (N=2^17). Tests pass a lower one explicitly to stay fast. */
+  passwordCost?: ScryptCost;
 }
 
 export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
@@ -27,8 +30,9 @@ export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
     readiness: { database: () => deps.db.ping() },
   });
   const users = new UserStore(deps.db, { ...userEventHooks, afterCommit: deps.onEventsCommitted });
-  registerUserRoutes(app, users);
-  registerCredentialRoutes(app, users);
+  const passwordCost = deps.passwordCost ?? OWASP_SCRYPT_COST;
+  registerUserRoutes(app, users, passwordCost);
+  registerCredentialRoutes(app, users, passwordCost);
   registerOrderHistoryRoutes(app, deps.db, users);
   return app;
 }

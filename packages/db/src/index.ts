@@ -4,3 +4,13 @@ export { openPgliteDatabase, type PgliteOptions } from './pglite-database';
 export { openPostgresDatabase, type PostgresOptions } from './postgres-database';
 export { runMigrations, listMigrationFiles, type MigrationResult, type MigrationSource } from './migrations';
 export { SqlState, sqlStateOf, isUniqueViolation, classifyDatabaseError, type DatabaseFailure } from './errors';
+export { withoutQueryData } from './query-errors';
+export {
+  createRetentionJob,
+  pruneExpiredRows,
+  type RetentionJob,
+  type RetentionJobOptions,
+  type RetentionLogger,
+  type RetentionRule,
+  type TableRows,
+} from './retention';

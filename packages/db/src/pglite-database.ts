@@ -2,15 +2,16 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database';
+import { sanitizeQueryErrors } from './query-errors';
 
 function toQueryable(target: PGlite | Transaction): Queryable {
   return {
     async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await target.query<R>(sql, params as unknown[]);
+      const result = await sanitizeQueryErrors(target.query<R>(sql, params as unknown[]));
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {
-      await target.exec(sql);
+      await sanitizeQueryErrors(target.exec(sql));
     },
   };
 }

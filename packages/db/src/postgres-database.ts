@@ -1,6 +1,7 @@
 /** Database on a real Postgres server through a node-postgres connection pool. */
 import { Pool, type PoolClient } from 'pg';
 import type { Database, Queryable, QueryResult } from './database';
+import { sanitizeQueryErrors } from './query-errors';
 
 interface PgLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
@@ -9,12 +10,12 @@ interface PgLike {
 function toQueryable(target: PgLike): Queryable {
   return {
     async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await target.query(sql, params as unknown[]);
+      const result = await sanitizeQueryErrors(target.query(sql, params as unknown[]));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {
       // Without parameters node-postgres uses the simple query protocol, which accepts several statements.
-      await target.query(sql);
+      await sanitizeQueryErrors(target.query(sql));
     },
   };
 }

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import { createTestDatabase, testEngines, type TestDatabase } from '../src/testing';
+import { createTestDatabase, testEngines, testResources, type TestDatabase } from '../src/testing';
 import { isUniqueViolation, openPostgresDatabase, runMigrations } from '../src';
 
 const migrations = join(__dirname, 'fixtures/migrations');
 
 describe.each(testEngines())('database on %s', (engine) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await createTestDatabase(engine);
-  });
-  afterEach(async () => {
-    await db.close();
-  });
+  const resources = testResources();
+  beforeEach(() =>
+    resources.setup(async (track) => {
+      db = await track(createTestDatabase(engine));
+    }),
+  );
 
   it('applies migrations in order and a second run is a no-op', async () => {
     const first = await runMigrations(db, migrations);
@@ -62,6 +62,21 @@ describe.each(testEngines())('database on %s', (engine) => {
     const error = await db.query('INSERT INTO widgets (name) VALUES ($1)', ['dup']).catch((e: unknown) => e);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(error, 'widgets_name_key')).toBe(true);
+  });
+
+  it("keeps a failed query's data out of its error (what a log would print), but not the SQLSTATE", async () => {
+    await runMigrations(db, migrations);
+    const hash = 'scrypt$131072$8$1$c2FsdHNhbHQ$aGFzaGhhc2g';
+    await db.query('INSERT INTO widgets (name) VALUES ($1)', [hash]);
+    const error = (await db.query('INSERT INTO widgets (name) VALUES ($1)', [hash]).catch((e: unknown) => e)) as Record<
+      string,
+      unknown
+    >;
+    expect(isUniqueViolation(error, 'widgets_name_key')).toBe(true);
+    expect(error.params).toBeUndefined();
+    // What pino's error serializer copies: the enumerable properties.
+    expect(JSON.stringify({ ...error, message: (error as unknown as Error).message })).not.toContain(hash);
+    expect(String(error.detail)).toContain('already exists'); // still readable by code that handles it
   });
 
   it('counts affected rows', async () => {

@@ -26,7 +26,8 @@ export {
   type EventHandlers,
 } from './consumer/consumer';
 export { UnrecoverableMessageError } from './consumer/unrecoverable-message-error';
-export { pruneInbox } from './consumer/inbox';
+export { pruneInbox, inboxRetention, DEFAULT_INBOX_RETENTION_MS } from './consumer/inbox';
+export { outboxRetention, DEFAULT_OUTBOX_RETENTION_MS } from './outbox/outbox-store';
 export { DEAD_LETTER_REASON_ATTRIBUTE } from './consumer/dead-letter';
 export { listDeadLetters, redriveDeadLetters, type DeadLetter, type RedriveOptions } from './dlq/dead-letter-tools';
 export { createServiceMessaging, type ServiceMessaging, type ServiceMessagingOptions } from './service-messaging';

@@ -8,15 +8,16 @@
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { deadLetterQueueName, systemTopology, type Topology } from '@shop/contracts';
-import type { Database } from '@shop/db';
-import { exponentialBackoff, sleep, systemClock, type Clock } from '@shop/resilience';
-import { consumerMetrics, dlqDepthMetrics, outboxMetrics, type Registry } from '@shop/telemetry';
+import { createRetentionJob, type Database, type RetentionJob, type RetentionRule } from '@shop/db';
+import { exponentialBackoff, sleep, systemClock, wallClock, type Clock } from '@shop/resilience';
+import { consumerMetrics, dlqDepthMetrics, outboxMetrics, retentionMetrics, type Registry } from '@shop/telemetry';
 import { findQueueUrl } from './aws-lookups';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './aws-clients';
 import { createConsumer, type Consumer, type ConsumerOptions, type EventHandlers } from './consumer/consumer';
+import { inboxRetention } from './consumer/inbox';
 import { silentLogger, type Logger } from './logger';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
-import { outboxBacklog } from './outbox/outbox-store';
+import { outboxBacklog, outboxRetention } from './outbox/outbox-store';
 
 export interface ServiceMessagingOptions {
   /** The service's name in the topology: its producer entry (topic) and consumer entry (queue). */
@@ -33,6 +34,10 @@ export interface ServiceMessagingOptions {
   readonly aws?: AwsClients;
   readonly relayOptions?: Partial<OutboxRelayOptions>;
   readonly consumerOptions?: Partial<ConsumerOptions>;
+  /** How long published outbox rows and inbox entries are kept (defaults 7 and 14 days), and how often to prune. */
+  readonly retention?: { readonly outboxMs?: number; readonly inboxMs?: number; readonly intervalMs?: number };
+  /** Wall-clock time for the retention cut-off (tests pass a FakeClock started at a date). */
+  readonly retentionClock?: Clock;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
@@ -43,7 +48,9 @@ export interface ServiceMessaging {
   readonly consumer?: Consumer;
   /** Publish now: call after a transaction that wrote outbox rows has committed. */
   wake(): void;
-  /** Reports outbox backlog, consumer outcomes and DLQ depth in the service's Prometheus registry. */
+  /** Prunes published outbox rows and old inbox entries; started with the relay and consumer. */
+  readonly retention: RetentionJob;
+  /** Reports outbox backlog, consumer outcomes, DLQ depth and retained rows in the service's Prometheus registry. */
   reportMetrics(registry: Registry): void;
   /** Starts the relay, and the consumer in the background (retrying until its queue exists). */
   start(): void;
@@ -79,7 +86,23 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
         ...options.consumerOptions,
       })
     : undefined;
+  // Both tables only grow otherwise: one row per event published, one per event handled.
+  const retentionRules: RetentionRule[] = [
+    ...(relay ? [outboxRetention(options.retention?.outboxMs)] : []),
+    ...(consumer ? [inboxRetention(options.retention?.inboxMs)] : []),
+  ];
+  let pruneMetrics: ReturnType<typeof retentionMetrics> | undefined;
+  const retention = createRetentionJob({
+    db,
+    rules: retentionRules,
+    logger,
+    clock: options.retentionClock ?? wallClock,
+    ...(options.retention?.intervalMs ? { intervalMs: options.retention.intervalMs } : {}),
+    onPruned: (table, rows) => pruneMetrics?.pruned(table, rows),
+  });
+
   function reportMetrics(registry: Registry): void {
+    if (retentionRules.length > 0) pruneMetrics = retentionMetrics(registry, () => retention.rowCounts());
     if (consumer && queue) outcomes = consumerMetrics(registry);
     if (relay) outboxMetrics(registry, () => outboxBacklog(db));
     if (consumer && queue) {
@@ -120,16 +143,19 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
     aws,
     relay,
     consumer,
+    retention,
     wake: () => relay?.wake(),
     reportMetrics,
     start() {
       relay?.start();
+      if (retentionRules.length > 0) retention.start();
       if (consumer) consumerStarting = startConsumerWhenPossible(consumer);
     },
     async close() {
       closed = true;
       abort.abort();
       await consumerStarting;
+      await retention.stop();
       await consumer?.stop();
       await relay?.stop();
       if (ownsClients) destroyAwsClients(aws);

@@ -22,6 +22,16 @@ export const systemClock: Clock = {
 };
 
 /**
+ * A clock reading wall-clock epoch milliseconds, for code that compares its time with timestamps stored in a
+ * database (retention cut-offs, leases, schedules), where the monotonic `systemClock` would be meaningless.
+ */
+export const wallClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
  * Waits `delayMs` on `clock`, rejecting with the signal's reason as soon as `signal` aborts.
  * The timer and the abort listener are both removed whichever happens first.
  */

@@ -1,4 +1,4 @@
-export { systemClock, sleep, type Clock, type TimerHandle } from './clock';
+export { systemClock, wallClock, sleep, type Clock, type TimerHandle } from './clock';
 export { FakeClock, type PendingTimer } from './fake-clock';
 export {
   BrokenCircuitError,

@@ -6,7 +6,7 @@ import { currentTraceContext, StartedHere, traceIdOf } from './saga-tracing';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Queryable } from '@shop/db';
-import type { Clock, Unsubscribe } from '@shop/resilience';
+import { wallClock, type Clock, type Unsubscribe } from '@shop/resilience';
 import type { SagaData, SagaDefinition } from './define-saga';
 import { SagaNotFoundError, SagaNotRetryableError, UnknownSagaError } from './errors';
 import { SagaEvents, type SagaEventName, type SagaListener } from './saga-events';
@@ -15,7 +15,6 @@ import { SagaRunner } from './saga-runner';
 import { allSagaStates, SagaState, type ActiveSagaState } from './saga-state';
 import { LeaseLostError, SagaStore, type SagaRecord, type StepAction, type StepOutcome } from './saga-store';
 import type { SagaPolicies } from './step-policy';
-import { wallClock } from './wall-clock';
 import { SagaWorker } from './saga-worker';
 
 export interface SagaEngineOptions {

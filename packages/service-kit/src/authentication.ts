@@ -4,7 +4,8 @@
  * (the order saga calling inventory, payment, shipping) present short-lived service tokens signed with the same key.
  * Routes then authorise by the verified principal, never by client-supplied identity headers.
  */
-import jwt from '@fastify/jwt';
+import jwt, { type FastifyJWTOptions } from '@fastify/jwt';
+import { ACCESS_TOKEN, type AccessTokenClaims } from '@shop/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceApp } from './create-app';
 import { HttpProblem } from './problem';
@@ -18,10 +19,7 @@ declare module 'fastify' {
   }
 }
 
-interface TokenClaims {
-  sub: string;
-  role: 'customer' | 'service';
-}
+type TokenClaims = AccessTokenClaims;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -30,27 +28,40 @@ declare module '@fastify/jwt' {
   }
 }
 
-export const TOKEN_ISSUER = 'resilient-shop';
+/**
+ * The one way this system signs and verifies tokens (the gateway registers @fastify/jwt with the same options):
+ * HS256 only (no `alg: none`, no algorithm confusion), and `exp`, `iss`, `aud`, `sub` required and checked.
+ */
+export function accessTokenOptions(secret: string, expiresIn = '15m'): FastifyJWTOptions {
+  return {
+    secret,
+    sign: { algorithm: ACCESS_TOKEN.algorithm, iss: ACCESS_TOKEN.issuer, aud: ACCESS_TOKEN.audience, expiresIn },
+    verify: {
+      algorithms: [ACCESS_TOKEN.algorithm],
+      allowedIss: ACCESS_TOKEN.issuer,
+      allowedAud: ACCESS_TOKEN.audience,
+      requiredClaims: [...ACCESS_TOKEN.requiredClaims],
+    },
+  };
+}
 
 export interface AuthenticationOptions {
   /** Shared HMAC secret (JWT_SECRET); at least 32 characters. */
   secret: string;
-  /** Extra routes reachable without a token, as path prefixes (health, docs, metrics and admin are always public). */
+  /** Extra routes reachable without a token, as path prefixes (health, docs and metrics are always public). */
   publicPaths?: string[];
 }
 
-const ALWAYS_PUBLIC = ['/health/', '/docs', '/metrics', '/admin/'];
+// Probes, API docs and Prometheus scrapes carry no token. `/admin/*` (fault injection) is deliberately not here: it
+// changes how the service behaves, so it needs a service token like every internal route.
+const ALWAYS_PUBLIC = ['/health/', '/docs', '/metrics'];
 
 function unauthenticated(detail: string): HttpProblem {
   return new HttpProblem(401, 'unauthenticated', 'Authentication required', detail, {}, { 'www-authenticate': 'Bearer' });
 }
 
 export async function registerAuthentication(app: ServiceApp, options: AuthenticationOptions): Promise<void> {
-  await app.register(jwt, {
-    secret: options.secret,
-    sign: { iss: TOKEN_ISSUER, expiresIn: '15m' },
-    verify: { allowedIss: TOKEN_ISSUER },
-  });
+  await app.register(jwt, accessTokenOptions(options.secret));
   const publicPaths = [...ALWAYS_PUBLIC, ...(options.publicPaths ?? [])];
 
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {

@@ -4,6 +4,7 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEV_JWT_SECRET, productionSecretProblem, SECRET_GENERATION_HINT } from './jwt-secret-policy';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -12,11 +13,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Used only when JWT_SECRET is unset outside production, so `pnpm --filter … start` works on a fresh clone. */
-export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
-
 /** Variables every service understands; a service extends these with its own. */
 export const baseConfigProperties = {
+  // A typo such as `NODE_ENV=prod` must not quietly run with development defaults: only these three are accepted.
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+    description: '`production` refuses published or weak secrets (see jwt-secret-policy.ts)',
+  }),
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on (0.0.0.0 in containers)' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -26,7 +29,7 @@ export const baseConfigProperties = {
   JWT_SECRET: Type.String({
     minLength: 32,
     default: DEV_JWT_SECRET,
-    description: 'HMAC key shared by the gateway and services to sign/verify tokens; set your own outside development',
+    description: 'HMAC key shared by the gateway and services to sign/verify tokens; required in production',
   }),
   FAULT_INJECTION: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'off',
@@ -43,6 +46,33 @@ export function serviceConfigSchema<P extends TProperties>(defaultPort: number, 
   });
 }
 
+/**
+ * A bad value quoted for the operator, except what must not reach a terminal or a log collector: secrets are
+ * described, not shown, and a URL keeps its host but not its password.
+ */
+function quoted(variable: string, value: unknown): string {
+  const text = String(value);
+  if (/SECRET|PASSWORD|TOKEN|_KEY$/.test(variable)) return `(${text.length} characters, not shown)`;
+  try {
+    const url = new URL(text);
+    if (url.password) {
+      url.password = '***';
+      return JSON.stringify(url.toString());
+    }
+  } catch {
+    // not a URL
+  }
+  return JSON.stringify(text);
+}
+
+/** Rules that only production enforces: secrets must be the operator's own. */
+function productionProblems(config: Record<string, unknown>, given: Record<string, unknown>): string[] {
+  if (config.NODE_ENV !== 'production' || !('JWT_SECRET' in config)) return [];
+  if (given.JWT_SECRET === undefined) return [`JWT_SECRET must be set in production; ${SECRET_GENERATION_HINT}`];
+  const problem = productionSecretProblem(String(config.JWT_SECRET));
+  return problem ? [`JWT_SECRET ${problem}; ${SECRET_GENERATION_HINT}`] : [];
+}
+
 export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
   // Only the variables the schema names; empty strings count as unset so `PORT=` falls back to the default.
   const raw: Record<string, unknown> = {};
@@ -57,11 +87,9 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     const given = raw[variable];
     const allowed = (error.schema.anyOf as { const?: unknown }[] | undefined)?.map((option) => option.const);
     const expectation = allowed ? `expected one of ${allowed.join(', ')}` : error.message.toLowerCase();
-    return given === undefined ? `${variable} ${expectation}` : `${variable}=${JSON.stringify(given)}: ${expectation}`;
+    return given === undefined ? `${variable} ${expectation}` : `${variable}=${quoted(variable, given)}: ${expectation}`;
   });
-  if ((candidate as { JWT_SECRET?: string }).JWT_SECRET === DEV_JWT_SECRET && env.NODE_ENV === 'production') {
-    problems.push('JWT_SECRET must be set in production (the development default is public)');
-  }
+  if (problems.length === 0) problems.push(...productionProblems(candidate as Record<string, unknown>, raw));
   if (problems.length > 0) throw new ConfigError(problems);
   return candidate as Static<S>;
 }

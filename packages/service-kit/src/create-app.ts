@@ -3,7 +3,6 @@
  * TypeBox type provider, request ids, problem+json errors, health probes and OpenAPI with Swagger UI at /docs.
  * The service then registers its own routes on it. No port is opened here — tests use `app.inject()`.
  */
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { createMetricsRegistry, registerHttpMetrics, registerMetricsRoute, type Registry } from '@shop/telemetry';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,6 +22,7 @@ import { registerFaultInjection, type FaultInjectionOptions } from './fault-inje
 import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
 import { ProblemSchema } from './problem';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { createValidatorCompiler } from './validation';
 
 export type ServiceApp = FastifyInstance<
@@ -53,6 +53,11 @@ export interface CreateAppOptions {
   bodyLimitBytes?: number;
   /** Verify a JWT on every non-public route (see authentication.ts); off when omitted (in-process tests). */
   authentication?: AuthenticationOptions;
+  /**
+   * Serve `GET /metrics` on the app's own port (default true: internal services are scraped there). A service whose
+   * port is public (the gateway) passes false and serves the registry on an internal listener (createMetricsServer).
+   */
+  metricsRoute?: boolean;
   /** `true` (e.g. `FAULT_INJECTION=on`) adds the `/admin/faults` routes; off by default. */
   faultInjection?: boolean | FaultInjectionOptions;
 }
@@ -61,8 +66,9 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   const { name, logger = 'info' } = options;
   const common = {
     bodyLimit: options.bodyLimitBytes ?? 100 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The header is read by requestIdOf, which adopts it only when it is safe to (Fastify's own reading would not check).
+    requestIdHeader: false as const,
+    genReqId: requestIdOf,
     // Without this a client that never finishes its request would hold a socket forever.
     requestTimeout: 30_000,
     // The router's own refusals (a path parameter over maxParamLength → 414, a malformed URL → 400) happen before
@@ -80,7 +86,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   const metrics = createMetricsRegistry({ service: name });
   app.decorate('metrics', metrics);
   registerHttpMetrics(app, metrics);
-  registerMetricsRoute(app, metrics);
+  if (options.metricsRoute ?? true) registerMetricsRoute(app, metrics);
   app.addSchema(ProblemSchema);
   // Once shutdown starts, responses to requests still in flight tell keep-alive clients to hang up; otherwise
   // their idle connections would hold `app.close()` open until the grace period runs out.
@@ -89,7 +95,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
     closing = true;
   });
   app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     if (closing) reply.header('connection', 'close');
   });
 

@@ -4,6 +4,7 @@
  * the causation id names the request itself.
  */
 import type { FastifyRequest } from 'fastify';
+import { isAdoptableId } from './request-id';
 
 export interface RequestEventMetadata {
   correlationId: string;
@@ -12,6 +13,7 @@ export interface RequestEventMetadata {
 
 export function eventMetadataOf(request: FastifyRequest): RequestEventMetadata {
   const header = request.headers['x-correlation-id'];
-  const correlationId = typeof header === 'string' && header.length > 0 && header.length <= 200 ? header : request.id;
+  // The same rule as for request ids: the value ends up in events, the database and logs.
+  const correlationId = isAdoptableId(header) ? header : request.id;
   return { correlationId, causationId: request.id };
 }

@@ -4,10 +4,12 @@
  * otherwise the routes do not exist (404) and are absent from the OpenAPI document.
  *
  * `/admin/*` and `/health/*` are never faulted, so a fault can always be cleared and probes keep telling the truth
- * about the process itself.
+ * about the process itself. The admin routes need a *service* token (when authentication is on, as in every
+ * service's main.ts): whoever can set faults can take the service down, so a customer token — or none — is refused.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requireServiceCaller } from './authentication';
 import type { ServiceApp } from './create-app';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
@@ -77,19 +79,25 @@ export function registerFaultInjection(app: ServiceApp, options: FaultInjectionO
   });
 
   const schema = { tags: ['admin'], hide: false };
+  const admin = { onRequest: requireServiceCaller };
   app.put(
     '/admin/faults',
-    { schema: { ...schema, summary: 'Replace the active fault rules', body: FaultsBody, response: { 200: FaultsBody } } },
+    {
+      ...admin,
+      schema: { ...schema, summary: 'Replace the active fault rules', body: FaultsBody, response: { 200: FaultsBody } },
+    },
     async (request) => {
       rules = request.body.rules.map((rule) => ({ rule, matches: toMatcher(rule) }));
       request.log.warn({ rules: request.body.rules }, 'fault injection rules set');
       return { rules: rules.map(({ rule }) => rule) };
     },
   );
-  app.get('/admin/faults', { schema: { ...schema, summary: 'Active fault rules', response: { 200: FaultsBody } } }, async () => ({
-    rules: rules.map(({ rule }) => rule),
-  }));
-  app.delete('/admin/faults', { schema: { ...schema, summary: 'Clear all fault rules' } }, async (_request, reply) => {
+  app.get(
+    '/admin/faults',
+    { ...admin, schema: { ...schema, summary: 'Active fault rules', response: { 200: FaultsBody } } },
+    async () => ({ rules: rules.map(({ rule }) => rule) }),
+  );
+  app.delete('/admin/faults', { ...admin, schema: { ...schema, summary: 'Clear all fault rules' } }, async (_request, reply) => {
     rules = [];
     return reply.code(204).send();
   });

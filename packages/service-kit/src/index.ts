@@ -1,6 +1,12 @@
 export { createApp, type CreateAppOptions, type ServiceApp } from './create-app';
 export { runService, type RunServiceOptions, type StartedService, type Closeable } from './run-service';
-export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError, DEV_JWT_SECRET } from './config';
+export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError } from './config';
+export {
+  DEV_JWT_SECRET,
+  PUBLISHED_JWT_SECRETS,
+  SECRET_GENERATION_HINT,
+  productionSecretProblem,
+} from './jwt-secret-policy';
 export {
   HttpProblem,
   ProblemSchema,
@@ -22,7 +28,7 @@ export {
   requireCustomer,
   requireServiceCaller,
   mayActFor,
-  TOKEN_ISSUER,
+  accessTokenOptions,
   type Principal,
   type AuthenticationOptions,
 } from './authentication';

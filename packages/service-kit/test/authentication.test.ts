@@ -42,12 +42,40 @@ describe('authentication', () => {
 
   it('rejects an expired token', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: 'c1', role: 'customer', iss: 'resilient-shop', iat: now - 120 };
+    const claims = { sub: 'c1', role: 'customer', iss: 'resilient-shop', aud: 'resilient-shop-services', iat: now - 120 };
     expect((await get('/me', handMadeToken({ ...claims, exp: now + 60 }))).statusCode).toBe(200);
     const expired = handMadeToken({ ...claims, exp: now - 60 });
     const response = await get('/me', expired);
     expect(response.statusCode).toBe(401);
     expect(response.json().detail).toMatch(/expired/i);
+  });
+
+  describe('refuses a correctly signed token that lacks a claim the verifier checks', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const complete = { sub: 'c1', role: 'customer', iss: 'resilient-shop', aud: 'resilient-shop-services', exp: now + 60 };
+    it.each(['exp', 'iss', 'aud', 'sub'])('without %s: 401', async (claim) => {
+      const { [claim as keyof typeof complete]: _left, ...claims } = complete;
+      const response = await get('/me', handMadeToken(claims));
+      expect(response.statusCode).toBe(401);
+      expect(response.json().detail).toMatch(new RegExp(claim));
+    });
+    it.each([
+      ['another audience', { aud: 'someone-elses-api' }],
+      ['another issuer', { iss: 'someone-else' }],
+    ])('from %s: 401', async (_case, override) => {
+      expect((await get('/me', handMadeToken({ ...complete, ...override }))).statusCode).toBe(401);
+    });
+    it('signed with another algorithm (alg: none): 401', async () => {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const unsigned = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(complete)}.`;
+      expect((await get('/me', unsigned)).statusCode).toBe(401);
+    });
+    it('accepts the complete token, and signs tokens with every claim', async () => {
+      expect((await get('/me', handMadeToken(complete))).statusCode).toBe(200);
+      const payload = JSON.parse(Buffer.from(signServiceToken(app, 'order-service').split('.')[1]!, 'base64url').toString());
+      expect(payload).toMatchObject({ iss: 'resilient-shop', aud: 'resilient-shop-services', sub: 'order-service' });
+      expect(payload.exp - payload.iat).toBe(900);
+    });
   });
 
   it('takes the customer from the verified token, never from headers', async () => {
@@ -68,5 +96,27 @@ describe('authentication', () => {
   it('keeps health and docs public', async () => {
     expect((await get('/health/live')).statusCode).toBe(200);
     expect((await get('/docs/json')).statusCode).toBe(200);
+  });
+
+  describe('admin routes (fault injection)', () => {
+    let faulty: ServiceApp;
+    beforeAll(async () => {
+      faulty = await createApp({ name: 'faulty', logger: false, authentication: { secret }, faultInjection: true });
+      await faulty.ready();
+    });
+    afterAll(() => faulty.close());
+    const clearFaults = (token?: string) =>
+      faulty.inject({ method: 'DELETE', url: '/admin/faults', headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    it('need a token: 401 without one', async () => {
+      expect((await clearFaults()).statusCode).toBe(401);
+      expect((await faulty.inject({ method: 'GET', url: '/admin/faults' })).statusCode).toBe(401);
+    });
+    it('need a service token: a customer token is refused with 403', async () => {
+      expect((await clearFaults(signCustomerToken(faulty, 'c1'))).statusCode).toBe(403);
+    });
+    it('accept a service token', async () => {
+      expect((await clearFaults(signServiceToken(faulty, 'demo'))).statusCode).toBe(204);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createApp, HttpProblem, Type, type ServiceApp } from '../src';
+import { createApp, eventMetadataOf, HttpProblem, Type, type ServiceApp } from '../src';
 
 describe('createApp', () => {
   let app: ServiceApp;
@@ -34,6 +34,7 @@ describe('createApp', () => {
       throw new Error('secret internal detail');
     });
     app.get('/things/:id', async (request) => request.params);
+    app.get('/event-metadata', async (request) => eventMetadataOf(request));
     app.get('/items', { schema: { querystring: Type.Object({ limit: Type.Integer({ default: 10 }) }) } }, async (request) => ({
       limit: request.query.limit,
     }));
@@ -145,5 +146,30 @@ describe('createApp', () => {
   it('propagates a caller-supplied request id', async () => {
     const response = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'abc-123' } });
     expect(response.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it.each([
+    ['longer than 128 characters', 'a'.repeat(129)],
+    ['with spaces and quotes', 'abc "injected": true'],
+    ['with a line break', 'abc\\nlevel=fatal'],
+    ['starting with punctuation', '-abc'],
+  ])('replaces a request id %s with a fresh one', async (_case, given) => {
+    const response = await app.inject({ url: '/health/live', headers: { 'x-request-id': given } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).not.toBe(given);
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('carries a safe x-correlation-id into event metadata, and the request id instead of an unsafe one', async () => {
+    const safe = await app.inject({ url: '/event-metadata', headers: { 'x-correlation-id': 'checkout-42' } });
+    expect(safe.json()).toEqual({ correlationId: 'checkout-42', causationId: safe.headers['x-request-id'] });
+    const unsafe = await app.inject({ url: '/event-metadata', headers: { 'x-correlation-id': 'x'.repeat(200) } });
+    expect(unsafe.json().correlationId).toBe(unsafe.headers['x-request-id']);
+  });
+
+  it('adopts a request id of exactly 128 safe characters', async () => {
+    const given = `r${'x'.repeat(120)}.1:2_3-4`.slice(0, 128);
+    const response = await app.inject({ url: '/health/live', headers: { 'x-request-id': given } });
+    expect(response.headers['x-request-id']).toBe(given);
   });
 });

@@ -31,6 +31,7 @@ export {
   type AnyFastifyInstance,
 } from './metrics/http-metrics';
 export { registerMetricsRoute } from './metrics/metrics-route';
+export { createMetricsServer, type MetricsServer, type MetricsServerOptions } from './metrics/metrics-server';
 export { sampledGauge, type Sample } from './metrics/sampled-gauge';
 export {
   circuitBreakerMetrics,
@@ -48,6 +49,7 @@ export {
   type ConsumerMetrics,
 } from './metrics/messaging-metrics';
 export { sagaMetrics, type SagaStateCount } from './metrics/saga-metrics';
+export { retentionMetrics, type RetentionMetrics, type TableRowCount } from './metrics/retention-metrics';
 export type { Registry } from 'prom-client';
 
 // Trace viewer (no Jaeger needed)

@@ -4,7 +4,9 @@ import { consumerMetrics, dlqDepthMetrics, outboxMetrics } from '../src/metrics/
 import { registerHttpMetrics } from '../src/metrics/http-metrics';
 import { createMetricsRegistry } from '../src/metrics/metrics-registry';
 import { registerMetricsRoute } from '../src/metrics/metrics-route';
+import { createMetricsServer } from '../src/metrics/metrics-server';
 import { circuitBreakerMetrics, retryMetrics } from '../src/metrics/resilience-metrics';
+import { retentionMetrics } from '../src/metrics/retention-metrics';
 import { sagaMetrics } from '../src/metrics/saga-metrics';
 
 let app: FastifyInstance;
@@ -102,5 +104,38 @@ describe('GET /metrics', () => {
     expect(await scrape()).toContain('dlq_depth_messages{queue="dlq",service="order-service"} 4');
     const text = await scrape();
     expect(text).toContain('metrics_collect_errors_total{metric="dlq_depth_messages",service="order-service"} 1');
+  });
+});
+
+describe('retentionMetrics', () => {
+  it('reports the rows of every retained table, from every job, and the rows pruned', async () => {
+    const inbox = retentionMetrics(registry, async () => [{ table: 'inbox', rows: 120 }, { table: 'outbox', rows: 7 }]);
+    retentionMetrics(registry, async () => [{ table: 'idempotency_keys', rows: 42 }]);
+    inbox.pruned('inbox', 30);
+    inbox.pruned('inbox', 5);
+    const text = await scrape();
+    expect(text).toContain('retained_table_rows{table="inbox",service="order-service"} 120');
+    expect(text).toContain('retained_table_rows{table="outbox",service="order-service"} 7');
+    expect(text).toContain('retained_table_rows{table="idempotency_keys",service="order-service"} 42');
+    expect(text).toContain('retention_pruned_rows_total{table="inbox",service="order-service"} 35');
+  });
+});
+
+describe('createMetricsServer (a listener of its own)', () => {
+  it('serves GET /metrics on a port chosen by the OS, nothing else, and closes', async () => {
+    const server = createMetricsServer({ registry, port: 0 });
+    expect(server.url).toBeUndefined();
+    const url = await server.listen();
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const scraped = await fetch(url);
+      expect(scraped.status).toBe(200);
+      expect(scraped.headers.get('content-type')).toBe(registry.contentType);
+      expect(await scraped.text()).toContain('service="order-service"');
+      expect((await fetch(url.replace('/metrics', '/orders/1'))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    await expect(fetch(url)).rejects.toThrow();
   });
 });

@@ -2,8 +2,12 @@ export {
   testEngines,
   createTestDatabase,
   startPostgresRelay,
+  testResources,
+  SetupOutlivedTeardownError,
   type TestDatabase,
   type PostgresRelay,
+  type TestResources,
+  type Track,
 } from '@shop/db/testing';
 export { eventually, type EventuallyOptions } from './eventually';
 export { signTestToken, bearer, type TestTokenClaims } from './tokens';

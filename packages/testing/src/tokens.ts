@@ -1,12 +1,14 @@
 /**
- * Bearer tokens for tests that talk to a running service over HTTP: HS256 JWTs with the claims the services
- * verify (issuer, subject, role), signed with the secret the service under test was started with.
+ * Bearer tokens for tests (and tools) that talk to a running service over HTTP: HS256 JWTs with every claim the
+ * services verify (issuer, audience, expiry, subject, role — `ACCESS_TOKEN` in @shop/contracts), signed with the
+ * secret the service under test was started with.
  */
 import { createHmac } from 'node:crypto';
+import { ACCESS_TOKEN, type AccessTokenRole } from '@shop/contracts';
 
 export interface TestTokenClaims {
   sub: string;
-  role: 'customer' | 'service';
+  role: AccessTokenRole;
   /** Seconds from now until expiry (negative for an already expired token). Default 300. */
   expiresInSeconds?: number;
 }
@@ -14,7 +16,15 @@ export interface TestTokenClaims {
 export function signTestToken(secret: string, { sub, role, expiresInSeconds = 300 }: TestTokenClaims): string {
   const now = Math.floor(Date.now() / 1000);
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, role, iss: 'resilient-shop', iat: now, exp: now + expiresInSeconds })}`;
+  const claims = {
+    sub,
+    role,
+    iss: ACCESS_TOKEN.issuer,
+    aud: ACCESS_TOKEN.audience,
+    iat: now,
+    exp: now + expiresInSeconds,
+  };
+  const unsigned = `${encode({ alg: ACCESS_TOKEN.algorithm, typ: 'JWT' })}.${encode(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 

@@ -20,7 +20,7 @@ describe('signTestToken', () => {
     const token = signTestToken('secret-of-at-least-32-characters-long', { sub: 'c1', role: 'customer', expiresInSeconds: 60 });
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    expect(claims).toMatchObject({ sub: 'c1', role: 'customer', iss: 'resilient-shop' });
+    expect(claims).toMatchObject({ sub: 'c1', role: 'customer', iss: 'resilient-shop', aud: 'resilient-shop-services' });
     expect(claims.exp - claims.iat).toBe(60);
     const expected = createHmac('sha256', 'secret-of-at-least-32-characters-long').update(`${header}.${payload}`).digest('base64url');
     expect(signature).toBe(expected);

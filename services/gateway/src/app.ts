@@ -36,6 +36,8 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
       'The public API of Resilient Shop. Get a token at `POST /api/auth/token` and send it as ' +
       '`Authorization: Bearer <token>` on every other route except registration (`POST /api/users`).',
     logger: deps.logger,
+    // This port is public: /metrics is served on METRICS_PORT instead (main.ts), where only Prometheus reaches it.
+    metricsRoute: false,
     readiness: rateLimit.redis ? { redis: async () => void (await rateLimit.redis!.ping()) } : {},
   });
   const tokenTtlSeconds = deps.tokenTtlSeconds ?? 900;

@@ -28,6 +28,12 @@ export const GatewayConfig = serviceConfigSchema(3000, {
     10_000,
     'Clients tracked by the in-memory store (LRU); the least recent are forgotten',
   ),
+  METRICS_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65_535,
+    default: 9464,
+    description: 'Internal listener for GET /metrics (never on the public PORT); 0 picks a free port',
+  }),
   REDIS_URL: Type.Optional(
     Type.String({ pattern: '^rediss?://', description: 'Share rate limits between gateway instances through Redis' }),
   ),

@@ -2,6 +2,7 @@
 import './instrument'; // first: tracing must patch modules before they load
 import type { StateChange } from '@shop/resilience';
 import { runService } from '@shop/service-kit';
+import { createMetricsServer } from '@shop/telemetry';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { GatewayConfig } from './config';
@@ -39,6 +40,12 @@ void runService({
     for (const upstream of Object.values(app.upstreams)) {
       upstream.breaker.onStateChange((change: StateChange) => logger.warn(change, 'upstream circuit changed'));
     }
-    return { app, resources: redis ? [{ close: () => void redis.disconnect() }] : [] };
+    // Prometheus scrapes this port; the public PORT has no /metrics (see app.ts).
+    const metricsServer = createMetricsServer({ registry: app.metrics, host: config.HOST, port: config.METRICS_PORT });
+    return {
+      app,
+      resources: [metricsServer, ...(redis ? [{ close: () => void redis.disconnect() }] : [])],
+      onListening: async () => logger.info({ url: await metricsServer.listen() }, 'metrics listening'),
+    };
   },
 });

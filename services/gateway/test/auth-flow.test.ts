@@ -7,6 +7,7 @@ import { runMigrations } from '@shop/db';
 import type { ServiceApp } from '@shop/service-kit';
 import { bearer, createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp as buildUserService } from '@shop/user-service/dist/app';
+import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
 import { JWT_SECRET, OTHER_CUSTOMER, startGateway } from './support/gateway';
 
@@ -26,7 +27,12 @@ describe('gateway authentication with the real user service', () => {
   beforeAll(async () => {
     db = await createTestDatabase('pglite');
     await runMigrations(db, userMigrations);
-    userService = await buildUserService({ db, logger: false, authentication: { secret: JWT_SECRET } });
+    userService = await buildUserService({
+      db,
+      logger: false,
+      authentication: { secret: JWT_SECRET },
+      passwordCost: TEST_SCRYPT_COST,
+    });
     userServiceUrl = await userService.listen({ port: 0, host: '127.0.0.1' });
     ({ app: gateway } = await startGateway({ users: userServiceUrl }));
   });

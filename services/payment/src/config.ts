@@ -17,4 +17,9 @@ export const PaymentServiceConfig = serviceConfigSchema(3004, {
     default: 5_000,
     description: 'How long a duplicate request waits for the first one with its Idempotency-Key before answering 409',
   }),
+  IDEMPOTENCY_KEY_RETENTION_MS: Type.Integer({
+    minimum: 60_000,
+    default: 86_400_000,
+    description: 'Idempotency-Key records older than this are pruned (hourly); a repeat after that is a new request',
+  }),
 });

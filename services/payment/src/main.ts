@@ -1,10 +1,12 @@
 /** Process entry of the payment service. */
 import './instrument'; // first: tracing must patch modules before they load
-import { openDatabase, runMigrations } from '@shop/db';
+import { createRetentionJob, openDatabase, runMigrations } from '@shop/db';
 import { createServiceMessaging, messagingMigrationsDir } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
+import { retentionMetrics } from '@shop/telemetry';
 import { buildApp } from './app';
 import { PaymentServiceConfig } from './config';
+import { idempotencyKeyRetention } from './idempotency/idempotency-keys';
 import { migrationsDir } from './migrations';
 
 void runService({
@@ -31,6 +33,21 @@ void runService({
       idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
     });
     messaging.reportMetrics(app.metrics);
-    return { app, resources: [db, messaging], onListening: messaging.start };
+    // One row per charge request: pruned on a schedule, like messaging's outbox and inbox.
+    const retention = createRetentionJob({
+      db,
+      logger,
+      rules: [idempotencyKeyRetention(config.IDEMPOTENCY_KEY_RETENTION_MS)],
+      onPruned: (table, rows) => pruned.pruned(table, rows),
+    });
+    const pruned = retentionMetrics(app.metrics, () => retention.rowCounts());
+    return {
+      app,
+      resources: [db, messaging, { close: () => retention.stop() }],
+      onListening: () => {
+        messaging.start();
+        retention.start();
+      },
+    };
   },
 });

@@ -1,7 +1,7 @@
 /** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
-import type { Clock } from '@shop/resilience';
+import { wallClock, type Clock } from '@shop/resilience';
 import {
   createApp,
   registerOperatorRoutes,
@@ -13,7 +13,6 @@ import {
 import type { ShippingSchedule } from './domain/lifecycle';
 import { registerShipmentRoutes } from './routes/shipments';
 import { ShipmentStore } from './shipment-store';
-import { wallClock } from './wall-clock';
 
 export interface ShippingAppDeps {
   db: Database;

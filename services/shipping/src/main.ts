@@ -2,12 +2,12 @@
 import './instrument'; // first: tracing must patch modules before they load
 import { openDatabase } from '@shop/db';
 import { createServiceMessaging } from '@shop/messaging';
+import { wallClock } from '@shop/resilience';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { ShippingServiceConfig } from './config';
 import { Dispatcher } from './dispatcher';
 import { migrateShippingDatabase } from './migrations';
-import { wallClock } from './wall-clock';
 
 void runService({
   name: 'shipping-service',

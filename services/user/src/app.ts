@@ -2,6 +2,7 @@
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import { createApp, registerOperatorRoutes, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import { OWASP_SCRYPT_COST, type ScryptCost } from './domain/password';
 import { registerCredentialRoutes } from './routes/credentials';
 import { registerOrderHistoryRoutes } from './routes/order-history';
 import { registerUserRoutes } from './routes/users';
@@ -16,6 +17,8 @@ export interface UserAppDeps {
   faultInjection?: boolean;
   /** Called after a change's transaction commits with events in the outbox: wake the relay. */
   onEventsCommitted?: () => void;
+  /** scrypt cost for new hashes; default OWASP's (N=2^17). Tests pass a lower one explicitly to stay fast. */
+  passwordCost?: ScryptCost;
 }
 
 export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
@@ -28,8 +31,9 @@ export async function buildApp(deps: UserAppDeps): Promise<ServiceApp> {
     readiness: { database: () => deps.db.ping() },
   });
   const users = new UserStore(deps.db, { ...userEventHooks, afterCommit: deps.onEventsCommitted });
-  registerUserRoutes(app, users);
-  registerCredentialRoutes(app, users);
+  const passwordCost = deps.passwordCost ?? OWASP_SCRYPT_COST;
+  registerUserRoutes(app, users, passwordCost);
+  registerCredentialRoutes(app, users, passwordCost);
   registerOrderHistoryRoutes(app, deps.db, users);
   registerOperatorRoutes(app, { outbox: () => outboxBacklog(deps.db) });
   return app;

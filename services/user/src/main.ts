@@ -5,6 +5,7 @@ import { createServiceMessaging } from '@shop/messaging';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { UserServiceConfig } from './config';
+import { OWASP_SCRYPT_COST } from './domain/password';
 import { migrations } from './migrations';
 import { orderHistoryHandlers } from './order-history/order-history';
 
@@ -30,6 +31,7 @@ void runService({
       authentication: { secret: config.JWT_SECRET },
       faultInjection: config.FAULT_INJECTION === 'on',
       onEventsCommitted: messaging.wake,
+      passwordCost: { ...OWASP_SCRYPT_COST, N: 2 ** config.PASSWORD_SCRYPT_LOG2_N },
     });
     messaging.reportMetrics(app.metrics);
     return { app, resources: [db, messaging], onListening: messaging.start };

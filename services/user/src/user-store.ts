@@ -111,6 +111,11 @@ export class UserStore {
     return rows[0] && toUser(rows[0]);
   }
 
+  /** Swaps the hash only if it is still `current`: a concurrent change (another login upgrading it) wins. */
+  async replacePasswordHash(id: string, current: string, replacement: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [id, current, replacement]);
+  }
+
   async findCredentials(email: string): Promise<{ id: string; passwordHash: string } | undefined> {
     const { rows } = await this.db.query<{ id: string; password_hash: string }>(
       'SELECT id, password_hash FROM users WHERE lower(email) = lower($1)',

@@ -1,8 +1,9 @@
 import { createEvent, type AnyEvent } from '@shop/contracts';
 import { runMigrations } from '@shop/db';
 import type { ServiceApp } from '@shop/service-kit';
-import { createTestDatabase, testEngines, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';
+import { TEST_SCRYPT_COST } from '../src/domain/password';
 import { migrations } from '../src/migrations';
 import { orderHistoryHandlers } from '../src/order-history/order-history';
 
@@ -14,16 +15,17 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
   let app: ServiceApp;
   let commits = 0;
 
-  beforeEach(async () => {
-    db = await createTestDatabase(engine);
-    await runMigrations(db, migrations);
-    commits = 0;
-    app = await buildApp({ db, logger: false, onEventsCommitted: () => commits++ });
-  });
-  afterEach(async () => {
-    await app.close();
-    await db.close();
-  });
+  const resources = testResources();
+  beforeEach(() =>
+    resources.setup(async (track) => {
+      db = await track(createTestDatabase(engine));
+      await runMigrations(db, migrations);
+      commits = 0;
+      app = await track(
+        buildApp({ db, logger: false, passwordCost: TEST_SCRYPT_COST, onEventsCommitted: () => commits++ }),
+      );
+    }),
+  );
 
   async function register(email = 'ada@example.com'): Promise<string> {
     const response = await app.inject({
@@ -98,16 +100,22 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
 describe('user service with authentication on', () => {
   let db: TestDatabase;
   let app: ServiceApp;
-  beforeAll(async () => {
-    db = await createTestDatabase('pglite');
-    await runMigrations(db, migrations);
-    app = await buildApp({ db, logger: false, authentication: { secret: 'a-test-secret-of-at-least-32-characters' } });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  const resources = testResources('all');
+  beforeAll(() =>
+    resources.setup(async (track) => {
+      db = await track(createTestDatabase('pglite'));
+      await runMigrations(db, migrations);
+      app = await track(
+        buildApp({
+          db,
+          logger: false,
+          passwordCost: TEST_SCRYPT_COST,
+          authentication: { secret: 'a-test-secret-of-at-least-32-characters' },
+        }),
+      );
+      await app.ready();
+    }),
+  );
 
   it('rejects requests without a valid token, and hides other customers', async () => {
     const { signCustomerToken, signServiceToken } = await import('@shop/service-kit');

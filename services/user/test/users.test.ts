@@ -1,9 +1,9 @@
 import { runMigrations } from '@shop/db';
-import { createTestDatabase, testEngines, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
 import { migrations } from '../src/migrations';
-import { verifyPassword } from '../src/domain/password';
+import { TEST_SCRYPT_COST, verifyPassword } from '../src/domain/password';
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 const registration = (overrides: Record<string, unknown> = {}) => ({
@@ -18,15 +18,14 @@ describe.each(testEngines())('user service on %s', (engine) => {
   let db: TestDatabase;
   let app: ServiceApp;
 
-  beforeEach(async () => {
-    db = await createTestDatabase(engine);
-    await runMigrations(db, migrations);
-    app = await buildApp({ db, logger: false });
-  });
-  afterEach(async () => {
-    await app.close();
-    await db.close();
-  });
+  const resources = testResources();
+  beforeEach(() =>
+    resources.setup(async (track) => {
+      db = await track(createTestDatabase(engine));
+      await runMigrations(db, migrations);
+      app = await track(buildApp({ db, logger: false, passwordCost: TEST_SCRYPT_COST }));
+    }),
+  );
 
   const register = (body: unknown) => app.inject({ method: 'POST', url: '/users', payload: body as object });
   const fieldsOf = (response: { json(): { errors: { field: string }[] } }) =>

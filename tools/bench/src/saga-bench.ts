@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
+import { signTestToken } from '@shop/testing';
 import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
 import { placeOrderUntilConfirmed } from './place-order';
-import { signServiceToken } from './service-token';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -121,7 +121,8 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
     throw error;
   }
   try {
-    await stockBenchProduct(system.service('inventory').url, signServiceToken(system.jwtSecret));
+    const operator = signTestToken(system.jwtSecret, { sub: 'bench', role: 'service', expiresInSeconds: 3_600 });
+    await stockBenchProduct(system.service('inventory').url, operator);
     const count = Math.max(...options.levels, 4);
     const customers: BenchCustomer[] = [];
     for (let i = 0; i < count; i++) customers.push(await registerCustomer(system.gatewayUrl, i));

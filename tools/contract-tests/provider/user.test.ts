@@ -5,6 +5,7 @@
  */
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/user-service/dist/app';
+import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations } from '@shop/user-service/dist/migrations';
 import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent } from '../src';
 import { itHonoursEveryPact } from './support/honours-every-pact';
@@ -21,7 +22,12 @@ describe('user-service', () => {
 
   beforeAll(async () => {
     database = await providerDatabase(migrations, ['users', 'customer_order_history']);
-    app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
+    app = await buildApp({
+      db: database.db,
+      logger: false,
+      authentication: { secret: CONTRACT_JWT_SECRET },
+      passwordCost: TEST_SCRYPT_COST,
+    });
   });
   afterAll(async () => {
     await app?.close();

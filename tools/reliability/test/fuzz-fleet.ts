@@ -17,6 +17,7 @@ import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/m
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
 import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
 import { buildApp as buildUser } from '@shop/user-service/dist/app';
+import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
 import { snapshotDatabase } from '../src/fuzz/database-snapshot';
 
@@ -49,7 +50,7 @@ export async function startFleet(): Promise<Fleet> {
   const asService = { authorization: `Bearer ${service}` };
 
   const userDb = await database(userMigrations);
-  const user = await buildUser({ db: userDb, logger: false, authentication });
+  const user = await buildUser({ db: userDb, logger: false, authentication, passwordCost: TEST_SCRYPT_COST });
   const registered = await user.inject({
     method: 'POST',
     url: '/users',

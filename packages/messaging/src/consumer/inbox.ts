@@ -1,6 +1,6 @@
 // The inbox: which events this consumer has handled, written in the handler's own transaction.
 import type { EventEnvelope } from '@shop/contracts';
-import type { Queryable } from '@shop/db';
+import { pruneExpiredRows, type Queryable, type RetentionRule } from '@shop/db';
 
 /**
  * Records `(consumer, eventId)`; false if it was already there — a duplicate delivery to acknowledge without
@@ -17,12 +17,19 @@ export async function recordInInbox(tx: Queryable, consumer: string, event: Even
 }
 
 /**
- * Deletes inbox entries older than `olderThanMs`. Keep them longer than any redelivery can arrive: the queue's
- * retention (default 4 days), plus the DLQ's (14 days) if dead letters may be redriven.
+ * How long an inbox entry is kept: longer than any redelivery of its message can arrive, or a late duplicate would
+ * be handled twice. A queue keeps a message 4 days, a DLQ 14 (counted from the first send), and a dead letter may be
+ * redriven until then — so 14 days by default.
  */
-export async function pruneInbox(db: Queryable, olderThanMs: number): Promise<number> {
-  const result = await db.query('DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => $1)', [
-    olderThanMs / 1000,
-  ]);
-  return result.rowCount;
+export const DEFAULT_INBOX_RETENTION_MS = 14 * 86_400_000;
+
+export const inboxRetention = (retentionMs = DEFAULT_INBOX_RETENTION_MS): RetentionRule => ({
+  table: 'inbox',
+  timestampColumn: 'processed_at',
+  retentionMs,
+});
+
+/** Deletes inbox entries older than `olderThanMs` now (the retention job does this on a schedule). */
+export function pruneInbox(db: Queryable, olderThanMs: number): Promise<number> {
+  return pruneExpiredRows(db, inboxRetention(olderThanMs));
 }

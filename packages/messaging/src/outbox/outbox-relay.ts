@@ -20,6 +20,7 @@ import { silentLogger, type Logger } from '../logger';
 import {
   claimPendingEvents,
   countPending,
+  DEFAULT_OUTBOX_RETENTION_MS,
   markPublished,
   prunePublished,
   recordFailedAttempt,
@@ -28,7 +29,6 @@ import {
 
 /** SNS PublishBatch takes at most 10 entries. */
 const SNS_BATCH_LIMIT = 10;
-const DAY_MS = 86_400_000;
 
 export interface OutboxRelayOptions {
   readonly db: Database;
@@ -48,10 +48,9 @@ export interface OutboxRelayOptions {
   readonly backoff?: Backoff;
   /** Stops publish attempts while SNS keeps failing. Default: opens after 5 failures in a row, for 10 s. */
   readonly breaker?: CircuitBreaker;
-  /** Published rows are deleted after this long. Default 7 days. */
+  /** `prunePublished()` deletes rows published longer ago than this. Default 7 days. (createServiceMessaging runs
+   *  that pruning on a schedule, with the inbox's.) */
   readonly retentionMs?: number;
-  /** How often to prune. Default 1 hour. */
-  readonly pruneIntervalMs?: number;
   readonly random?: () => number;
 }
 
@@ -87,8 +86,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const breaker =
     options.breaker ??
     new CircuitBreaker({ name: 'outbox-sns', consecutiveFailures: 5, openDurationMs: 10_000, clock });
-  const retentionMs = options.retentionMs ?? 7 * DAY_MS;
-  const pruneIntervalMs = options.pruneIntervalMs ?? 3_600_000;
+  const retentionMs = options.retentionMs ?? DEFAULT_OUTBOX_RETENTION_MS;
   const random = options.random ?? Math.random;
   if (!options.topicArn && !options.topicName) throw new Error('createOutboxRelay needs topicArn or topicName');
 
@@ -107,7 +105,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let rerun = false;
   let failureStreak = 0;
   let lastDelayMs = 0;
-  let lastPruneAt = clock.now();
 
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
@@ -229,7 +226,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           if (!(error instanceof BrokenCircuitError)) logger.error({ err: error }, 'outbox: relay pass failed');
         }
       } while (rerun && !failed && !stopped);
-      await pruneWhenDue();
       scheduleNext(failed);
     })().finally(() => {
       running = undefined;
@@ -251,17 +247,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       timer = undefined;
       runLoop();
     }, delayMs);
-  }
-
-  async function pruneWhenDue(): Promise<void> {
-    if (clock.now() - lastPruneAt < pruneIntervalMs) return;
-    lastPruneAt = clock.now();
-    try {
-      const pruned = await prunePublished(db, retentionMs);
-      if (pruned > 0) logger.info({ pruned }, 'outbox: pruned published events');
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox: pruning failed');
-    }
   }
 
   function clearTimer(): void {

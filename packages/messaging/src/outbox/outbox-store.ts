@@ -5,7 +5,7 @@
  * Only unpublished rows are ever selected — there is no "last published id" cursor — so a row committed late by a
  * slow transaction is simply found on the next pass instead of being skipped.
  */
-import type { Queryable } from '@shop/db';
+import { pruneExpiredRows, type Queryable, type RetentionRule } from '@shop/db';
 
 export interface PendingEvent {
   readonly id: string;
@@ -70,13 +70,19 @@ export async function recordFailedAttempt(tx: Queryable, ids: readonly string[],
   ]);
 }
 
+/** Published rows are kept a week (to look into what was sent), then pruned; unpublished rows are never pruned. */
+export const DEFAULT_OUTBOX_RETENTION_MS = 7 * 86_400_000;
+
+export const outboxRetention = (retentionMs = DEFAULT_OUTBOX_RETENTION_MS): RetentionRule => ({
+  table: 'outbox',
+  // NULL until published, and `NULL < cutoff` is never true: pending rows are never candidates.
+  timestampColumn: 'published_at',
+  retentionMs,
+});
+
 /** Deletes rows published more than `retentionMs` ago; returns how many. */
-export async function prunePublished(db: Queryable, retentionMs: number): Promise<number> {
-  const result = await db.query(
-    'DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)',
-    [retentionMs / 1000],
-  );
-  return result.rowCount;
+export function prunePublished(db: Queryable, retentionMs: number): Promise<number> {
+  return pruneExpiredRows(db, outboxRetention(retentionMs));
 }
 
 export async function countPending(db: Queryable): Promise<number> {

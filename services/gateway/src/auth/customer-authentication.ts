@@ -10,7 +10,7 @@
  * is 401 whatever the body, never a 400 that would describe the route's validation rules.
  */
 import jwt from '@fastify/jwt';
-import { HttpProblem, TOKEN_ISSUER, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
+import { accessTokenOptions, HttpProblem, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,12 +33,8 @@ export interface CustomerAuthenticationOptions {
 const PROTECTED_PREFIX = '/api/';
 
 export async function registerCustomerAuthentication(app: ServiceApp, options: CustomerAuthenticationOptions) {
-  // The same issuer and algorithm the services' registerAuthentication verifies.
-  await app.register(jwt, {
-    secret: options.secret,
-    sign: { iss: TOKEN_ISSUER, expiresIn: `${options.tokenTtlSeconds}s` },
-    verify: { allowedIss: TOKEN_ISSUER },
-  });
+  // The same claims, algorithm and checks as the services' registerAuthentication: one token contract.
+  await app.register(jwt, accessTokenOptions(options.secret, `${options.tokenTtlSeconds}s`));
 
   app.addHook('onRequest', async (request) => {
     if (!request.headers.authorization) return;

@@ -29,6 +29,7 @@ import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/m
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
 import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
 import { buildApp as buildUser } from '@shop/user-service/dist/app';
+import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
 import { orderHistoryHandlers } from '@shop/user-service/dist/order-history/order-history';
 import { JWT_SECRET, startGateway } from './gateway';
@@ -113,6 +114,7 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
     db: userDb,
     logger: false,
     authentication,
+    passwordCost: TEST_SCRYPT_COST,
     onEventsCommitted: () => userMessaging.wake(),
   });
   const userUrl = await listen(user);

@@ -12,7 +12,7 @@
  * A waiter gives up after `waitMs` (lock_timeout) with `RequestInProgressError` (409), so a stuck winner cannot
  * hold duplicates forever.
  */
-import { sqlStateOf, type Queryable } from '@shop/db';
+import { sqlStateOf, type Queryable, type RetentionRule } from '@shop/db';
 
 export interface StoredResponse {
   status: number;
@@ -38,6 +38,19 @@ export class RequestInProgressError extends Error {
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Keys are kept a day, then pruned by the service's retention job (main.ts): long enough for every retry a client
+ * or the order saga makes, short enough that the table stays bounded. A repeat after that is a new request — which
+ * is why the order saga's retries of a payment stop well within a day. (Stripe keeps keys 24 hours too.)
+ */
+export const DEFAULT_IDEMPOTENCY_KEY_RETENTION_MS = 86_400_000;
+
+export const idempotencyKeyRetention = (retentionMs = DEFAULT_IDEMPOTENCY_KEY_RETENTION_MS): RetentionRule => ({
+  table: 'idempotency_keys',
+  timestampColumn: 'created_at',
+  retentionMs,
+});
 
 interface KeyRow {
   fingerprint: string;

@@ -1,6 +1,10 @@
-/** Credential check for the gateway's token endpoint: the password hash never leaves this service. */
+/**
+ * Credential check for the gateway's token endpoint: the password hash never leaves this service. A hash made at an
+ * older scrypt cost is replaced after a successful check — the only moment the plain password is at hand.
+ */
+import { randomBytes } from 'node:crypto';
 import { HttpProblem, ProblemSchema, requireServiceCaller, Type, type ServiceApp } from '@shop/service-kit';
-import { verifyPassword } from '../domain/password';
+import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../domain/password';
 import type { UserStore } from '../user-store';
 
 const CredentialsBody = Type.Object(
@@ -8,10 +12,11 @@ const CredentialsBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** A valid-looking hash verified when the email is unknown, so both failures take the same time (no user probing). */
-const DECOY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+export function registerCredentialRoutes(app: ServiceApp, users: UserStore, passwordCost: ScryptCost): void {
+  // Verified when the email is unknown, at the current cost, so both failures take the same time (no user probing).
+  let decoyHash: Promise<string> | undefined;
+  const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('base64url'), passwordCost));
 
-export function registerCredentialRoutes(app: ServiceApp, users: UserStore): void {
   app.post(
     '/credentials/verify',
     {
@@ -24,10 +29,16 @@ export function registerCredentialRoutes(app: ServiceApp, users: UserStore): voi
     },
     async (request) => {
       await requireServiceCaller(request);
-      const credentials = await users.findCredentials(request.body.email);
-      const valid = await verifyPassword(request.body.password, credentials?.passwordHash ?? DECOY_HASH);
+      const { email, password } = request.body;
+      const credentials = await users.findCredentials(email);
+      const valid = await verifyPassword(password, credentials?.passwordHash ?? (await decoy()));
       if (!credentials || !valid) {
         throw new HttpProblem(401, 'invalid-credentials', 'Invalid credentials', 'email or password is wrong');
+      }
+      if (needsRehash(credentials.passwordHash, passwordCost)) {
+        const upgraded = await hashPassword(password, passwordCost);
+        await users.replacePasswordHash(credentials.id, credentials.passwordHash, upgraded);
+        request.log.info({ userId: credentials.id }, 'password hash upgraded to the current scrypt cost');
       }
       return { userId: credentials.id };
     },

@@ -9,7 +9,8 @@ import {
   requireServiceCaller,
   type ServiceApp,
 } from '@shop/service-kit';
-import { hashPassword } from '../domain/password';
+import { hashPassword, type ScryptCost } from '../domain/password';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
 import { AddressSchema, UserSchema } from '../domain/user';
 import { EmailAlreadyRegisteredError, InvalidCursorError, type UserStore } from '../user-store';
 
@@ -19,7 +20,11 @@ const RegisterUserBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    password: Type.String({ minLength: 8, maxLength: 200, description: 'Stored only as a scrypt hash' }),
+    password: Type.String({
+      minLength: MIN_PASSWORD_LENGTH,
+      maxLength: 200,
+      description: 'At least 8 characters, not a commonly used password (NIST SP 800-63B); stored only as a scrypt hash',
+    }),
     shippingAddress: AddressSchema,
   },
   { additionalProperties: false },
@@ -40,8 +45,14 @@ const ListQuery = Type.Object(
 
 const problem = Type.Ref(ProblemSchema);
 
+/** The same shape as a schema validation failure, so a client handles every 400 on this route the same way. */
+function weakPassword(reason: string): HttpProblem {
+  return new HttpProblem(400, 'validation-failed', 'Request validation failed', `body.password ${reason}`, {
+    errors: [{ field: 'body.password', message: reason }],
+  });
+}
 
-export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
+export function registerUserRoutes(app: ServiceApp, users: UserStore, passwordCost: ScryptCost): void {
   app.post(
     '/users',
     {
@@ -55,8 +66,10 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore): void {
     async (request, reply) => {
       await requireServiceCaller(request); // the gateway registers users; customers do not
       const { password, ...profile } = request.body;
+      const reason = passwordProblem(password, { email: profile.email });
+      if (reason) throw weakPassword(reason);
       try {
-        const passwordHash = await hashPassword(password);
+        const passwordHash = await hashPassword(password, passwordCost);
         const user = await users.register({ ...profile, email: profile.email.trim(), passwordHash }, eventMetadataOf(request));
         return reply.code(201).header('location', `/users/${user.id}`).send(user);
       } catch (error) {

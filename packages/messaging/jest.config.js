@@ -1,1 +1,4 @@
-module.exports = { ...require('../../jest.preset.js') };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  ...require('../../jest.containers.js')(['postgres', 'sns-sqs']),
+};

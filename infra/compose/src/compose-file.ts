@@ -12,6 +12,7 @@ export interface ComposeService {
   readonly environment?: Record<string, string | number | boolean | null> | readonly string[];
   readonly healthcheck?: { readonly test?: readonly string[] };
   readonly ports?: readonly string[];
+  readonly profiles?: readonly string[];
   readonly depends_on?: Record<string, { readonly condition?: string }> | readonly string[];
 }
 

@@ -13,4 +13,11 @@ export {
   VARIABLES_READ_OUTSIDE_CONFIG,
   type ConfigSchema,
 } from './service-config';
-export { findComposeCommand, validateComposeFiles } from './compose-cli';
+export {
+  dockerEngineAnswers,
+  findComposeCommand,
+  runCompose,
+  validateComposeFiles,
+  type ComposeProject,
+  type ComposeResult,
+} from './compose-cli';

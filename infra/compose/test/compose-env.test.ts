@@ -31,9 +31,10 @@ const composeServiceFor = new Map(
   }),
 );
 
-// Interpolated with an empty shell environment: the defaults in the file must be enough to start the stack.
+// What a user must provide is JWT_SECRET alone (shell or .env file): the file's defaults must do for the rest.
+const USER_ENVIRONMENT = { JWT_SECRET: 'compose-env-test-secret-0123456789abcdef' };
 const environmentOf = (workspaceService: string) =>
-  serviceEnvironment(compose.services[composeServiceFor.get(workspaceService)!]!, {});
+  serviceEnvironment(compose.services[composeServiceFor.get(workspaceService)!]!, USER_ENVIRONMENT);
 
 it('runs every workspace service, and only those', () => {
   expect([...composeServiceFor.keys()].sort()).toEqual(workspaceServices);
@@ -56,6 +57,11 @@ describe.each(workspaceServices)('%s', (service) => {
     expect(Object.keys(environmentOf(service)).filter((name) => !known.has(name))).toEqual([]);
   });
 
+  it('requires JWT_SECRET from the environment: the file ships no secret', () => {
+    const definition = compose.services[composeServiceFor.get(service)!]!;
+    expect(() => serviceEnvironment(definition, {})).toThrow(/compose needs JWT_SECRET: .*docs\/docker\.md/);
+  });
+
   it("passes the service's own start-up validation", () => {
     expect(() => loadConfig(schema() as Parameters<typeof loadConfig>[0], environmentOf(service))).not.toThrow();
   });
@@ -68,7 +74,9 @@ describe.each(workspaceServices)('%s', (service) => {
 
   it('calls other services at their compose name and PORT', () => {
     const portOf = (composeService: string) =>
-      compose.services[composeService] ? serviceEnvironment(compose.services[composeService]!).PORT : undefined;
+      compose.services[composeService]
+        ? serviceEnvironment(compose.services[composeService]!, USER_ENVIRONMENT).PORT
+        : undefined;
     const mismatches = Object.entries(environmentOf(service)).flatMap(([name, value]) => {
       if (!/^https?:\/\//.test(value)) return [];
       const url = new URL(value);
@@ -118,7 +126,7 @@ describe('docker compose config', () => {
     return;
   }
   it.each(cases)(`${composeCommand.join(' ')} config -q accepts %s`, (_label, files) => {
-    const result = validateComposeFiles(composeCommand, files, repoRoot);
+    const result = validateComposeFiles(composeCommand, files, repoRoot, USER_ENVIRONMENT);
     expect(result.output).toBe('');
     expect(result.valid).toBe(true);
   });

@@ -5,3 +5,5 @@ CREATE DATABASE inventory;
 CREATE DATABASE payment;
 CREATE DATABASE shipping;
 CREATE DATABASE "order";
+-- Not a service: the Pact Broker of the `pact-broker` compose profile keeps its pacts and verifications here.
+CREATE DATABASE pact_broker;

@@ -3,4 +3,4 @@ export { openDatabase, type OpenDatabaseOptions } from './open-database';
 export { openPgliteDatabase, type PgliteOptions } from './pglite-database';
 export { openPostgresDatabase, type PostgresOptions } from './postgres-database';
 export { runMigrations, listMigrationFiles, type MigrationResult, type MigrationSource } from './migrations';
-export { SqlState, sqlStateOf, isUniqueViolation } from './errors';
+export { SqlState, sqlStateOf, isUniqueViolation, classifyDatabaseError, type DatabaseFailure } from './errors';

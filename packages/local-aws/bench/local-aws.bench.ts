@@ -1,8 +1,11 @@
-// Benchmark: cold start, long-poll wake-up latency, batch throughput and SNS → SQS delivery latency,
-// measured with the real AWS SDK over HTTP against an in-process endpoint (the CLI for cold start).
-import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+// Benchmark: cold start, long-poll wake-up latency, batch throughput and SNS → SQS delivery latency, measured with
+// the real AWS SDK over HTTP (the CLI for cold start). Throughput clients run in their own processes, so the
+// figure is what the server sustains, with the server's CPU share measured beside it.
+import { fork, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
+import os from 'node:os';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -10,7 +13,6 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SQSClient,
-  SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { startLocalAws } from '../src';
@@ -79,113 +81,68 @@ async function wakeLatencies(endpoint: string, rounds: number): Promise<number[]
   return samples;
 }
 
-/** The three calls a consumer loop makes, over either the AWS SDK or a bare keep-alive HTTP connection. */
-interface BatchClient {
-  sendBatch(queueUrl: string, entries: Array<{ Id: string; MessageBody: string }>): Promise<void>;
-  receive(queueUrl: string): Promise<string[]>;
-  deleteBatch(queueUrl: string, receiptHandles: string[]): Promise<void>;
-  close(): void;
+interface ThroughputResult {
+  messagesPerSecond: number;
+  /** Server CPU time (user + system) over wall time: 1 is one core busy all the time. */
+  serverCpuShare: number;
 }
 
-function sdkBatchClient(endpoint: string): BatchClient {
-  const client = sqsClient(endpoint, 1);
-  return {
-    sendBatch: async (QueueUrl, Entries) =>
-      void (await client.send(new SendMessageBatchCommand({ QueueUrl, Entries }))),
-    receive: async (QueueUrl) => {
-      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      return Messages.map((m) => m.ReceiptHandle!);
-    },
-    deleteBatch: async (QueueUrl, handles) =>
-      void (await client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl,
-          Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })),
-        }),
-      )),
-    close: () => client.destroy(),
-  };
-}
-
-/** The JSON protocol by hand: shows what the endpoint sustains when the SDK's own CPU cost is taken out. */
-function rawBatchClient(endpoint: string): BatchClient {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(endpoint);
-  const call = (operation: string, input: unknown) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const body = JSON.stringify(input);
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/',
-          headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amz-target': `AmazonSQS.${operation}`,
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  return {
-    sendBatch: async (QueueUrl, Entries) => void (await call('SendMessageBatch', { QueueUrl, Entries })),
-    receive: async (QueueUrl) => {
-      const { Messages = [] } = (await call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 })) as {
-        Messages?: Array<{ ReceiptHandle: string }>;
-      };
-      return Messages.map((m) => m.ReceiptHandle);
-    },
-    deleteBatch: async (QueueUrl, handles) =>
-      void (await call('DeleteMessageBatch', {
-        QueueUrl,
-        Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })),
-      })),
-    close: () => agent.destroy(),
-  };
-}
-
-/** Each worker loops send batch of 10 → receive 10 → delete batch on its own connection; returns msgs/s. */
+/**
+ * `processes` client processes (bench/throughput-client.ts), each looping send batch of 10 → receive 10 → delete
+ * batch on one keep-alive connection, over the AWS SDK or raw HTTP. Measured from the moment every client has
+ * warmed up; the server's CPU comes from process.cpuUsage() of this process, which runs only the server then.
+ */
 async function throughput(
   endpoint: string,
-  workers: number,
+  processes: number,
   durationMs: number,
-  connect: (endpoint: string) => BatchClient,
-): Promise<number> {
+  mode: 'sdk' | 'raw',
+): Promise<ThroughputResult> {
   const setup = sqsClient(endpoint);
   const { QueueUrl } = await setup.send(
-    new CreateQueueCommand({ QueueName: `bench-throughput-${workers}-${Date.now()}` }),
+    new CreateQueueCommand({ QueueName: `bench-throughput-${mode}-${processes}-${Date.now()}` }),
   );
   setup.destroy();
-  const entries = Array.from({ length: 10 }, (_, i) => ({
-    Id: String(i),
-    MessageBody: `{"order":${i},"payload":"${'x'.repeat(200)}"}`,
-  }));
-  let processed = 0;
-  const deadline = performance.now() + durationMs;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const client = connect(endpoint);
-      while (performance.now() < deadline) {
-        await client.sendBatch(QueueUrl!, entries);
-        const handles = await client.receive(QueueUrl!);
-        if (handles.length === 0) continue;
-        await client.deleteBatch(QueueUrl!, handles);
-        processed += handles.length;
-      }
-      client.close();
-    }),
-  );
-  return processed / ((performance.now() - started) / 1000);
+  const clients: ChildProcess[] = [];
+  try {
+    const ready: Array<Promise<void>> = [];
+    const done: Array<Promise<number>> = [];
+    for (let i = 0; i < processes; i++) {
+      const child = fork(join(__dirname, 'throughput-client.js'), [endpoint, QueueUrl!, mode], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      clients.push(child);
+      const exited = new Promise<never>((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`throughput client exited with ${code}`))),
+      );
+      ready.push(Promise.race([once(child, 'ready').then(() => undefined), exited]));
+      done.push(Promise.race([once(child, 'done').then((message) => message.processed ?? 0), exited]));
+    }
+    await Promise.all(ready);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (const child of clients) child.send({ type: 'go', durationMs });
+    const processed = (await Promise.all(done)).reduce((sum, count) => sum + count, 0);
+    const elapsedMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      messagesPerSecond: processed / (elapsedMs / 1000),
+      serverCpuShare: (cpu.user + cpu.system) / 1000 / elapsedMs,
+    };
+  } finally {
+    for (const child of clients) if (child.exitCode === null) child.kill();
+  }
+}
+
+function once(child: ChildProcess, type: 'ready' | 'done'): Promise<{ type: string; processed?: number }> {
+  return new Promise((resolve) => {
+    const listen = (message: { type: string; processed?: number }) => {
+      if (message.type !== type) return;
+      child.off('message', listen);
+      resolve(message);
+    };
+    child.on('message', listen);
+  });
 }
 
 async function snsDeliveryLatencies(endpoint: string, rounds: number): Promise<number[]> {
@@ -239,11 +196,19 @@ async function main(): Promise<void> {
 
   await wakeLatencies(local.endpoint, 20); // warm up the SDK and JIT
   const wake = await wakeLatencies(local.endpoint, 300);
-  const single = await throughput(local.endpoint, 1, 3000, sdkBatchClient);
-  const concurrent = await throughput(local.endpoint, 4, 3000, sdkBatchClient);
-  const rawSingle = await throughput(local.endpoint, 1, 3000, rawBatchClient);
-  const rawConcurrent = await throughput(local.endpoint, 4, 3000, rawBatchClient);
   const delivery = await snsDeliveryLatencies(local.endpoint, 300);
+  const runs: Array<{ label: string; result: ThroughputResult; target: string }> = [];
+  for (const [mode, processes, target] of [
+    ['sdk', 1, ''],
+    ['sdk', 2, ''],
+    ['sdk', 4, ''],
+    ['raw', 1, '≥ 5,000 msgs/s'],
+    ['raw', 2, '≥ 5,000 msgs/s'],
+  ] as const) {
+    const result = await throughput(local.endpoint, processes, 3000, mode);
+    const client = mode === 'sdk' ? 'AWS SDK' : 'raw HTTP';
+    runs.push({ label: `${client}, ${processes} client process${processes > 1 ? 'es' : ''}`, result, target });
+  }
   await local.close();
 
   const rows: Array<[string, string, string]> = [
@@ -251,23 +216,28 @@ async function main(): Promise<void> {
     ['cold start (in-process startLocalAws → first answer)', `${inProcessMs.toFixed(1)} ms`, ''],
     ['SendMessage → long-poll wake-up p50', `${percentile(wake, 50).toFixed(2)} ms`, '< 5 ms'],
     ['SendMessage → long-poll wake-up p99', `${percentile(wake, 99).toFixed(2)} ms`, ''],
-    ['batches of 10 send/receive/delete, 1 connection, AWS SDK', `${Math.round(single)} msgs/s`, ''],
-    ['batches of 10 send/receive/delete, 4 consumers, AWS SDK', `${Math.round(concurrent)} msgs/s`, ''],
-    ['batches of 10 send/receive/delete, 1 connection, raw HTTP', `${Math.round(rawSingle)} msgs/s`, '≥ 5,000 msgs/s'],
-    [
-      'batches of 10 send/receive/delete, 4 consumers, raw HTTP',
-      `${Math.round(rawConcurrent)} msgs/s`,
-      '≥ 5,000 msgs/s',
-    ],
     ['SNS Publish → SQS delivery (long-poll wake) p50', `${percentile(delivery, 50).toFixed(2)} ms`, ''],
   ];
+  for (const { label, result, target } of runs) {
+    rows.push([
+      `batches of 10 send/receive/delete, ${label}`,
+      `${formatRate(result.messagesPerSecond)} msgs/s`,
+      target,
+    ]);
+    rows.push([`  server CPU during it (share of one core)`, `${Math.round(result.serverCpuShare * 100)} %`, '']);
+  }
   const width = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(
-    `\n@shop/local-aws benchmark (node ${process.version}, AWS SDK over HTTP, client and server in one process)\n\n`,
+    `\n@shop/local-aws benchmark (node ${process.version}, ${os.availableParallelism()} CPUs, load ${os.loadavg()[0].toFixed(1)}; ` +
+      'throughput clients in separate processes, the server alone in this one)\n\n',
   );
   process.stdout.write(`${'measure'.padEnd(width)}  ${'result'.padStart(16)}  target\n`);
   for (const [name, value, target] of rows)
     process.stdout.write(`${name.padEnd(width)}  ${value.padStart(16)}  ${target}\n`);
+}
+
+function formatRate(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
 }
 
 main().catch((error: unknown) => {

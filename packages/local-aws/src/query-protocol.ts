@@ -5,10 +5,18 @@ import { AwsError } from './aws-error';
 
 type Tree = { [key: string]: Tree | string };
 
-/** Parses a form body into `Action` and nested parameters, with numbered lists as arrays and entry lists as maps. */
-export function parseQueryForm(body: string): { action: string | undefined; params: Record<string, unknown> } {
-  const form = new URLSearchParams(body);
-  const tree: Tree = {};
+/**
+ * Parses the form body (and the URL's query string, which GET requests use) into `Action` and nested parameters,
+ * with numbered lists as arrays and entry lists as maps. A body parameter wins over the same one in the URL.
+ */
+export function parseQueryForm(
+  body: string,
+  urlQuery = '',
+): { action: string | undefined; params: Record<string, unknown> } {
+  const form = new URLSearchParams(urlQuery);
+  for (const [key, value] of new URLSearchParams(body)) form.set(key, value);
+  // Null-prototype nodes: a parameter named `__proto__.x` must not reach Object.prototype.
+  const tree: Tree = Object.create(null) as Tree;
   for (const [key, value] of form) {
     if (key === 'Action' || key === 'Version') continue;
     const segments = key.split('.');
@@ -20,7 +28,7 @@ export function parseQueryForm(body: string): { action: string | undefined; para
       }
       const next = node[segment];
       if (typeof next === 'object') node = next;
-      else node = node[segment] = {};
+      else node = node[segment] = Object.create(null) as Tree;
     });
   }
   return { action: form.get('Action') ?? undefined, params: normalize(tree) as Record<string, unknown> };
@@ -34,17 +42,23 @@ function normalize(node: Tree | string): unknown {
   }
   if (keys.length === 1 && keys[0] === 'member') return normalize(node.member);
   if (keys.length === 1 && keys[0] === 'entry') {
-    const entries = normalize(node.entry) as Array<Record<string, unknown>>;
+    const entries = normalize(node.entry);
     const map: Record<string, unknown> = {};
-    for (const entry of entries) {
-      const key = (entry.key ?? entry.Name ?? entry.Key) as string;
-      map[key] = entry.value ?? entry.Value;
+    for (const entry of Array.isArray(entries) ? (entries as unknown[]) : []) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { key, Name, Key, value, Value } = entry as Record<string, unknown>;
+      setOwn(map, String(key ?? Name ?? Key), value ?? Value);
     }
     return map;
   }
   const result: Record<string, unknown> = {};
-  for (const key of keys) result[key] = normalize(node[key]);
+  for (const key of keys) setOwn(result, key, normalize(node[key]));
   return result;
+}
+
+/** Assignment that keeps a key such as `__proto__` as plain data instead of changing the object's prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A map rendered as `<entry><key>…</key><value>…</value></entry>` (SNS's Attributes). */
@@ -65,8 +79,19 @@ export class XmlRaw {
 export type XmlValue =
   string | number | boolean | undefined | XmlMap | XmlRepeated | XmlRaw | XmlValue[] | { [name: string]: XmlValue };
 
+const XML_ESCAPES: Record<string, string> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+  // An XML parser turns a literal carriage return into a line feed (end-of-line normalisation), so a body with
+  // `\r` would come back changed; AWS escapes it as a character reference for that reason.
+  '\r': '&#xD;',
+};
+
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
+  return text.replace(/[<>&"'\r]/g, (c) => XML_ESCAPES[c]);
 }
 
 export function renderXml(name: string, value: XmlValue): string {
@@ -102,20 +127,32 @@ export async function answerQueryAction(
   requestId: string,
   run: () => string | Promise<string>,
 ): Promise<void> {
-  let status = 200;
-  let xml: string;
+  let result: string;
   try {
-    const result = await run();
-    xml =
-      `<${action}Response xmlns="${namespace}">${result}` +
-      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+    result = await run();
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
-    status = error.status;
-    xml =
-      `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.queryCode)}</Code>` +
-      `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    return answerQueryError(res, namespace, error, requestId);
   }
+  sendXml(
+    res,
+    200,
+    `<${action}Response xmlns="${namespace}">${result}` +
+      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+  );
+}
+
+/** `<ErrorResponse>` with the query error code and the query protocol's wording of the message. */
+export function answerQueryError(res: ServerResponse, namespace: string, error: AwsError, requestId: string): void {
+  sendXml(
+    res,
+    error.status,
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.queryCode)}</Code>` +
+      `<Message>${escapeXml(error.queryMessage)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  );
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
   const body = `<?xml version="1.0"?>${xml}`;
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
   res.end(body);

@@ -1,18 +1,24 @@
-// The one HTTP endpoint: routes each request to SQS (JSON or query protocol) or SNS (query protocol) by its shape.
+// The one HTTP endpoint: the local admin API, then every other request routed by its shape to SQS (JSON or
+// query protocol), SNS or STS (query protocol). Each AWS request gets an AWS-shaped answer, errors included.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleAdminRequest, isAdminPath } from './admin-api';
+import type { AdminAccess } from './admin-api';
+import { AwsError } from './aws-error';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
+import { answerQueryError, parseQueryForm } from './query-protocol';
 import { DEFAULT_REGION, credentialScope, ACCOUNT_ID } from './request-context';
 import type { RequestContext } from './request-context';
-import { parseQueryForm } from './query-protocol';
-import { handleSnsQuery, isSnsAction } from './sns/query-handler';
+import { handleSnsQuery, isSnsAction, SNS_NAMESPACE } from './sns/query-handler';
 import { SnsService } from './sns/sns-service';
-import { SQS_TARGET_PREFIX, handleSqsJson } from './sqs/json-protocol';
-import { handleSqsQuery } from './sqs/query-protocol';
+import { handleJsonRequest } from './sqs/json-protocol';
+import { handleSqsQuery, SQS_NAMESPACE } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
+import { readStateFile, writeStateFile } from './state-file';
+import { handleStsQuery, isStsAction, STS_NAMESPACE } from './sts/query-handler';
 
 export interface LocalAwsOptions {
   /** Default 127.0.0.1. */
@@ -20,12 +26,20 @@ export interface LocalAwsOptions {
   /** Default 4566 (LocalStack's port); 0 lets the OS choose, as tests should. */
   port?: number;
   clock?: Clock;
+  /**
+   * A JSON snapshot of topics, subscriptions, queues and messages: restored on start when the file exists,
+   * written when the endpoint closes. Without it everything lives in memory only.
+   */
+  stateFile?: string;
+  /** Who may call `/_local/state` and `/_local/reset`: `loopback` (default) or `any`. Health is always open. */
+  adminAccess?: AdminAccess;
 }
 
 export interface LocalAws {
   /** `http://host:port`, ready for the SDK's `endpoint` option. */
   endpoint: string;
   port: number;
+  /** Stops serving, and writes the state file when one is configured. */
   close(): Promise<void>;
 }
 
@@ -36,6 +50,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const host = options.host ?? '127.0.0.1';
   const sqs = new SqsService(clock);
   const sns = new SnsService(sqs, clock);
+  if (options.stateFile) {
+    const snapshot = await readStateFile(options.stateFile);
+    if (snapshot) {
+      sqs.restore(snapshot.sqs);
+      sns.restore(snapshot.sns);
+    }
+  }
+  const admin = { sqs, sns, access: options.adminAccess ?? 'loopback' };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -47,25 +69,25 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   server.keepAliveTimeout = 60_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/_local/health')
-      return json(res, 200, { status: 'ok', services: ['sqs', 'sns'] });
-    if (req.method === 'GET' && path === '/_local/state')
-      return json(res, 200, { accountId: ACCOUNT_ID, ...sns.state(), queues: sqs.state() });
+    const url = new URL(req.url ?? '/', 'http://local-aws');
+    if (isAdminPath(url.pathname)) return handleAdminRequest(admin, req, res, url);
     const body = await readBody(req);
     const ctx = contextFor(req, res);
     const target = req.headers['x-amz-target'];
-    if (req.method === 'POST' && typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
-      return handleSqsJson(sqs, target, body, ctx, res);
+    if (typeof target === 'string' || isJsonContent(req)) {
+      return handleJsonRequest(sqs, typeof target === 'string' ? target : undefined, body, ctx, res);
     }
-    if (req.method === 'POST' && isQueryForm(req, body)) {
-      const { action, params } = parseQueryForm(body);
-      // The query protocol serves both services; the signing scope names which one the client meant.
-      if (action && (ctx.service === 'sns' || isSnsAction(action)))
-        return handleSnsQuery(sns, action, params, ctx, res);
-      if (action) return handleSqsQuery(sqs, action, params, path, ctx, res);
+    // Everything else is a query-protocol request: a form body, or a GET with the parameters in the URL.
+    const form = QUERY_TEXT.decode(body);
+    const { action, params } = parseQueryForm(form, url.search);
+    const service = queryService(action, ctx.service);
+    if (!action) {
+      const missing = new AwsError('MissingAction', 'The request is missing an action or a required parameter.');
+      return answerQueryError(res, QUERY_NAMESPACES[service], missing, ctx.requestId);
     }
-    json(res, 404, { message: `local-aws: no handler for ${req.method} ${path}` });
+    if (service === 'sts') return handleStsQuery(action, ctx, res);
+    if (service === 'sns') return handleSnsQuery(sns, action, params, ctx, res);
+    return handleSqsQuery(sqs, action, params, url.pathname, ctx, res);
   }
 
   let sweep: TimerHandle | undefined;
@@ -80,17 +102,48 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4566, host, () => resolve());
+  }).catch((error: unknown) => {
+    sweep?.cancel();
+    sqs.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://${host}:${port}`,
     port,
-    close: () =>
-      closeServer(server, () => {
+    async close() {
+      await closeServer(server, () => {
         sweep?.cancel();
-        sqs.close();
-      }),
+        sqs.endLongPolls();
+      });
+      // Written once no request can change anything any more, and before the queues are released.
+      if (options.stateFile) await writeStateFile(options.stateFile, { sqs: sqs.snapshot(), sns: sns.snapshot() });
+      sqs.close();
+    },
   };
+}
+
+type QueryService = 'sqs' | 'sns' | 'sts';
+
+const QUERY_NAMESPACES: Record<QueryService, string> = {
+  sqs: SQS_NAMESPACE,
+  sns: SNS_NAMESPACE,
+  sts: STS_NAMESPACE,
+};
+
+/** The query protocol serves three services; the action, or else the signing scope, names the one meant. */
+function queryService(action: string | undefined, scope: string | undefined): QueryService {
+  if (action && isStsAction(action)) return 'sts';
+  if (action && isSnsAction(action)) return 'sns';
+  if (scope === 'sts' || scope === 'sns') return scope;
+  return 'sqs';
+}
+
+// A form body is ASCII with percent-encoded UTF-8; stray bytes become U+FFFD rather than failing the request.
+const QUERY_TEXT = new TextDecoder('utf-8');
+
+function isJsonContent(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').includes('application/x-amz-json');
 }
 
 function contextFor(req: IncomingMessage, res: ServerResponse): RequestContext {
@@ -114,31 +167,20 @@ function contextFor(req: IncomingMessage, res: ServerResponse): RequestContext {
   };
 }
 
-function isQueryForm(req: IncomingMessage, body: string): boolean {
-  const type = req.headers['content-type'] ?? '';
-  return type.includes('x-www-form-urlencoded') || body.startsWith('Action=') || body.includes('&Action=');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function json(res: ServerResponse, status: number, payload: unknown): void {
-  const text = JSON.stringify(payload, null, 2);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
 /** Stops accepting, ends pending long polls (so their sockets finish), then drops idle keep-alive connections. */
-function closeServer(server: Server, releaseState: () => void): Promise<void> {
+function closeServer(server: Server, stopWaiting: () => void): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    releaseState();
+    stopWaiting();
     server.closeIdleConnections();
     setImmediate(() => server.closeAllConnections());
   });

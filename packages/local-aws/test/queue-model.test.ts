@@ -1,31 +1,7 @@
 // The queue model on fake time: visibility, delays, long polls and retention without waiting for real seconds.
-import type { Clock, TimerHandle } from '../src';
 import { Queue } from '../src/sqs/queue';
 import type { NewMessage } from '../src/sqs/queue';
-
-class FakeClock implements Clock {
-  private time = 1_700_000_000_000;
-  private timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
-  now(): number {
-    return this.time;
-  }
-  schedule(ms: number, fn: () => void): TimerHandle {
-    const timer = { at: this.time + ms, fn, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.time = due.at;
-      due.cancelled = true;
-      due.fn();
-    }
-    this.time = until;
-  }
-}
+import { FakeClock } from './support/fake-clock';
 
 function message(body: string, delaySeconds = 0): NewMessage {
   return { body, attributes: {}, senderId: 'x', delaySeconds };
@@ -75,4 +51,27 @@ it('drops messages past the retention period', () => {
   clock.advance(60_000);
   queue.expireRetained();
   expect(queue.counts()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+});
+
+describe('ChangeMessageVisibility after the timeout ran out', () => {
+  it('hides a standard-queue message again: its receipt handle is valid until the next receive', () => {
+    const clock = new FakeClock();
+    const queue = newQueue(clock);
+    queue.enqueue(message('a'));
+    const [received] = queue.receive(1, 30);
+    clock.advance(31_000);
+    expect(queue.changeVisibility(received, 60)).toBe('changed');
+    expect(queue.receive(1, 30)).toEqual([]);
+    clock.advance(60_000);
+    expect(queue.receive(1, 30).map((m) => m.body)).toEqual(['a']);
+  });
+
+  it('refuses on a FIFO queue, whose receipt handle expires with the timeout', () => {
+    const clock = new FakeClock();
+    const queue = new Queue('q.fifo', 'arn:aws:sqs:us-east-1:000000000000:q.fifo', {}, clock, () => undefined);
+    queue.enqueue({ ...message('a'), groupId: 'g', deduplicationId: 'd' });
+    const [received] = queue.receive(1, 30);
+    clock.advance(31_000);
+    expect(queue.changeVisibility(received, 60)).toBe('expired');
+  });
 });

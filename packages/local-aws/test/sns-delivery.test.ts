@@ -96,17 +96,54 @@ describe('Publish to an SQS subscriber', () => {
     expect((await drainQueue(aws, dlq.queueUrl)).map((m) => m.Body)).toEqual(['nowhere to go']);
   });
 
-  it('uses the sqs key of a MessageStructure=json message', async () => {
+  // API_Publish, MessageStructure: "Set MessageStructure to json if you want to send a different message for each
+  // protocol … the value of the Message parameter must … contain at least a top-level JSON key of "default" with
+  // a value that is a string." SQS subscribers get the `sqs` key; without one, the `default`.
+  it('delivers the sqs key of a MessageStructure=json message to a raw subscriber', async () => {
     const TopicArn = await newTopic();
     const { queueUrl } = await subscribedQueue(aws, TopicArn, { RawMessageDelivery: 'true' });
     await aws.sns.send(
       new PublishCommand({
         TopicArn,
         MessageStructure: 'json',
-        Message: JSON.stringify({ default: 'd', sqs: 'for queues' }),
+        Message: JSON.stringify({ default: 'd', sqs: 'for queues', email: 'for people' }),
       }),
     );
     expect((await drainQueue(aws, queueUrl)).map((m) => m.Body)).toEqual(['for queues']);
+  });
+
+  it('puts the sqs key of a MessageStructure=json message in the envelope Message', async () => {
+    const TopicArn = await newTopic();
+    const { queueUrl } = await subscribedQueue(aws, TopicArn);
+    await aws.sns.send(
+      new PublishCommand({ TopicArn, MessageStructure: 'json', Message: JSON.stringify({ default: 'd', sqs: 'q' }) }),
+    );
+    const [message] = await drainQueue(aws, queueUrl);
+    expect((JSON.parse(message.Body!) as { Message: string }).Message).toBe('q');
+  });
+
+  it('delivers the default key to SQS subscribers when the structure has no sqs key', async () => {
+    const TopicArn = await newTopic();
+    const raw = await subscribedQueue(aws, TopicArn, { RawMessageDelivery: 'true' });
+    const wrapped = await subscribedQueue(aws, TopicArn);
+    await aws.sns.send(
+      new PublishCommand({
+        TopicArn,
+        MessageStructure: 'json',
+        Message: JSON.stringify({ default: 'for everyone', email: 'for people' }),
+      }),
+    );
+    expect((await drainQueue(aws, raw.queueUrl)).map((m) => m.Body)).toEqual(['for everyone']);
+    const [envelope] = await drainQueue(aws, wrapped.queueUrl);
+    expect((JSON.parse(envelope.Body!) as { Message: string }).Message).toBe('for everyone');
+  });
+
+  it('refuses a MessageStructure=json message without a default key', async () => {
+    const TopicArn = await newTopic();
+    const error = await errorOf(
+      aws.sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: JSON.stringify({ sqs: 'q' }) })),
+    );
+    expect(error.name).toBe('InvalidParameterException');
   });
 
   it('rejects publishing to a missing topic, an empty message and a bad attribute', async () => {

@@ -48,6 +48,17 @@ const cases: Record<string, Case> = {
       { label: 'string-fifteen', attributes: { price: str('15') }, delivered: false },
     ],
   },
+  // "For numeric matching, the value can range from -10^9 to 10^9 (-1 billion to 1 billion), with five digits of
+  // precision after the decimal point." (SNS Developer Guide, "Filter policy constraints in Amazon SNS")
+  'numbers compared with five digits of precision after the decimal point': {
+    policy: { price: [{ numeric: ['=', 100.000001] }], fee: [{ numeric: ['>', 0] }] },
+    messages: [
+      { label: 'hundred-tiny-fee', attributes: { price: num(100), fee: num(0.000001) }, delivered: false },
+      { label: 'hundred-fee', attributes: { price: num(100), fee: num(0.00001) }, delivered: true },
+      { label: 'exact-price', attributes: { price: num(100.000001), fee: num(1) }, delivered: true },
+      { label: 'other-price', attributes: { price: num(100.00001), fee: num(1) }, delivered: false },
+    ],
+  },
   'prefix and suffix': {
     policy: { region: [{ prefix: 'eu-' }], file: [{ suffix: '.png' }] },
     messages: [
@@ -172,5 +183,19 @@ describe('filter policies', () => {
     expect(error.name).toBe('InvalidParameterException');
     expect(error.message).toMatch(/^Invalid parameter: FilterPolicy: /);
     expect(error.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  // Subscribe validates its request before it compares it with an existing subscription, so a broken policy is
+  // reported as the policy error, not as "Subscription already exists with different attributes".
+  it('reports an invalid filter policy as such when the subscription already exists', async () => {
+    const { TopicArn } = await aws.sns.send(new CreateTopicCommand({ Name: aws.uniqueName('resubscribe') }));
+    const { queueArn } = await subscribedQueue(aws, TopicArn!, { FilterPolicy: JSON.stringify({ a: ['x'] }) });
+    const error = await errorOf(
+      aws.sns.send(
+        new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { FilterPolicy: '{oops' } }),
+      ),
+    );
+    expect(error.name).toBe('InvalidParameterException');
+    expect(error.message).toMatch(/^Invalid parameter: FilterPolicy: /);
   });
 });

@@ -1,16 +1,22 @@
 // Conformance: SNS topics and subscriptions over the query protocol, through @aws-sdk/client-sns only.
 import {
+  AddPermissionCommand,
   CreateTopicCommand,
   DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand,
+  ListTagsForResourceCommand,
   ListTopicsCommand,
+  PublishCommand,
+  RemovePermissionCommand,
   SetSubscriptionAttributesCommand,
   SetTopicAttributesCommand,
   SubscribeCommand,
+  TagResourceCommand,
   UnsubscribeCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { errorOf, openConformanceEndpoint, subscribedQueue } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
@@ -142,5 +148,83 @@ describe('subscriptions', () => {
       ),
     );
     expect(error.name).toBe('NotFoundException');
+  });
+});
+
+// API_TagResource / API_ListTagsForResource / API_UntagResource; CreateTopic's Tags: "The list of tags to add to
+// a new topic." "A new tag with a key identical to that of an existing tag overwrites the existing tag."
+describe('topic tags', () => {
+  it('tags a topic at creation, overwrites and removes tags, and lists them', async () => {
+    const { TopicArn } = await aws.sns.send(
+      new CreateTopicCommand({ Name: aws.uniqueName('tagged'), Tags: [{ Key: 'team', Value: 'orders' }] }),
+    );
+    const listed = await aws.sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }));
+    expect(listed.Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
+    await aws.sns.send(
+      new TagResourceCommand({
+        ResourceArn: TopicArn,
+        Tags: [
+          { Key: 'team', Value: 'payments' },
+          { Key: 'env', Value: 'dev' },
+        ],
+      }),
+    );
+    await aws.sns.send(new UntagResourceCommand({ ResourceArn: TopicArn, TagKeys: ['env'] }));
+    const after = await aws.sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }));
+    expect(after.Tags).toEqual([{ Key: 'team', Value: 'payments' }]);
+  });
+
+  it('answers ResourceNotFound for tags of a topic that does not exist', async () => {
+    const error = await errorOf(
+      aws.sns.send(
+        new ListTagsForResourceCommand({
+          ResourceArn: `arn:aws:sns:${aws.region}:000000000000:${aws.uniqueName('no')}`,
+        }),
+      ),
+    );
+    expect(error.name).toBe('ResourceNotFoundException');
+  });
+});
+
+// API_AddPermission: "Adds a statement to a topic's access control policy, granting access for the specified AWS
+// accounts to the specified actions." API_RemovePermission: "Removes a statement from a topic's access control
+// policy." The statement's Sid is the Label.
+describe('topic permissions', () => {
+  it('adds a labelled statement to the topic Policy and removes it again', async () => {
+    const TopicArn = await newTopic('shared');
+    await aws.sns.send(
+      new AddPermissionCommand({
+        TopicArn,
+        Label: 'LetPartnerPublish',
+        AWSAccountId: ['111122223333'],
+        ActionName: ['Publish'],
+      }),
+    );
+    const statements = async () => {
+      const { Attributes } = await aws.sns.send(new GetTopicAttributesCommand({ TopicArn }));
+      return (JSON.parse(Attributes!.Policy!) as { Statement: Array<Record<string, unknown>> }).Statement;
+    };
+    const added = (await statements()).find((statement) => statement.Sid === 'LetPartnerPublish');
+    expect(added).toMatchObject({ Effect: 'Allow', Resource: TopicArn });
+    expect(JSON.stringify(added!.Principal)).toContain('111122223333');
+    expect(JSON.stringify(added!.Action)).toContain('SNS:Publish');
+    await aws.sns.send(new RemovePermissionCommand({ TopicArn, Label: 'LetPartnerPublish' }));
+    expect((await statements()).map((statement) => statement.Sid)).not.toContain('LetPartnerPublish');
+  });
+});
+
+// A topic ARN names a topic in one region; a client talking to another region's endpoint cannot use it
+// (AWS answers "InvalidParameter: Invalid parameter: TopicArn").
+describe('ARNs of another region', () => {
+  it('refuses a topic ARN of another region', async () => {
+    const elsewhere = aws.region === 'eu-west-1' ? 'us-west-2' : 'eu-west-1';
+    const { TopicArn } = await aws
+      .inRegion(elsewhere)
+      .sns.send(new CreateTopicCommand({ Name: aws.uniqueName('far') }));
+    const publish = await errorOf(aws.sns.send(new PublishCommand({ TopicArn, Message: 'x' })));
+    expect(publish.name).toBe('InvalidParameterException');
+    expect(publish.message).toBe('Invalid parameter: TopicArn');
+    const attributes = await errorOf(aws.sns.send(new GetTopicAttributesCommand({ TopicArn })));
+    expect(attributes.name).toBe('InvalidParameterException');
   });
 });

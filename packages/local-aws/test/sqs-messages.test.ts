@@ -1,6 +1,7 @@
 // Conformance: sending, receiving (incl. long polling), deleting, visibility and redrive, through the SDK only.
 import { createHash } from 'node:crypto';
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -219,6 +220,35 @@ describe('visibility timeout', () => {
     );
     const again = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(again.Messages?.[0].MessageId).toBe(first.Messages![0].MessageId);
+  });
+
+  // API_ChangeMessageVisibility: after the timeout has run out an attempt to change it "might result in an error";
+  // on a standard queue the receipt handle stays valid until the message is received again, and AWS then answers
+  // 200 and hides the message again. (A timeout of 0 on receive makes the timeout run out at once, no waiting.)
+  it('hides a standard-queue message again when its visibility already expired (single and batch)', async () => {
+    const QueueUrl = await newQueue('expired-vis');
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'two' }));
+    const handles: Record<string, string> = {};
+    while (Object.keys(handles).length < 2) {
+      const { Messages = [] } = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }),
+      );
+      for (const message of Messages) handles[message.Body!] = message.ReceiptHandle!;
+    }
+    await aws.sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handles.one, VisibilityTimeout: 60 }),
+    );
+    const batch = await aws.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl,
+        Entries: [{ Id: 'two', ReceiptHandle: handles.two, VisibilityTimeout: 60 }],
+      }),
+    );
+    expect(batch.Failed ?? []).toEqual([]);
+    expect(
+      (await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages,
+    ).toBeUndefined();
   });
 
   it('refuses to change the visibility of a message that is no longer in flight', async () => {

@@ -1,15 +1,21 @@
 // Conformance: queue lifecycle and attributes, through @aws-sdk/client-sqs only.
 import {
+  AddPermissionCommand,
   CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListQueueTagsCommand,
   ListQueuesCommand,
   PurgeQueueCommand,
+  RemovePermissionCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
+  TagQueueCommand,
+  UntagQueueCommand,
 } from '@aws-sdk/client-sqs';
-import { errorOf, eventually, openConformanceEndpoint } from './support/conformance-endpoint';
+import { errorOf, eventually, newQueue, openConformanceEndpoint, queueArnOf } from './support/conformance-endpoint';
 import type { ConformanceEndpoint } from './support/conformance-endpoint';
 
 let aws: ConformanceEndpoint;
@@ -142,5 +148,190 @@ describe('Get/SetQueueAttributes', () => {
       return Attributes?.ApproximateNumberOfMessages === '0' ? '0' : undefined;
     });
     expect(count).toBe('0');
+  });
+});
+
+async function attribute(queueUrl: string, name: 'Policy' | 'RedrivePolicy'): Promise<string | undefined> {
+  const { Attributes } = await aws.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [name] }),
+  );
+  return Attributes?.[name];
+}
+
+const redrive = (deadLetterTargetArn: string, maxReceiveCount: number | string = 3) =>
+  JSON.stringify({ deadLetterTargetArn, maxReceiveCount });
+
+// SQS Developer Guide, "Using dead-letter queues": "The dead-letter queue of a FIFO queue must also be a FIFO
+// queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue." and "you must use
+// the same AWS account to create the dead-letter queue and the other queues"; API_SetQueueAttributes,
+// RedrivePolicy: "deadLetterTargetArn – The Amazon Resource Name (ARN) of the dead-letter queue".
+describe('RedrivePolicy', () => {
+  it('refuses a dead-letter target that does not exist', async () => {
+    const missing = `arn:aws:sqs:${aws.region}:000000000000:${aws.uniqueName('missing-dlq')}`;
+    const onCreate = await errorOf(
+      aws.sqs.send(
+        new CreateQueueCommand({ QueueName: aws.uniqueName('src'), Attributes: { RedrivePolicy: redrive(missing) } }),
+      ),
+    );
+    expect(onCreate.name).toBe('InvalidParameterValue');
+    expect(onCreate.message).toContain('RedrivePolicy');
+    const queueUrl = await newQueue(aws, aws.uniqueName('src'));
+    const onSet = await errorOf(
+      aws.sqs.send(
+        new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { RedrivePolicy: redrive(missing) } }),
+      ),
+    );
+    expect(onSet.name).toBe('InvalidParameterValue');
+  });
+
+  it('refuses a standard dead-letter queue for a FIFO queue, and a FIFO one for a standard queue', async () => {
+    const standardDlq = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('std-dlq')));
+    const fifoDlq = await queueArnOf(
+      aws,
+      await newQueue(aws, `${aws.uniqueName('fifo-dlq')}.fifo`, { FifoQueue: 'true' }),
+    );
+    const fifoSource = await errorOf(
+      aws.sqs.send(
+        new CreateQueueCommand({
+          QueueName: `${aws.uniqueName('fifo-src')}.fifo`,
+          Attributes: { FifoQueue: 'true', RedrivePolicy: redrive(standardDlq) },
+        }),
+      ),
+    );
+    expect(fifoSource.name).toBe('InvalidParameterValue');
+    const standardSource = await errorOf(
+      aws.sqs.send(
+        new CreateQueueCommand({
+          QueueName: aws.uniqueName('std-src'),
+          Attributes: { RedrivePolicy: redrive(fifoDlq) },
+        }),
+      ),
+    );
+    expect(standardSource.name).toBe('InvalidParameterValue');
+  });
+
+  it('refuses a dead-letter queue of another region', async () => {
+    const elsewhere = aws.region === 'eu-west-1' ? 'us-west-2' : 'eu-west-1';
+    const far = aws.inRegion(elsewhere).sqs;
+    const { QueueUrl } = await far.send(new CreateQueueCommand({ QueueName: aws.uniqueName('far-dlq') }));
+    const { Attributes } = await far.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const error = await errorOf(
+      aws.sqs.send(
+        new CreateQueueCommand({
+          QueueName: aws.uniqueName('src'),
+          Attributes: { RedrivePolicy: redrive(Attributes!.QueueArn!) },
+        }),
+      ),
+    );
+    expect(error.name).toBe('InvalidParameterValue');
+  });
+
+  // The GetQueueAttributes example in the API reference shows the stored form:
+  // {"deadLetterTargetArn":"arn:aws:sqs:…","maxReceiveCount":1000}, the count a JSON number.
+  it('returns the policy in AWS form: compact JSON, deadLetterTargetArn first, maxReceiveCount a number', async () => {
+    const dlqArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('dlq')));
+    const queueUrl = await newQueue(aws, aws.uniqueName('src'));
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        Attributes: { RedrivePolicy: `{ "maxReceiveCount": "5",  "deadLetterTargetArn": "${dlqArn}" }` },
+      }),
+    );
+    expect(await attribute(queueUrl, 'RedrivePolicy')).toBe(`{"deadLetterTargetArn":"${dlqArn}","maxReceiveCount":5}`);
+  });
+
+  it('lists the queues that use a dead-letter queue, a page at a time', async () => {
+    const dlqUrl = await newQueue(aws, aws.uniqueName('shared-dlq'));
+    const dlqArn = await queueArnOf(aws, dlqUrl);
+    const sources = [];
+    for (let i = 0; i < 3; i++)
+      sources.push(await newQueue(aws, aws.uniqueName(`src${i}`), { RedrivePolicy: redrive(dlqArn) }));
+    const first = await aws.sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 2 }));
+    expect(first.queueUrls).toHaveLength(2);
+    expect(first.NextToken).toBeDefined();
+    const second = await aws.sqs.send(
+      new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, MaxResults: 2, NextToken: first.NextToken }),
+    );
+    expect([...first.queueUrls!, ...second.queueUrls!].sort()).toEqual(sources.sort());
+  });
+});
+
+// API_SetQueueAttributes: an attribute set to the empty string is unset — "To remove the ability to change queue
+// permissions … " aside, the Policy and RedrivePolicy attributes are removed by setting them to "".
+describe('unsetting attributes', () => {
+  it('removes Policy and RedrivePolicy when they are set to the empty string', async () => {
+    const dlqArn = await queueArnOf(aws, await newQueue(aws, aws.uniqueName('dlq')));
+    const queueUrl = await newQueue(aws, aws.uniqueName('unset'));
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'sqs:SendMessage',
+          Resource: await queueArnOf(aws, queueUrl),
+        },
+      ],
+    });
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        Attributes: { Policy: policy, RedrivePolicy: redrive(dlqArn) },
+      }),
+    );
+    expect(await attribute(queueUrl, 'Policy')).toBeDefined();
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: '', RedrivePolicy: '' } }),
+    );
+    await eventually(async () => ((await attribute(queueUrl, 'Policy')) === undefined ? true : undefined));
+    expect(await attribute(queueUrl, 'RedrivePolicy')).toBeUndefined();
+  });
+});
+
+// API_TagQueue: "A new tag with a key identical to that of an existing tag overwrites the existing tag."
+// API_CreateQueue, tags: "Add cost allocation tags to the specified Amazon SQS queue."
+describe('queue tags', () => {
+  it('tags a queue at creation, overwrites, removes and lists tags', async () => {
+    const { QueueUrl } = await aws.sqs.send(
+      new CreateQueueCommand({ QueueName: aws.uniqueName('tagged'), tags: { team: 'orders', env: 'dev' } }),
+    );
+    expect((await aws.sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags).toEqual({ team: 'orders', env: 'dev' });
+    await aws.sqs.send(new TagQueueCommand({ QueueUrl, Tags: { team: 'payments' } }));
+    await aws.sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: ['env'] }));
+    expect((await aws.sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags).toEqual({ team: 'payments' });
+    await aws.sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: ['team'] }));
+    expect((await aws.sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {}).toEqual({});
+  });
+
+  it('answers QueueDoesNotExist for the tags of a missing queue', async () => {
+    const error = await errorOf(
+      aws.sqs.send(new ListQueueTagsCommand({ QueueUrl: `${aws.endpoint}/000000000000/${aws.uniqueName('nope')}` })),
+    );
+    expect(error.name).toBe('QueueDoesNotExist');
+  });
+});
+
+// API_AddPermission: "Adds a permission to a queue for a specific principal … AddPermission generates a policy
+// for you." API_RemovePermission: "Revokes any permissions in the queue policy that matches the specified Label".
+describe('queue permissions', () => {
+  it('adds a statement labelled with the Label to the queue Policy and removes it again', async () => {
+    const queueUrl = await newQueue(aws, aws.uniqueName('shared'));
+    await aws.sqs.send(
+      new AddPermissionCommand({
+        QueueUrl: queueUrl,
+        Label: 'PartnerSends',
+        AWSAccountIds: ['111122223333'],
+        Actions: ['SendMessage', 'GetQueueUrl'],
+      }),
+    );
+    const policy = JSON.parse((await attribute(queueUrl, 'Policy'))!) as { Statement: Array<Record<string, unknown>> };
+    const statement = policy.Statement.find((s) => s.Sid === 'PartnerSends');
+    expect(statement).toMatchObject({ Effect: 'Allow', Resource: await queueArnOf(aws, queueUrl) });
+    expect(JSON.stringify(statement!.Principal)).toContain('111122223333');
+    expect(JSON.stringify(statement!.Action)).toMatch(/SQS:SendMessage/i);
+    await aws.sqs.send(new RemovePermissionCommand({ QueueUrl: queueUrl, Label: 'PartnerSends' }));
+    const after = await attribute(queueUrl, 'Policy');
+    const remaining = after ? (JSON.parse(after) as { Statement: Array<{ Sid?: string }> }).Statement : [];
+    expect(remaining.map((s) => s.Sid)).not.toContain('PartnerSends');
   });
 });

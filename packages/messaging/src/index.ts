@@ -28,5 +28,5 @@ export {
 export { UnrecoverableMessageError } from './consumer/unrecoverable-message-error';
 export { pruneInbox } from './consumer/inbox';
 export { DEAD_LETTER_REASON_ATTRIBUTE } from './consumer/dead-letter';
-export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './dlq/dead-letter-tools';
+export { listDeadLetters, redriveDeadLetters, type DeadLetter, type RedriveOptions } from './dlq/dead-letter-tools';
 export { createServiceMessaging, type ServiceMessaging, type ServiceMessagingOptions } from './service-messaging';

@@ -1,4 +1,4 @@
-// Publish → consume across two services' databases (producer: order, consumer: user), through local-aws.
+// Publish → consume across two services' databases (producer: order, consumer: user), through an SNS/SQS endpoint (local-aws, or LocalStack with TEST_CONTAINERS=1).
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventOf } from '@shop/contracts';

@@ -1,4 +1,5 @@
-// Shared test set-up: an in-process local-aws, clients, a topology with unique names, databases with the schema.
+// Shared test set-up: an SNS/SQS endpoint (in-process local-aws, or the run's LocalStack container with
+// TEST_CONTAINERS=1), clients, a topology with unique names, databases with the schema.
 import { randomBytes } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
@@ -11,17 +12,16 @@ import {
   type Topology,
 } from '@shop/contracts';
 import type { Engine } from '@shop/db';
-import { startLocalAws, type LocalAws } from '@shop/local-aws';
-import { createTestDatabase, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, startTestSnsSqs, type TestDatabase, type TestSnsSqs } from '@shop/testing';
 import { createAwsClients, destroyAwsClients, installMessagingSchema, type AwsClients, type Logger } from '../src';
 
 export interface AwsFixture extends AwsClients {
-  readonly aws: LocalAws;
+  readonly aws: TestSnsSqs;
   close(): Promise<void>;
 }
 
 export async function startAws(): Promise<AwsFixture> {
-  const aws = await startLocalAws({ port: 0, host: '127.0.0.1' });
+  const aws = await startTestSnsSqs();
   const clients = createAwsClients({ endpoint: aws.endpoint, region: 'us-east-1' });
   return {
     ...clients,

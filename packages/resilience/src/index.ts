@@ -8,6 +8,7 @@ export {
   retryAfterOf,
   type RetryAfterHint,
 } from './errors';
+export { isConnectionFailure } from './connection-failure';
 export { type Unsubscribe } from './listeners';
 export { neverAbortedSignal, type CallContext, type ExtraOf, type Operation, type Policy } from './policy';
 export { type SlidingWindowOptions, type WindowCounts } from './sliding-window';

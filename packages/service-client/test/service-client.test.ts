@@ -197,9 +197,9 @@ describe('service client: idempotency', () => {
 });
 
 describe('service client: circuit breaker', () => {
-  it('opens after repeated 5xx, then fails fast with BrokenCircuitError without calling the service', async () => {
+  it('opens after repeated 502/503/504, then fails fast with BrokenCircuitError without calling the service', async () => {
     const inventory = client({ retry: false, breaker: { minimumCalls: 3, openDurationMs: 30_000 } });
-    server.respond({ status: 500 }, { status: 503 }, { status: 500 });
+    server.respond({ status: 502 }, { status: 503 }, { status: 504 });
     for (let i = 0; i < 3; i++) await failureOf(inventory.get('/stock'));
     expect(inventory.breaker.state).toBe(CircuitState.Open);
     const error = await failureOf(inventory.get('/stock'));
@@ -211,5 +211,38 @@ describe('service client: circuit breaker', () => {
     await clock.advance(30_000);
     await expect(inventory.get('/stock')).resolves.toEqual({ ok: true });
     expect(inventory.breaker.state).toBe(CircuitState.Closed);
+  });
+
+  it('opens when the service stops answering: connections refused', async () => {
+    const inventory = client({ retry: false, breaker: { minimumCalls: 3, openDurationMs: 30_000 } });
+    await server.close();
+    for (let i = 0; i < 3; i++) expect(await failureOf(inventory.get('/stock'))).toBeInstanceOf(ServiceNetworkError);
+    expect(inventory.breaker.state).toBe(CircuitState.Open);
+  });
+
+  // One caller's bad requests must not switch the service off for every other caller (issue #16).
+  it("stays closed through one caller's 100 requests answered 500, and serves another caller", async () => {
+    const inventory = client({ breaker: { minimumCalls: 5, consecutiveFailures: 5, openDurationMs: 30_000 } });
+    server.respond(
+      ...Array.from({ length: 100 }, () => problem(500, 'https://shop.example/problems/internal-error', 'Internal')),
+    );
+    for (let i = 0; i < 100; i++) {
+      const error = await failureOf(inventory.get('/stock/poisoned'));
+      expect(error).toMatchObject({ status: 500 });
+    }
+    expect(server.received).toHaveLength(100); // a 500 is not retried either
+    expect(inventory.breaker.state).toBe(CircuitState.Closed);
+    expect(inventory.breaker.metrics()).toMatchObject({ calls: 20, failures: 0 });
+
+    await expect(inventory.get('/stock')).resolves.toEqual({ ok: true });
+  });
+
+  it('counts no 4xx either: 400, 404, 409, 422 and 429 leave it closed', async () => {
+    const inventory = client({ retry: false, breaker: { minimumCalls: 5, consecutiveFailures: 5 } });
+    const statuses = [400, 404, 409, 422, 429];
+    server.respond(...statuses.flatMap((status) => [{ status }, { status }]));
+    for (let i = 0; i < statuses.length * 2; i++) await failureOf(inventory.get('/stock'));
+    expect(inventory.breaker.state).toBe(CircuitState.Closed);
+    expect(inventory.breaker.metrics().failures).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Turns every failure into problem+json. Client mistakes (validation, bad JSON, too large, wrong media type) keep
- * their 4xx status and say what was wrong; only genuine server faults become 500, with details kept in the log.
+ * their 4xx status and say what was wrong; a database error that escaped a handler becomes the 4xx or 503 it really
+ * is (database-problems.ts); only genuine server faults become 500, with details kept in the log.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseProblemOf } from './database-problems';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, type Problem } from './problem';
 
 interface FieldError {
@@ -76,10 +78,15 @@ export function sendProblem(reply: FastifyReply, problem: Problem, headers: Reco
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
-    const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    const database = error instanceof HttpProblem ? undefined : databaseProblemOf(error);
+    const answered = database?.problem ?? error;
+    const problem = toProblem(answered, request);
+    if (database?.failure === 'unavailable') request.log.error({ err: error }, 'database unavailable');
+    else if (database)
+      request.log.warn({ sqlState: database.sqlState, problem: problem.type }, 'refused by the database');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
-    return sendProblem(reply, problem, error instanceof HttpProblem ? error.headers : {});
+    return sendProblem(reply, problem, answered instanceof HttpProblem ? answered.headers : {});
   });
 
   app.setNotFoundHandler((request, reply) =>

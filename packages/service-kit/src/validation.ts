@@ -1,11 +1,13 @@
 /**
  * Request validation: bodies are checked strictly (no type coercion, unknown properties rejected by the schemas'
  * `additionalProperties: false`), while querystring, params and headers are coerced because they are always text.
- * `allErrors` so a 400 lists every bad field at once, not just the first.
+ * `allErrors` so a 400 lists every bad field at once, not just the first. On top of every schema, text a database
+ * cannot store (NUL, lone surrogates) is refused in every part — see storable-text.ts.
  */
-import Ajv, { type Options } from 'ajv';
+import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { unstorableText } from './storable-text';
 
 function createAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: false, strict: false, ...options });
@@ -13,8 +15,23 @@ function createAjv(options: Options): Ajv {
   return ajv;
 }
 
+/** The schema's validator, then the storable-text check on the same (coerced) data; errors of both in one list. */
+function refusingUnstorableText(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    const valid = validate(data, context);
+    const text = unstorableText(data);
+    check.errors = valid && text.length === 0 ? null : [...((validate.errors as ErrorObject[] | null) ?? []), ...text];
+    return valid && text.length === 0;
+  }) as ValidateFunction;
+  // Fastify hands a validator that has `schemaEnv` (every ajv one) the request as parent data, which ajv needs to
+  // apply defaults and coercion to the root value; keep that so wrapping changes nothing else.
+  Object.assign(check, { schema: validate.schema, schemaEnv: validate.schemaEnv, errors: null });
+  return check;
+}
+
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const strict = createAjv({ coerceTypes: false });
   const coercing = createAjv({ coerceTypes: 'array' });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  return ({ schema, httpPart }) =>
+    refusingUnstorableText((httpPart === 'body' ? strict : coercing).compile(schema as object));
 }

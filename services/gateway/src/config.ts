@@ -12,7 +12,7 @@ export const GatewayConfig = serviceConfigSchema(3000, {
   UPSTREAM_TIMEOUT_MS: positive(3_000, 'Limit for one proxied call, answer and body included (504 after it)'),
   BREAKER_CONSECUTIVE_FAILURES: positive(
     5,
-    'Failures in a row (5xx, timeout, no connection) that open an upstream circuit',
+    'Failures in a row (502/503/504, timeout, no connection; never a 4xx or 500) that open an upstream circuit',
   ),
   BREAKER_OPEN_MS: positive(10_000, 'How long an open circuit answers 503 at once before a trial call is let through'),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({

@@ -94,7 +94,7 @@ const redisUrl = process.env.REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;
 const redisTitle = redisUrl
   ? 'gateway rate limiting shared through Redis'
-  : 'gateway rate limiting shared through Redis — skipped because REDIS_URL is unset (e.g. REDIS_URL=redis://127.0.0.1:6379)';
+  : 'gateway rate limiting shared through Redis — skipped because REDIS_URL is unset (e.g. REDIS_URL=redis://127.0.0.1:6379, or TEST_CONTAINERS=1 for a Redis container)';
 
 describeWithRedis(redisTitle, () => {
   const inventory = new FakeUpstream();

@@ -6,7 +6,14 @@
 import type { FakeClock } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { FakeUpstream } from './support/fake-upstream';
-import { BREAKER_OPEN_MS, customer, startGateway, UPSTREAM_TIMEOUT_MS } from './support/gateway';
+import {
+  BREAKER_OPEN_MS,
+  CUSTOMER,
+  customer,
+  OTHER_CUSTOMER,
+  startGateway,
+  UPSTREAM_TIMEOUT_MS,
+} from './support/gateway';
 
 describe('gateway when an upstream fails', () => {
   let inventory: FakeUpstream;
@@ -78,16 +85,48 @@ describe('gateway when an upstream fails', () => {
     expect(app.upstreams.inventory.breaker.metrics().failures).toBe(1);
   });
 
-  it('passes 5xx answers through and opens the circuit after five in a row; a 4xx never counts', async () => {
+  it('passes 5xx answers through and opens the circuit after five 503s in a row; a 4xx or a 500 never counts', async () => {
     inventory.respond = (_request, reply) => reply.code(404).send({ status: 404 });
     for (let i = 0; i < 10; i++) expect((await browse()).statusCode).toBe(404);
     expect(app.upstreams.inventory.breaker.state).toBe('closed');
 
     inventory.respond = (_request, reply) => reply.code(500).send({ status: 500 });
-    for (let i = 0; i < 5; i++) expect((await browse()).statusCode).toBe(500);
+    for (let i = 0; i < 10; i++) expect((await browse()).statusCode).toBe(500);
+    expect(app.upstreams.inventory.breaker.state).toBe('closed');
+
+    inventory.respond = (_request, reply) => reply.code(503).send({ status: 503 });
+    for (let i = 0; i < 5; i++) expect((await browse()).statusCode).toBe(503);
     expect(app.upstreams.inventory.breaker.state).toBe('open');
-    expect((await browse()).statusCode).toBe(503);
-    expect(inventory.received).toHaveLength(15);
+    expect((await browse()).json().detail).toMatch(/circuit open/);
+    expect(inventory.received).toHaveLength(25);
+  });
+
+  it('opens on 502 and 504 answers too: a proxy in front of the upstream saying it is unavailable', async () => {
+    let status = 502;
+    inventory.respond = (_request, reply) => reply.code(status).send({ status });
+    for (let i = 0; i < 2; i++) expect((await browse()).statusCode).toBe(502);
+    status = 504;
+    for (let i = 0; i < 3; i++) expect((await browse()).statusCode).toBe(504);
+    expect(app.upstreams.inventory.breaker.state).toBe('open');
+  });
+
+  // The attack of issue #16: a request that makes the upstream fail (a 500) must not become everyone's outage.
+  it("keeps the circuit closed through one client's 100 requests answered 500; another client browses", async () => {
+    inventory.respond = (request, reply) =>
+      request.url.includes('POISON')
+        ? reply.code(500).send({ status: 500, title: 'Internal server error' })
+        : { ok: true };
+    const attacker = customer(CUSTOMER);
+    for (let i = 0; i < 100; i++) {
+      const response = await app.inject({ url: '/api/products/POISON', headers: attacker });
+      expect(response.statusCode).toBe(500); // passed through: the client sees what the upstream said
+    }
+    expect(app.upstreams.inventory.breaker.state).toBe('closed');
+    expect(app.upstreams.inventory.breaker.metrics().failures).toBe(0);
+
+    const other = await app.inject({ url: '/api/products', headers: customer(OTHER_CUSTOMER) });
+    expect(other.statusCode).toBe(200);
+    expect(inventory.received).toHaveLength(101);
   });
 
   it('keeps one circuit per upstream: orders failing does not stop browsing', async () => {

@@ -24,6 +24,7 @@ describe('a provider that breaks its contract', () => {
       app,
       beforeEach: () => database.reset(),
       stateHandlers: paymentStates(app, database.db),
+      source: 'local', // a broken provider's result must never reach a Pact Broker
     });
     const failure = await verifying.then(
       () => undefined,

@@ -11,3 +11,4 @@ export {
   type StateHandler,
 } from './verify-provider';
 export { eventEnvelopeLike } from './event-envelope-like';
+export { pactSource } from './pact-source';

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import type { ServiceApp } from '@shop/service-kit';
 import { pactsFor, type PactFileSummary } from './pact-files';
+import { pactSource } from './pact-source';
 import { refreshBearerTokens } from './tokens';
 
 /** Sets up one provider state; what it may return is injected where the pact says `fromProviderState`. */
@@ -36,6 +37,11 @@ export interface ProviderVerification {
   messageProviders?: Record<string, MessageProvider>;
   /** Runs before each interaction (e.g. empty the tables, so interactions never depend on each other). */
   beforeEach?: () => Promise<unknown>;
+  /**
+   * `local`: always the pact file, never the broker, and no result published — for a verification that is meant to
+   * fail (provider/can-fail.test.ts). Default `configured`: the broker when one is configured (see pact-source.ts).
+   */
+  source?: 'local' | 'configured';
 }
 
 /**
@@ -66,7 +72,7 @@ export async function verifyProvider(options: ProviderVerification): Promise<str
   const verifier = new Verifier({
     provider: pact.provider,
     providerBaseUrl: `http://127.0.0.1:${port}`,
-    pactUrls: [pact.path],
+    ...(options.source === 'local' ? { pactUrls: [pact.path] } : pactSource(pact)),
     stateHandlers: (options.stateHandlers ?? {}) as VerifierOptions['stateHandlers'],
     ...(options.messageProviders ? { messageProviders: options.messageProviders } : {}),
     ...(options.beforeEach ? { beforeEach: options.beforeEach } : {}),

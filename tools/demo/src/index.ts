@@ -10,12 +10,14 @@ export {
   type SystemOptions,
 } from './system';
 export { ServiceProcess, type ServiceDefinition } from './service-process';
+// The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
+export { GatewayClient } from './gateway-client';
+export { Narrator } from './narrator';
+export { followOrder, getOrder, newCustomer, placeOrder, type Customer, type OrderView } from './shop-actions';
 // The narrated scenarios, for the learner's console (apps/console) to list and run.
 export { scenarios } from './scenarios';
 export type { Scenario, ScenarioContext } from './scenario';
 export { runScenarios, type ScenarioOutcome } from './run-scenarios';
-export { GatewayClient } from './gateway-client';
-export { Narrator } from './narrator';
 export {
   startConsole,
   type ConsoleProcess,

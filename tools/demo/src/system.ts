@@ -138,10 +138,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   >;
 
   options.onProgress('local-aws', 'starting');
-  const localAws = await startLocalAws({ port: dynamic ? 0 : LOCAL_AWS_PORT });
+  // local-aws keeps its topology and the messages in flight in the data dir, like the services keep their
+  // databases: with --keep-data a restart finds both again (provisioning then only checks it is up to date).
+  const localAws = await startLocalAws({
+    port: dynamic ? 0 : LOCAL_AWS_PORT,
+    stateFile: join(dataDir, 'local-aws.json'),
+  });
   const aws = createAwsClients({ endpoint: localAws.endpoint, region: 'us-east-1' });
-  await provisionTopology(aws);
-  options.onProgress('local-aws', 'ready', `${localAws.endpoint} (topics, queues and DLQs provisioned)`);
+  const { changes } = await provisionTopology(aws);
+  const topology = changes.length > 0 ? 'topics, queues and DLQs provisioned' : 'topology restored from the data dir';
+  options.onProgress('local-aws', 'ready', `${localAws.endpoint} (${topology})`);
   const collector = await startTraceCollector({ port: 0 });
 
   const jwtSecret = randomBytes(32).toString('hex'); // fresh per run: nothing secret is stored in the repo

@@ -96,7 +96,8 @@ export async function startFleet(): Promise<Fleet> {
       orderServiceUrl: await listen(order),
       inventoryServiceUrl: await listen(inventory),
       timeoutMs: 5_000,
-      breakerConsecutiveFailures: 1_000,
+      // The production default: the fuzz then also shows that no input, however hostile, opens a circuit.
+      breakerConsecutiveFailures: 5,
       breakerOpenMs: 1_000,
     },
     rateLimit: { max: 1_000_000, windowMs: 60_000, authMax: 1_000_000, cacheSize: 1_000 },

@@ -1,6 +1,7 @@
 /**
  * Input fuzzing of every route of every service (gateway included), in-process. Property: never a 5xx, every error
- * problem+json, no partial write on a rejection; without a token, every protected route answers 401.
+ * problem+json, no partial write on a rejection; without a token, every protected route answers 401; and afterwards
+ * no gateway circuit is open (its breakers count 5 failures in a row, as in production).
  * Fixed seed in CI (printed); FUZZ_SEED to change it, FUZZ_RUNS (cases per route and token kind) for a longer run.
  */
 import { signTestToken } from '@shop/testing';
@@ -88,3 +89,17 @@ describe.each(['gateway', 'user', 'inventory', 'payment', 'shipping', 'order'])(
     expect(results.filter((r) => r.failure).map((r) => `${r.route}: ${r.failure}`)).toEqual([]);
   }, 600_000);
 });
+
+// The breaker attack of issue #16, by the fuzzer: whatever it sent through the gateway, every circuit is closed.
+describe('after fuzzing', () => {
+  it("the gateway's circuits to user, order and inventory are all still closed", () => {
+    const gateway = fleet.members.find((m) => m.name === 'gateway')!.app;
+    const states = Object.entries(gateway.upstreams).map(([name, upstream]) => [name, upstream.breaker.state]);
+    expect(states).toEqual([
+      ['users', 'closed'],
+      ['orders', 'closed'],
+      ['inventory', 'closed'],
+    ]);
+  });
+});
+

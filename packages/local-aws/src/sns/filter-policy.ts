@@ -42,12 +42,9 @@ const MAX_COMBINATIONS = 150;
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 
 function invalid(reason: string): AwsError {
-  return new AwsError(
-    'InvalidParameterException',
-    `Invalid parameter: FilterPolicy: ${reason}`,
-    400,
-    'InvalidParameter',
-  );
+  return new AwsError('InvalidParameterException', `Invalid parameter: FilterPolicy: ${reason}`, {
+    queryCode: 'InvalidParameter',
+  });
 }
 
 export function parseFilterPolicyScope(value: string | undefined): FilterPolicyScope {
@@ -58,8 +55,7 @@ export function parseFilterPolicyScope(value: string | undefined): FilterPolicyS
     'Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' +
       value +
       ']. Please use either MessageBody or MessageAttributes',
-    400,
-    'InvalidParameter',
+    { queryCode: 'InvalidParameter' },
   );
 }
 
@@ -244,10 +240,21 @@ function matchValue(condition: Exclude<Condition, { kind: 'exists' }>, value: Sc
 }
 
 function sameValue(expected: Scalar, actual: Scalar): boolean {
+  if (typeof expected === 'number' && typeof actual === 'number') return fixedPoint(expected) === fixedPoint(actual);
   return expected === actual; // no coercion: the string "5" never equals the number 5
 }
 
-function compare(op: string, value: number, bound: number): boolean {
+/**
+ * SNS compares numbers "with five digits of precision after the decimal point", so 1.000001 equals 1 and
+ * 0.000001 is not greater than 0: both sides are compared as whole numbers of hundred-thousandths.
+ */
+function fixedPoint(value: number): number {
+  return Math.round(value * 100_000);
+}
+
+function compare(op: string, actual: number, limit: number): boolean {
+  const value = fixedPoint(actual);
+  const bound = fixedPoint(limit);
   switch (op) {
     case '=':
       return value === bound;

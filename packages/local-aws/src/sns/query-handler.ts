@@ -6,7 +6,7 @@ import type { XmlValue } from '../query-protocol';
 import type { RequestContext } from '../request-context';
 import type { SnsService } from './sns-service';
 
-const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 export const SNS_ACTIONS = [
   'CreateTopic',
@@ -22,6 +22,11 @@ export const SNS_ACTIONS = [
   'SetSubscriptionAttributes',
   'Publish',
   'PublishBatch',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+  'AddPermission',
+  'RemovePermission',
 ] as const;
 
 type Operation = (input: Record<string, unknown>, ctx: RequestContext) => Record<string, XmlValue>;
@@ -37,7 +42,7 @@ export function handleSnsQuery(
   ctx: RequestContext,
   res: ServerResponse,
 ): Promise<void> {
-  return answerQueryAction(res, NAMESPACE, action, ctx.requestId, () => {
+  return answerQueryAction(res, SNS_NAMESPACE, action, ctx.requestId, () => {
     if (!isSnsAction(action)) {
       throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
     }

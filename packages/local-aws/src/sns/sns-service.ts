@@ -1,19 +1,32 @@
-// The SNS operations (topics, subscriptions, publish) with synchronous delivery to SQS subscribers:
-// by the time Publish answers, every matching queue holds the message.
+// The SNS operations (topics, subscriptions, tags, permissions, publish) with synchronous delivery to SQS
+// subscribers: by the time Publish answers, every matching queue holds the message.
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../aws-error';
 import type { Clock } from '../clock';
-import { ACCOUNT_ID } from '../request-context';
-import type { RequestContext } from '../request-context';
-import type { MessageAttributes } from '../sqs/md5';
-import { md5Hex } from '../sqs/md5';
-import type { SqsService } from '../sqs/sqs-service';
+import { policyWithStatement, policyWithoutStatement } from '../policy-statements';
 import { XmlMap } from '../query-protocol';
 import type { XmlValue } from '../query-protocol';
-import { matchesFilterPolicy, parseFilterPolicy, parseFilterPolicyScope } from './filter-policy';
+import { ACCOUNT_ID } from '../request-context';
+import type { RequestContext } from '../request-context';
+import { md5Hex } from '../sqs/md5';
+import type { SqsService } from '../sqs/sqs-service';
+import { mergedTags, withoutTags } from '../tags';
+import { matchesFilterPolicy } from './filter-policy';
 import type { FilterPolicy } from './filter-policy';
 import { envelopeAttributes, notificationEnvelope } from './notification';
 import type { PublishedMessage } from './notification';
+import { parsePublishAttributes } from './publish-attributes';
+import {
+  invalidParameter,
+  notFound,
+  optionalList,
+  optionalStringMap,
+  required,
+  requiredStringList,
+  tagList,
+} from './sns-errors';
+import { changedSubscriptionAttributes, deadLetterTargetOf } from './subscription-attributes';
+import { defaultTopicPolicy, topicPermissionStatement } from './topic-policy';
 
 type Input = Record<string, unknown>;
 type Output = { [name: string]: XmlValue };
@@ -24,6 +37,7 @@ interface Topic {
   region: string;
   fifo: boolean;
   attributes: Record<string, string>;
+  tags: Record<string, string>;
   sequence: bigint;
   deduplication: Map<string, { messageId: string; expiresAt: number }>;
 }
@@ -35,6 +49,17 @@ interface Subscription {
   endpoint: string;
   attributes: Record<string, string>;
   filter?: FilterPolicy;
+}
+
+/** Topics and subscriptions as the state file keeps them. */
+export interface SnsSnapshot {
+  topics: Array<
+    Omit<Topic, 'sequence' | 'deduplication'> & {
+      sequence: string;
+      deduplication: Array<[string, { messageId: string; expiresAt: number }]>;
+    }
+  >;
+  subscriptions: Array<Omit<Subscription, 'filter'>>;
 }
 
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
@@ -50,34 +75,19 @@ const SETTABLE_TOPIC_ATTRIBUTES = new Set([
   'DataProtectionPolicy',
   'FifoThroughputScope',
 ]);
-const SUBSCRIPTION_ATTRIBUTES = new Set([
-  'RawMessageDelivery',
-  'FilterPolicy',
-  'FilterPolicyScope',
-  'RedrivePolicy',
+/** Topic attributes that an empty value removes (Policy then reads as the default policy again). */
+const REMOVABLE_TOPIC_ATTRIBUTES = new Set([
+  'Policy',
   'DeliveryPolicy',
-  'SubscriptionRoleArn',
+  'KmsMasterKeyId',
+  'ArchivePolicy',
+  'DataProtectionPolicy',
 ]);
+const PROTOCOLS = new Set(['sqs', 'http', 'https', 'email', 'email-json', 'sms', 'lambda', 'application', 'firehose']);
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const MAX_BATCH_ENTRIES = 10;
 const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 const SNS_SENDER_ID = 'AIDAIT2UOQQY3AUEKVGXU';
-
-function invalidParameter(message: string): AwsError {
-  return new AwsError('InvalidParameterException', `Invalid parameter: ${message}`, 400, 'InvalidParameter');
-}
-
-function notFound(message: string): AwsError {
-  return new AwsError('NotFoundException', message, 404, 'NotFound');
-}
-
-function required(input: Input, name: string): string {
-  const value = input[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new AwsError('InvalidParameterException', `Invalid parameter: ${name}`, 400, 'InvalidParameter');
-  }
-  return value;
-}
 
 export class SnsService {
   private readonly topics = new Map<string, Topic>();
@@ -92,7 +102,8 @@ export class SnsService {
 
   CreateTopic(input: Input, ctx: RequestContext): Output {
     const name = required(input, 'Name');
-    const attributes = (input.Attributes ?? {}) as Record<string, string>;
+    const attributes = optionalStringMap(input, 'Attributes');
+    const tags = tagList(input, 'Tags');
     const fifo = name.endsWith('.fifo');
     if (!TOPIC_NAME.test(fifo ? name.slice(0, -5) : name)) {
       throw invalidParameter('Topic Name');
@@ -106,12 +117,18 @@ export class SnsService {
       if (!SETTABLE_TOPIC_ATTRIBUTES.has(key) && key !== 'FifoTopic')
         throw invalidParameter(`Attributes Reason: Unknown attribute ${key}`);
     }
+    const merged = mergedTags({}, tags);
+    if ('problem' in merged) throw tagError(merged);
     const arn = `arn:aws:sns:${ctx.region}:${ACCOUNT_ID}:${name}`;
     const existing = this.topics.get(arn);
     if (existing) {
       for (const [key, value] of Object.entries(attributes)) {
         if (existing.attributes[key] !== value)
           throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
+      }
+      for (const [key, value] of Object.entries(tags)) {
+        if (existing.tags[key] !== value)
+          throw invalidParameter('Tags Reason: Topic already exists with different tags');
       }
       return { CreateTopicResult: { TopicArn: arn } };
     }
@@ -121,6 +138,7 @@ export class SnsService {
       region: ctx.region,
       fifo,
       attributes: fifo ? { FifoTopic: 'true', ContentBasedDeduplication: 'false', ...attributes } : { ...attributes },
+      tags: merged.tags,
       sequence: 0n,
       deduplication: new Map(),
     });
@@ -128,8 +146,8 @@ export class SnsService {
   }
 
   /** Idempotent, as on AWS: deleting a topic that does not exist succeeds. */
-  DeleteTopic(input: Input): Output {
-    const arn = required(input, 'TopicArn');
+  DeleteTopic(input: Input, ctx: RequestContext): Output {
+    const arn = arnInRegion(required(input, 'TopicArn'), ctx, 'TopicArn');
     this.topics.delete(arn);
     for (const subscription of this.subscriptions.values()) {
       if (subscription.topicArn === arn) this.subscriptions.delete(subscription.arn);
@@ -143,8 +161,8 @@ export class SnsService {
     return { ListTopicsResult: { Topics: page.map((TopicArn) => ({ TopicArn })), NextToken: nextToken } };
   }
 
-  GetTopicAttributes(input: Input): Output {
-    const topic = this.topicFor(input);
+  GetTopicAttributes(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
     const subscriptions = [...this.subscriptions.values()].filter((s) => s.topicArn === topic.arn);
     const attributes: Record<string, string> = {
       TopicArn: topic.arn,
@@ -173,36 +191,84 @@ export class SnsService {
     return { GetTopicAttributesResult: { Attributes: new XmlMap(attributes) } };
   }
 
-  SetTopicAttributes(input: Input): Output {
-    const topic = this.topicFor(input);
+  SetTopicAttributes(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
     const name = required(input, 'AttributeName');
     if (!SETTABLE_TOPIC_ATTRIBUTES.has(name)) throw invalidParameter('AttributeName');
-    topic.attributes[name] = typeof input.AttributeValue === 'string' ? input.AttributeValue : '';
+    const value = typeof input.AttributeValue === 'string' ? input.AttributeValue : '';
+    if (value === '' && REMOVABLE_TOPIC_ATTRIBUTES.has(name)) delete topic.attributes[name];
+    else topic.attributes[name] = value;
+    return {};
+  }
+
+  // ---- tags and permissions -----------------------------------------------------------------------------------
+
+  TagResource(input: Input, ctx: RequestContext): Output {
+    const topic = this.taggedTopic(input, ctx);
+    const merged = mergedTags(topic.tags, tagList(input, 'Tags'));
+    if ('problem' in merged) throw tagError(merged);
+    topic.tags = merged.tags;
+    return { TagResourceResult: {} };
+  }
+
+  UntagResource(input: Input, ctx: RequestContext): Output {
+    const topic = this.taggedTopic(input, ctx);
+    topic.tags = withoutTags(topic.tags, requiredStringList(input, 'TagKeys'));
+    return { UntagResourceResult: {} };
+  }
+
+  ListTagsForResource(input: Input, ctx: RequestContext): Output {
+    const topic = this.taggedTopic(input, ctx);
+    const tags = Object.entries(topic.tags).map(([Key, Value]) => ({ Key, Value }));
+    return { ListTagsForResourceResult: { Tags: tags } };
+  }
+
+  /** Adds a labelled statement to the topic's Policy attribute (policies are stored, never enforced). */
+  AddPermission(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
+    const label = required(input, 'Label');
+    const statement = topicPermissionStatement(
+      topic.arn,
+      label,
+      requiredStringList(input, 'AWSAccountId'),
+      requiredStringList(input, 'ActionName'),
+    );
+    const policy = policyWithStatement(topic.attributes.Policy, () => defaultTopicPolicy(topic.arn), statement);
+    if (!policy) throw invalidParameter('Statement already exists');
+    topic.attributes.Policy = policy;
+    return {};
+  }
+
+  RemovePermission(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
+    const label = required(input, 'Label');
+    const current = topic.attributes.Policy ?? JSON.stringify(defaultTopicPolicy(topic.arn));
+    const removed = policyWithoutStatement(current, label);
+    if (!removed) throw invalidParameter(`Label Reason: no statement with label ${label}`);
+    topic.attributes.Policy = removed.policy ?? JSON.stringify({ ...defaultTopicPolicy(topic.arn), Statement: [] });
     return {};
   }
 
   // ---- subscriptions ------------------------------------------------------------------------------------------
 
-  Subscribe(input: Input): Output {
-    const topic = this.topicFor(input);
+  Subscribe(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
     const protocol = required(input, 'Protocol');
     const endpoint = typeof input.Endpoint === 'string' ? input.Endpoint : '';
-    const attributes = (input.Attributes ?? {}) as Record<string, string>;
-    if (
-      !['sqs', 'http', 'https', 'email', 'email-json', 'sms', 'lambda', 'application', 'firehose'].includes(protocol)
-    ) {
+    const requested = optionalStringMap(input, 'Attributes');
+    if (!PROTOCOLS.has(protocol)) {
       throw invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
     }
     if (protocol === 'sqs' && !/^arn:aws:sqs:[^:]+:\d{12}:[^:]+$/.test(endpoint))
       throw invalidParameter('SQS endpoint ARN');
-    for (const name of Object.keys(attributes)) {
-      if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter(`Attributes Reason: Unknown attribute ${name}`);
-    }
+    // The attributes are validated first: an invalid filter policy is reported as such, even for a subscription
+    // that exists already.
+    const { attributes, filter } = changedSubscriptionAttributes({}, requested);
     const existing = [...this.subscriptions.values()].find(
       (s) => s.topicArn === topic.arn && s.protocol === protocol && s.endpoint === endpoint,
     );
     if (existing) {
-      for (const [name, value] of Object.entries(attributes)) {
+      for (const [name, value] of Object.entries(requested)) {
         if ((existing.attributes[name] ?? '') !== value) {
           throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
         }
@@ -214,17 +280,17 @@ export class SnsService {
       topicArn: topic.arn,
       protocol,
       endpoint,
-      attributes: {},
+      attributes,
+      filter,
     };
-    applySubscriptionAttributes(subscription, attributes);
     this.subscriptions.set(subscription.arn, subscription);
     // Only SQS delivery is emulated; other protocols would wait for a confirmation that never comes.
     const confirmed = protocol === 'sqs' || input.ReturnSubscriptionArn === 'true';
     return { SubscribeResult: { SubscriptionArn: confirmed ? subscription.arn : 'pending confirmation' } };
   }
 
-  Unsubscribe(input: Input): Output {
-    const arn = required(input, 'SubscriptionArn');
+  Unsubscribe(input: Input, ctx: RequestContext): Output {
+    const arn = arnInRegion(required(input, 'SubscriptionArn'), ctx, 'SubscriptionArn');
     if (!this.subscriptions.delete(arn)) throw notFound('Subscription does not exist');
     return {};
   }
@@ -235,15 +301,15 @@ export class SnsService {
     return { ListSubscriptionsResult: { Subscriptions: page.map(renderSubscription), NextToken: nextToken } };
   }
 
-  ListSubscriptionsByTopic(input: Input): Output {
-    const topic = this.topicFor(input);
+  ListSubscriptionsByTopic(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
     const all = [...this.subscriptions.values()].filter((s) => s.topicArn === topic.arn);
     const { page, nextToken } = paginate(all, input.NextToken, 100);
     return { ListSubscriptionsByTopicResult: { Subscriptions: page.map(renderSubscription), NextToken: nextToken } };
   }
 
-  GetSubscriptionAttributes(input: Input): Output {
-    const subscription = this.subscriptionFor(input);
+  GetSubscriptionAttributes(input: Input, ctx: RequestContext): Output {
+    const subscription = this.subscriptionFor(input, ctx);
     const attributes: Record<string, string> = {
       SubscriptionArn: subscription.arn,
       TopicArn: subscription.topicArn,
@@ -259,79 +325,77 @@ export class SnsService {
     return { GetSubscriptionAttributesResult: { Attributes: new XmlMap(attributes) } };
   }
 
-  SetSubscriptionAttributes(input: Input): Output {
-    const subscription = this.subscriptionFor(input);
+  SetSubscriptionAttributes(input: Input, ctx: RequestContext): Output {
+    const subscription = this.subscriptionFor(input, ctx);
     const name = required(input, 'AttributeName');
-    if (!SUBSCRIPTION_ATTRIBUTES.has(name)) throw invalidParameter('AttributeName');
-    applySubscriptionAttributes(subscription, {
-      [name]: typeof input.AttributeValue === 'string' ? input.AttributeValue : '',
-    });
+    const value = typeof input.AttributeValue === 'string' ? input.AttributeValue : '';
+    const { attributes, filter } = changedSubscriptionAttributes(subscription.attributes, { [name]: value });
+    subscription.attributes = attributes;
+    subscription.filter = filter;
     return {};
   }
 
   // ---- publishing ---------------------------------------------------------------------------------------------
 
-  Publish(input: Input): Output {
-    const arn = (input.TopicArn ?? input.TargetArn) as string | undefined;
-    if (!arn) throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
-    const topic = this.topics.get(arn);
+  Publish(input: Input, ctx: RequestContext): Output {
+    const parameter = input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn';
+    const given = input[parameter];
+    if (given === undefined) throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
+    const topic = this.topics.get(arnInRegion(required(input, parameter), ctx, parameter));
     if (!topic) throw notFound('Topic does not exist');
     const result = this.publish(topic, input);
     return { PublishResult: { MessageId: result.messageId, SequenceNumber: result.sequenceNumber } };
   }
 
-  PublishBatch(input: Input): Output {
-    const topic = this.topicFor(input);
-    const entries = (input.PublishBatchRequestEntries ?? []) as Input[];
-    if (!Array.isArray(entries) || entries.length === 0) {
-      throw new AwsError(
-        'EmptyBatchRequestException',
-        "The batch request doesn't contain any entries.",
-        400,
-        'EmptyBatchRequest',
-      );
+  PublishBatch(input: Input, ctx: RequestContext): Output {
+    const topic = this.topicFor(input, ctx);
+    const entries = optionalList(input, 'PublishBatchRequestEntries');
+    if (entries.length === 0) {
+      throw new AwsError('EmptyBatchRequestException', "The batch request doesn't contain any entries.", {
+        queryCode: 'EmptyBatchRequest',
+      });
     }
     if (entries.length > MAX_BATCH_ENTRIES) {
       throw new AwsError(
         'TooManyEntriesInBatchRequestException',
         'The batch request contains more entries than permissible.',
-        400,
-        'TooManyEntriesInBatchRequest',
+        { queryCode: 'TooManyEntriesInBatchRequest' },
       );
     }
     const ids = new Set<string>();
     for (const entry of entries) {
-      const id = typeof entry.Id === 'string' ? entry.Id : '';
-      if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
+      const id = typeof entry === 'object' && entry !== null ? (entry as Input).Id : undefined;
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
         throw new AwsError(
           'InvalidBatchEntryIdException',
           "The Id of a batch entry in a batch request doesn't abide by the specification.",
-          400,
-          'InvalidBatchEntryId',
+          { queryCode: 'InvalidBatchEntryId' },
         );
       }
       if (ids.has(id)) {
         throw new AwsError(
           'BatchEntryIdsNotDistinctException',
           'Two or more batch entries in the request have the same Id.',
-          400,
-          'BatchEntryIdsNotDistinct',
+          { queryCode: 'BatchEntryIdsNotDistinct' },
         );
       }
       ids.add(id);
     }
-    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(String(entry.Message ?? '')), 0);
+    const batch = entries as Input[];
+    const total = batch.reduce(
+      (sum, entry) => sum + (typeof entry.Message === 'string' ? Buffer.byteLength(entry.Message) : 0),
+      0,
+    );
     if (total > MAX_MESSAGE_BYTES) {
       throw new AwsError(
         'BatchRequestTooLongException',
         'The length of all the messages put together is more than the limit.',
-        400,
-        'BatchRequestTooLong',
+        { queryCode: 'BatchRequestTooLong' },
       );
     }
     const successful: XmlValue[] = [];
     const failed: XmlValue[] = [];
-    for (const entry of entries) {
+    for (const entry of batch) {
       try {
         const result = this.publish(topic, entry);
         successful.push({ Id: entry.Id as string, MessageId: result.messageId, SequenceNumber: result.sequenceNumber });
@@ -348,7 +412,7 @@ export class SnsService {
     return { PublishBatchResult: { Successful: successful, Failed: failed } };
   }
 
-  // ---- state and internals ------------------------------------------------------------------------------------
+  // ---- the admin API and the state file -----------------------------------------------------------------------
 
   state(): { topics: Array<{ arn: string; subscriptions: number }>; subscriptions: Array<Record<string, string>> } {
     return {
@@ -365,6 +429,47 @@ export class SnsService {
       })),
     };
   }
+
+  /** Forgets every topic and subscription. */
+  reset(): void {
+    this.topics.clear();
+    this.subscriptions.clear();
+  }
+
+  /** Clears one topic's FIFO deduplication ids (by name or ARN); returns its ARN, or undefined if unknown. */
+  resetTopic(nameOrArn: string, region: string): string | undefined {
+    const arn = nameOrArn.startsWith('arn:') ? nameOrArn : `arn:aws:sns:${region}:${ACCOUNT_ID}:${nameOrArn}`;
+    const topic = this.topics.get(arn);
+    topic?.deduplication.clear();
+    return topic?.arn;
+  }
+
+  snapshot(): SnsSnapshot {
+    return {
+      topics: [...this.topics.values()].map((topic) => ({
+        ...topic,
+        sequence: topic.sequence.toString(),
+        deduplication: [...topic.deduplication],
+      })),
+      subscriptions: [...this.subscriptions.values()].map(({ filter: _filter, ...subscription }) => subscription),
+    };
+  }
+
+  restore(snapshot: SnsSnapshot): void {
+    for (const topic of snapshot.topics) {
+      this.topics.set(topic.arn, {
+        ...topic,
+        sequence: BigInt(topic.sequence),
+        deduplication: new Map(topic.deduplication),
+      });
+    }
+    for (const saved of snapshot.subscriptions) {
+      const { attributes, filter } = changedSubscriptionAttributes({}, saved.attributes);
+      this.subscriptions.set(saved.arn, { ...saved, attributes, filter });
+    }
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
 
   private publish(topic: Topic, input: Input): { messageId: string; sequenceNumber?: string } {
     const message = input.Message;
@@ -423,12 +528,13 @@ export class SnsService {
   }
 
   private deliver(published: PublishedMessage, structured: Record<string, string> | undefined): void {
-    const filterable = { body: published.message, attributes: envelopeAttributes(published.attributes) };
+    // With MessageStructure=json each protocol gets its own text: SQS subscribers the `sqs` key, else `default`.
+    const message = structured ? (structured.sqs ?? structured.default) : published.message;
+    const forSubscriber = { ...published, message };
+    const filterable = { body: message, attributes: envelopeAttributes(published.attributes) };
     for (const subscription of this.subscriptions.values()) {
       if (subscription.topicArn !== published.topicArn || subscription.protocol !== 'sqs') continue;
       if (subscription.filter && !matchesFilterPolicy(subscription.filter, filterable)) continue;
-      const message = structured ? (structured.sqs ?? structured.default) : published.message;
-      const forSubscriber = { ...published, message };
       const raw = subscription.attributes.RawMessageDelivery === 'true';
       const body = raw ? message : notificationEnvelope(forSubscriber, subscription.arn);
       const queue = this.sqs.queueByArn(subscription.endpoint) ?? this.deadLetterQueue(subscription);
@@ -446,52 +552,53 @@ export class SnsService {
 
   /** The subscription's RedrivePolicy catches messages SNS could not deliver (here: the queue is gone). */
   private deadLetterQueue(subscription: Subscription) {
-    const policy = subscription.attributes.RedrivePolicy;
-    if (!policy) return undefined;
-    const target = (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+    const target = deadLetterTargetOf(subscription.attributes);
     return target ? this.sqs.queueByArn(target) : undefined;
   }
 
-  private topicFor(input: Input): Topic {
-    const topic = this.topics.get(required(input, 'TopicArn'));
+  private topicFor(input: Input, ctx: RequestContext): Topic {
+    const topic = this.topics.get(arnInRegion(required(input, 'TopicArn'), ctx, 'TopicArn'));
     if (!topic) throw notFound('Topic does not exist');
     return topic;
   }
 
-  private subscriptionFor(input: Input): Subscription {
-    const subscription = this.subscriptions.get(required(input, 'SubscriptionArn'));
+  /** The topic named by a tagging request's ResourceArn (topics are the only taggable SNS resource here). */
+  private taggedTopic(input: Input, ctx: RequestContext): Topic {
+    const topic = this.topics.get(arnInRegion(required(input, 'ResourceArn'), ctx, 'ResourceArn'));
+    if (!topic) {
+      throw new AwsError('ResourceNotFoundException', 'Resource does not exist', {
+        status: 404,
+        queryCode: 'ResourceNotFound',
+      });
+    }
+    return topic;
+  }
+
+  private subscriptionFor(input: Input, ctx: RequestContext): Subscription {
+    const subscription = this.subscriptions.get(
+      arnInRegion(required(input, 'SubscriptionArn'), ctx, 'SubscriptionArn'),
+    );
     if (!subscription) throw notFound('Subscription does not exist');
     return subscription;
   }
 }
 
-/** Validates and applies attribute changes together, so FilterPolicy is checked against the FilterPolicyScope
- * given in the same request, whichever comes first. */
-function applySubscriptionAttributes(subscription: Subscription, changes: Record<string, string>): void {
-  const next = { ...subscription.attributes };
-  for (const [name, value] of Object.entries(changes)) {
-    if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') {
-      throw invalidParameter(`Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
-    }
-    if (name === 'RedrivePolicy' && value !== '') validateSubscriptionRedrivePolicy(value);
-    if (value === '') delete next[name];
-    else next[name] = value;
+/** An SNS ARN of another region is refused as AWS does: "Invalid parameter: TopicArn" (no lookup across regions). */
+function arnInRegion(arn: string, ctx: RequestContext, parameter: string): string {
+  const [prefix, partition, service, region] = arn.split(':');
+  if (prefix !== 'arn' || partition !== 'aws' || service !== 'sns' || region !== ctx.region) {
+    throw invalidParameter(parameter);
   }
-  const scope = parseFilterPolicyScope(next.FilterPolicyScope);
-  subscription.filter = next.FilterPolicy ? parseFilterPolicy(next.FilterPolicy, scope) : undefined;
-  subscription.attributes = next;
+  return arn;
 }
 
-function validateSubscriptionRedrivePolicy(value: string): void {
-  let target: unknown;
-  try {
-    target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-  } catch {
-    throw invalidParameter('RedrivePolicy: failed to parse JSON.');
+function tagError(refused: { problem: string; tooMany: boolean }): AwsError {
+  if (refused.tooMany) {
+    return new AwsError('TagLimitExceededException', `Could not complete request: ${refused.problem}`, {
+      queryCode: 'TagLimitExceeded',
+    });
   }
-  if (typeof target !== 'string' || !target.startsWith('arn:aws:sqs:')) {
-    throw invalidParameter('RedrivePolicy: deadLetterTargetArn is missing or not an SQS queue ARN');
-  }
+  return invalidParameter(`Tags Reason: ${refused.problem}`);
 }
 
 function renderSubscription(s: Subscription): XmlValue {
@@ -517,6 +624,7 @@ function pruneExpired(map: Map<string, { expiresAt: number }>, now: number): voi
   }
 }
 
+/** MessageStructure=json: a JSON object with a string `default` and string values per protocol. */
 function parseStructuredMessage(message: string): Record<string, string> {
   let parsed: unknown;
   try {
@@ -524,113 +632,15 @@ function parseStructuredMessage(message: string): Record<string, string> {
   } catch {
     throw invalidParameter('Message Structure - JSON message body failed to parse');
   }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    typeof (parsed as Record<string, unknown>).default !== 'string'
-  ) {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidParameter('Message Structure - JSON message body failed to parse');
+  }
+  const structure = parsed as Record<string, unknown>;
+  if (typeof structure.default !== 'string') {
     throw invalidParameter('Message Structure - No default entry in JSON message body');
   }
-  return parsed as Record<string, string>;
-}
-
-/** SNS attribute types: String, String.Array (a JSON array), Number, Binary (base64 on the wire). */
-function parsePublishAttributes(raw: unknown): MessageAttributes {
-  const attributes: MessageAttributes = {};
-  if (!raw || typeof raw !== 'object') return attributes;
-  for (const [name, value] of Object.entries(raw as Record<string, Record<string, unknown>>)) {
-    const dataType = value?.DataType;
-    if (typeof dataType !== 'string' || dataType === '') {
-      throw new AwsError(
-        'InvalidParameterValueException',
-        `The message attribute '${name}' must contain non-empty message attribute type.`,
-        400,
-        'ParameterValueInvalid',
-      );
-    }
-    const base = dataType.split('.')[0];
-    if (base === 'Binary') {
-      if (typeof value.BinaryValue !== 'string' && !Buffer.isBuffer(value.BinaryValue)) {
-        throw new AwsError(
-          'InvalidParameterValueException',
-          `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`,
-          400,
-          'ParameterValueInvalid',
-        );
-      }
-      const bytes = Buffer.isBuffer(value.BinaryValue)
-        ? value.BinaryValue
-        : Buffer.from(value.BinaryValue as string, 'base64');
-      attributes[name] = { DataType: dataType, BinaryValue: bytes };
-      continue;
-    }
-    const stringValue = value.StringValue;
-    if (typeof stringValue !== 'string' || stringValue === '') {
-      throw new AwsError(
-        'InvalidParameterValueException',
-        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`,
-        400,
-        'ParameterValueInvalid',
-      );
-    }
-    if (base === 'Number' && !Number.isFinite(Number(stringValue))) {
-      throw new AwsError(
-        'InvalidParameterValueException',
-        `Could not cast message attribute '${name}' value to number.`,
-        400,
-        'ParameterValueInvalid',
-      );
-    }
-    if (dataType === 'String.Array') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(stringValue);
-      } catch {
-        parsed = undefined;
-      }
-      if (!Array.isArray(parsed)) {
-        throw new AwsError(
-          'InvalidParameterValueException',
-          `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
-          400,
-          'ParameterValueInvalid',
-        );
-      }
-    } else if (base !== 'String' && base !== 'Number') {
-      throw new AwsError(
-        'InvalidParameterValueException',
-        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
-        400,
-        'ParameterValueInvalid',
-      );
-    }
-    attributes[name] = { DataType: dataType, StringValue: stringValue };
+  if (structure.sqs !== undefined && typeof structure.sqs !== 'string') {
+    throw invalidParameter('Message Structure - the sqs entry must be a string');
   }
-  return attributes;
-}
-
-function defaultTopicPolicy(topicArn: string): unknown {
-  return {
-    Version: '2008-10-17',
-    Id: '__default_policy_ID',
-    Statement: [
-      {
-        Sid: '__default_statement_ID',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: [
-          'SNS:GetTopicAttributes',
-          'SNS:SetTopicAttributes',
-          'SNS:AddPermission',
-          'SNS:RemovePermission',
-          'SNS:DeleteTopic',
-          'SNS:Subscribe',
-          'SNS:ListSubscriptionsByTopic',
-          'SNS:Publish',
-        ],
-        Resource: topicArn,
-        Condition: { StringEquals: { 'AWS:SourceOwner': ACCOUNT_ID } },
-      },
-    ],
-  };
+  return structure as Record<string, string>;
 }

@@ -10,7 +10,8 @@ type Operation = (input: Input, ctx: RequestContext) => Input | Promise<Input>;
 
 export const SQS_TARGET_PREFIX = 'AmazonSQS.';
 
-const OPERATIONS = [
+/** Every SQS operation the endpoint serves (the SqsService method of the same name). */
+export const SQS_OPERATIONS = [
   'CreateQueue',
   'GetQueueUrl',
   'ListQueues',
@@ -26,36 +27,44 @@ const OPERATIONS = [
   'DeleteMessageBatch',
   'ChangeMessageVisibility',
   'ChangeMessageVisibilityBatch',
+  'TagQueue',
+  'UntagQueue',
+  'ListQueueTags',
+  'AddPermission',
+  'RemovePermission',
+  'StartMessageMoveTask',
+  'ListMessageMoveTasks',
+  'CancelMessageMoveTask',
 ] as const;
 
 export function sqsOperation(service: SqsService, name: string): Operation | undefined {
-  if (!(OPERATIONS as readonly string[]).includes(name)) return undefined;
-  return (service[name as (typeof OPERATIONS)[number]] as Operation).bind(service);
+  if (!(SQS_OPERATIONS as readonly string[]).includes(name)) return undefined;
+  return (service[name as (typeof SQS_OPERATIONS)[number]] as Operation).bind(service);
 }
 
-export async function handleSqsJson(
+/**
+ * Answers an AWS JSON 1.0 request. Only SQS speaks it here; any other target (another service, no operation after
+ * the dot, no target at all) gets the JSON error AWS gives for an operation it does not know.
+ */
+export async function handleJsonRequest(
   service: SqsService,
-  target: string,
-  body: string,
+  target: string | undefined,
+  body: Buffer,
   ctx: RequestContext,
   res: ServerResponse,
 ): Promise<void> {
   try {
-    const operation = sqsOperation(service, target.slice(SQS_TARGET_PREFIX.length));
+    const operation = target?.startsWith(SQS_TARGET_PREFIX)
+      ? sqsOperation(service, target.slice(SQS_TARGET_PREFIX.length))
+      : undefined;
     if (!operation) {
-      throw new AwsError('UnknownOperationException', `Unknown operation ${target}`, 400, 'InvalidAction');
-    }
-    let input: Input;
-    try {
-      input = body ? (JSON.parse(body) as Input) : {};
-    } catch {
       throw new AwsError(
-        'SerializationException',
-        'Start of structure or map found where not expected.',
-        400,
-        'MalformedQueryString',
+        'UnknownOperationException',
+        target ? `Unknown operation ${target}` : 'The request has no X-Amz-Target header naming an operation.',
+        { queryCode: 'InvalidAction' },
       );
     }
+    const input = parseJsonObject(body);
     decodeBinaryAttributes(input);
     const output = await operation(input, ctx);
     send(res, 200, JSON.stringify(output, encodeBuffers), ctx);
@@ -64,6 +73,29 @@ export async function handleSqsJson(
     res.setHeader('x-amzn-query-error', `${error.queryCode};${error.fault}`);
     send(res, error.status, JSON.stringify({ __type: `com.amazonaws.sqs#${error.code}`, message: error.message }), ctx);
   }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The request body as a JSON object: invalid UTF-8, invalid JSON and anything but an object are refused. */
+function parseJsonObject(body: Buffer): Input {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(STRICT_UTF8.decode(body));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'is not valid UTF-8';
+    throw serializationError(`The request body ${reason}.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const found = parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : `a ${typeof parsed}`;
+    throw serializationError(`Expected a JSON object as the request body, found ${found}.`);
+  }
+  return parsed as Input;
+}
+
+function serializationError(message: string): AwsError {
+  return new AwsError('SerializationException', message, { queryCode: 'MalformedQueryString' });
 }
 
 function send(res: ServerResponse, status: number, payload: string, ctx: RequestContext): void {

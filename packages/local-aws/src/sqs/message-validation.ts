@@ -1,6 +1,6 @@
 // Checks on a message before it is queued: body characters, attributes, total size — with SQS's error wording.
 import { AwsError } from '../aws-error';
-import type { MessageAttributes } from './md5';
+import type { MessageAttributeValue, MessageAttributes } from './md5';
 import { invalidParameterValue, missingParameter } from './validate';
 
 const MAX_ATTRIBUTES = 10;
@@ -21,7 +21,13 @@ export function validateBody(body: unknown): string {
   return body;
 }
 
-export function validateMessageAttributes(attributes: MessageAttributes): void {
+/** Checks the MessageAttributes of a request (of any shape, as sent) and returns them typed. */
+export function validateMessageAttributes(raw: unknown): MessageAttributes {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw invalidParameterValue('Value for parameter MessageAttributes is invalid. Reason: must be a map.');
+  }
+  const attributes = raw as Record<string, Partial<Record<keyof MessageAttributeValue, unknown>> | null>;
   const names = Object.keys(attributes);
   if (names.length > MAX_ATTRIBUTES) {
     throw invalidParameterValue(
@@ -37,11 +43,11 @@ export function validateMessageAttributes(attributes: MessageAttributes): void {
       throw invalidParameterValue(`Message attribute name '${name}' is reserved for use by Amazon.`);
     }
     const dataType = value?.DataType;
-    if (!dataType)
+    if (typeof dataType !== 'string' || !dataType)
       throw invalidParameterValue(`The message attribute '${name}' must contain a non-empty message attribute type.`);
     const baseType = dataType.split('.')[0];
     if (baseType === 'Binary') {
-      if (value.BinaryValue === undefined) {
+      if (!Buffer.isBuffer(value?.BinaryValue)) {
         throw invalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       }
       continue;
@@ -51,7 +57,7 @@ export function validateMessageAttributes(attributes: MessageAttributes): void {
         `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
       );
     }
-    if (value.StringValue === undefined || value.StringValue === '') {
+    if (typeof value?.StringValue !== 'string' || value.StringValue === '') {
       throw invalidParameterValue(
         `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${baseType}'.`,
       );
@@ -60,14 +66,20 @@ export function validateMessageAttributes(attributes: MessageAttributes): void {
       throw invalidParameterValue(`Can't cast the value of message (user) attribute '${name}' to a number.`);
     }
   }
+  return attributes as MessageAttributes;
 }
 
-/** The size SQS counts against MaximumMessageSize: body plus every attribute's name, type and value. */
-export function messageSize(body: string, attributes: MessageAttributes): number {
-  let size = Buffer.byteLength(body, 'utf8');
-  for (const [name, value] of Object.entries(attributes)) {
-    size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType);
-    size += value.BinaryValue ? value.BinaryValue.length : Buffer.byteLength(value.StringValue ?? '');
+/**
+ * The size SQS counts against MaximumMessageSize: body plus every attribute's name, type and value. It takes the
+ * request's values as sent (a whole batch is measured before its entries are validated one by one).
+ */
+export function messageSize(body: unknown, attributes: unknown): number {
+  const bytes = (value: unknown) =>
+    Buffer.isBuffer(value) ? value.length : typeof value === 'string' ? Buffer.byteLength(value) : 0;
+  let size = bytes(body);
+  if (typeof attributes !== 'object' || attributes === null) return size;
+  for (const [name, value] of Object.entries(attributes as Record<string, Record<string, unknown> | null>)) {
+    size += bytes(name) + bytes(value?.DataType) + bytes(value?.BinaryValue) + bytes(value?.StringValue);
   }
   return size;
 }

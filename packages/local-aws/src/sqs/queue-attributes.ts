@@ -3,11 +3,6 @@ import { AwsError } from '../aws-error';
 
 export const MIB = 1024 * 1024;
 
-export interface RedrivePolicy {
-  deadLetterTargetArn: string;
-  maxReceiveCount: number;
-}
-
 const SETTABLE = new Set([
   'DelaySeconds',
   'MaximumMessageSize',
@@ -74,11 +69,15 @@ function invalidValue(name: string, reason?: string): AwsError {
   return new AwsError('InvalidAttributeValue', `Invalid value for the parameter ${name}.${suffix}`);
 }
 
-/** Validates attributes given to CreateQueue / SetQueueAttributes; throws the error SQS would answer. */
+/**
+ * Validates attributes given to CreateQueue / SetQueueAttributes; throws the error SQS would answer.
+ * RedrivePolicy is checked separately (see redrive-policy.ts): it depends on the other queues.
+ */
 export function validateAttributes(attributes: Record<string, string>, creating: boolean, fifo: boolean): void {
   for (const [name, value] of Object.entries(attributes)) {
     const allowed = SETTABLE.has(name) || (creating && CREATE_ONLY.has(name));
     if (!allowed) throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+    if (typeof value !== 'string') throw invalidValue(name, 'must be a string.');
     const range = INTEGER_RANGES[name];
     if (range) {
       const n = Number(value);
@@ -90,24 +89,17 @@ export function validateAttributes(attributes: Record<string, string>, creating:
     if (['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'].includes(name) && !fifo) {
       throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
     }
-    if (name === 'RedrivePolicy' && value !== '') parseRedrivePolicy(value);
+    if (name === 'Policy' && value !== '' && !isJsonObject(value)) {
+      throw invalidValue(name, 'The policy is not a valid JSON object.');
+    }
   }
 }
 
-export function parseRedrivePolicy(value: string | undefined): RedrivePolicy | undefined {
-  if (!value) return undefined;
-  let parsed: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+function isJsonObject(text: string): boolean {
   try {
-    parsed = JSON.parse(value) as typeof parsed;
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
   } catch {
-    throw invalidValue('RedrivePolicy', 'Redrive policy is not a valid JSON map.');
+    return false;
   }
-  const maxReceiveCount = Number(parsed.maxReceiveCount);
-  if (typeof parsed.deadLetterTargetArn !== 'string' || !parsed.deadLetterTargetArn.startsWith('arn:')) {
-    throw invalidValue('RedrivePolicy', 'Invalid value for deadLetterTargetArn.');
-  }
-  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
-    throw invalidValue('RedrivePolicy', 'Invalid value for maxReceiveCount: must be an integer from 1 to 1000.');
-  }
-  return { deadLetterTargetArn: parsed.deadLetterTargetArn, maxReceiveCount };
 }

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../clock';
 import { md5Hex, md5OfMessageAttributes } from './md5';
 import type { MessageAttributes } from './md5';
-import { defaultAttributes, parseRedrivePolicy } from './queue-attributes';
-import type { RedrivePolicy } from './queue-attributes';
+import { defaultAttributes } from './queue-attributes';
+import { parseRedrivePolicy } from './redrive-policy';
+import type { RedrivePolicy } from './redrive-policy';
 
 export interface QueuedMessage {
   readonly id: string;
@@ -37,6 +38,33 @@ export interface NewMessage {
   delaySeconds: number;
 }
 
+/** What ChangeMessageVisibility found: a new timeout set, or why not. */
+export type VisibilityChange = 'changed' | 'deleted' | 'expired';
+
+/** A queue as the state file keeps it: settings, tags, every message with its receive state, FIFO history. */
+export interface QueueSnapshot {
+  name: string;
+  arn: string;
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdTimestamp: number;
+  lastModifiedTimestamp: number;
+  sequence: string;
+  messages: MessageSnapshot[];
+  deduplication: Array<[string, DeduplicationEntry]>;
+}
+
+export type MessageSnapshot = Omit<QueuedMessage, 'md5OfBody' | 'md5OfAttributes' | 'deleted' | 'attributes'> & {
+  /** Binary values as base64. */
+  attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+};
+
+interface DeduplicationEntry {
+  messageId: string;
+  sequenceNumber?: string;
+  expiresAt: number;
+}
+
 export interface QueueCounts {
   visible: number;
   inFlight: number;
@@ -59,13 +87,15 @@ const COMPACT_THRESHOLD = 1024;
 export class Queue {
   readonly fifo: boolean;
   readonly attributes: Record<string, string>;
-  readonly createdTimestamp: number;
+  /** Cost-allocation tags: stored and listed, never interpreted. */
+  tags: Record<string, string> = {};
+  createdTimestamp: number;
   lastModifiedTimestamp: number;
   private log: QueuedMessage[] = [];
   private head = 0;
   private deletedInLog = 0;
   private readonly byReceiptHandle = new Map<string, QueuedMessage>();
-  private readonly deduplication = new Map<string, { messageId: string; sequenceNumber?: string; expiresAt: number }>();
+  private readonly deduplication = new Map<string, DeduplicationEntry>();
   private sequence = 0n;
   private waiters: Waiter[] = [];
   private wakeTimer: TimerHandle | undefined;
@@ -85,9 +115,10 @@ export class Queue {
     this.createdTimestamp = this.lastModifiedTimestamp = clock.now();
   }
 
+  /** Sets validated attributes; an empty value removes the attribute (how SQS unsets Policy or RedrivePolicy). */
   setAttributes(attributes: Record<string, string>): void {
     for (const [name, value] of Object.entries(attributes)) {
-      if (value === '' && name === 'RedrivePolicy') delete this.attributes[name];
+      if (value === '') delete this.attributes[name];
       else this.attributes[name] = value;
     }
     this.redrive = parseRedrivePolicy(this.attributes.RedrivePolicy);
@@ -118,8 +149,7 @@ export class Queue {
       senderId: message.senderId,
       groupId: message.groupId,
       deduplicationId: message.deduplicationId,
-      // FIFO sequence numbers only grow; a large base gives them the 20-digit shape AWS returns.
-      sequenceNumber: this.fifo ? (18_000_000_000_000_000_000n + ++this.sequence).toString() : undefined,
+      sequenceNumber: this.fifo ? this.nextSequenceNumber() : undefined,
       receiveCount: 0,
       visibleAt: now + message.delaySeconds * 1000,
       deleted: false,
@@ -137,17 +167,58 @@ export class Queue {
     return stored;
   }
 
-  /** A message moved here from a source queue by redrive: same id, body and attributes, its receive history kept. */
+  /**
+   * A message moved here from a source queue by its redrive policy: same id, body and attributes, its receive
+   * history kept. A FIFO dead-letter queue restarts the retention clock and deduplicates by the message id (SQS
+   * Developer Guide: "the original message's deduplication ID will be replaced with the original message's ID").
+   */
   acceptDeadLetter(message: QueuedMessage, sourceArn: string): void {
-    const moved: QueuedMessage = {
+    const fifo = this.fifo
+      ? { sentTimestamp: this.clock.now(), deduplicationId: message.id, sequenceNumber: this.nextSequenceNumber() }
+      : {};
+    this.append({ ...message, ...fifo, deadLetterQueueSourceArn: sourceArn });
+  }
+
+  /**
+   * A message moved here by a message move task. "All redriven messages are treated as new messages and are
+   * assigned a new messageID and enqueueTime" (SQS Developer Guide, dead-letter queue redrive): body and
+   * attributes are kept, the receive count starts again, and deduplication is not applied.
+   */
+  acceptMoved(message: QueuedMessage): void {
+    this.append({
       ...message,
-      deadLetterQueueSourceArn: sourceArn,
-      visibleAt: this.clock.now(),
-      receiptHandle: undefined,
-      deleted: false,
-    };
-    this.log.push(moved);
-    this.onMessagesChanged();
+      id: randomUUID(),
+      sentTimestamp: this.clock.now(),
+      deadLetterQueueSourceArn: undefined,
+      receiveCount: 0,
+      firstReceiveTimestamp: undefined,
+      sequenceNumber: this.fifo ? this.nextSequenceNumber() : undefined,
+    });
+  }
+
+  /**
+   * For a move task: up to `max` receivable messages whose ids are in `wanted` (left in place; the task deletes
+   * each once it knows where it goes), and the wanted ids that are still here but not receivable now (in flight,
+   * delayed, or beyond `max`).
+   */
+  movable(wanted: ReadonlySet<string>, max: number): { ready: QueuedMessage[]; waiting: Set<string> } {
+    const now = this.clock.now();
+    const ready: QueuedMessage[] = [];
+    const waiting = new Set<string>();
+    for (let i = this.head; i < this.log.length; i++) {
+      const message = this.log[i];
+      if (message.deleted || !wanted.has(message.id)) continue;
+      if (message.visibleAt <= now && ready.length < max) ready.push(message);
+      else waiting.add(message.id);
+    }
+    return { ready, waiting };
+  }
+
+  /** The ids of every message in the queue, in flight and delayed ones included. */
+  messageIds(): string[] {
+    const ids: string[] = [];
+    for (let i = this.head; i < this.log.length; i++) if (!this.log[i].deleted) ids.push(this.log[i].id);
+    return ids;
   }
 
   /** Takes up to `max` receivable messages, making them in flight for `visibilityTimeout` seconds. */
@@ -228,13 +299,18 @@ export class Queue {
     this.compact();
   }
 
-  /** Returns false when the message is no longer in flight (its visibility expired or it was deleted). */
-  changeVisibility(message: QueuedMessage, visibilityTimeout: number): boolean {
+  /**
+   * Gives the message a new visibility timeout from now. On a standard queue the receipt handle stays valid until
+   * the message is received again, so a message whose timeout already ran out is hidden again, as AWS does; a FIFO
+   * queue's handle expires with the timeout.
+   */
+  changeVisibility(message: QueuedMessage, visibilityTimeout: number): VisibilityChange {
     const now = this.clock.now();
-    if (message.deleted || message.visibleAt <= now) return false;
+    if (message.deleted) return 'deleted';
+    if (this.fifo && message.visibleAt <= now) return 'expired';
     message.visibleAt = now + visibilityTimeout * 1000;
     this.onMessagesChanged();
-    return true;
+    return 'changed';
   }
 
   purge(): void {
@@ -243,6 +319,12 @@ export class Queue {
     this.head = 0;
     this.deletedInLog = 0;
     this.byReceiptHandle.clear();
+  }
+
+  /** Back to empty, settings and tags kept: messages, in-flight state and FIFO deduplication ids are dropped. */
+  reset(): void {
+    this.purge();
+    this.deduplication.clear();
   }
 
   counts(): QueueCounts {
@@ -269,8 +351,8 @@ export class Queue {
     this.compact();
   }
 
-  /** The queue was deleted: pending long polls answer empty and timers stop. */
-  close(): void {
+  /** Pending long polls answer empty now and timers stop; the messages stay (the endpoint is shutting down). */
+  endLongPolls(): void {
     for (const waiter of this.waiters) {
       waiter.timer.cancel();
       waiter.resolve([]);
@@ -278,7 +360,66 @@ export class Queue {
     this.waiters = [];
     this.wakeTimer?.cancel();
     this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+  }
+
+  /** The queue was deleted: pending long polls answer empty, timers stop, messages are freed. */
+  close(): void {
+    this.endLongPolls();
     this.purge();
+  }
+
+  snapshot(): QueueSnapshot {
+    const messages: MessageSnapshot[] = [];
+    for (let i = this.head; i < this.log.length; i++) {
+      const message = this.log[i];
+      if (message.deleted) continue;
+      const { md5OfBody: _body, md5OfAttributes: _attributes, deleted: _deleted, attributes, ...rest } = message;
+      messages.push({ ...rest, attributes: attributesToJson(attributes) });
+    }
+    return {
+      name: this.name,
+      arn: this.arn,
+      attributes: { ...this.attributes },
+      tags: { ...this.tags },
+      createdTimestamp: this.createdTimestamp,
+      lastModifiedTimestamp: this.lastModifiedTimestamp,
+      sequence: this.sequence.toString(),
+      messages,
+      deduplication: [...this.deduplication],
+    };
+  }
+
+  static fromSnapshot(snapshot: QueueSnapshot, clock: Clock, lookup: QueueLookup): Queue {
+    const queue = new Queue(snapshot.name, snapshot.arn, snapshot.attributes, clock, lookup);
+    queue.tags = { ...snapshot.tags };
+    queue.createdTimestamp = snapshot.createdTimestamp;
+    queue.lastModifiedTimestamp = snapshot.lastModifiedTimestamp;
+    queue.sequence = BigInt(snapshot.sequence);
+    for (const [id, entry] of snapshot.deduplication) queue.deduplication.set(id, entry);
+    for (const saved of snapshot.messages) {
+      const attributes = attributesFromJson(saved.attributes);
+      const message: QueuedMessage = {
+        ...saved,
+        attributes,
+        md5OfBody: md5Hex(saved.body),
+        md5OfAttributes: md5OfMessageAttributes(attributes),
+        deleted: false,
+      };
+      queue.log.push(message);
+      if (message.receiptHandle) queue.byReceiptHandle.set(message.receiptHandle, message);
+    }
+    return queue;
+  }
+
+  /** FIFO sequence numbers only grow; a large base gives them the 20-digit shape AWS returns. */
+  private nextSequenceNumber(): string {
+    return (18_000_000_000_000_000_000n + ++this.sequence).toString();
+  }
+
+  private append(moved: QueuedMessage): void {
+    this.log.push({ ...moved, visibleAt: this.clock.now(), receiptHandle: undefined, deleted: false });
+    this.onMessagesChanged();
   }
 
   private moveToDeadLetter(message: QueuedMessage): boolean {
@@ -366,4 +507,24 @@ export class Queue {
             this.onMessagesChanged();
           });
   }
+}
+
+function attributesToJson(attributes: MessageAttributes): MessageSnapshot['attributes'] {
+  const result: MessageSnapshot['attributes'] = {};
+  for (const [name, { DataType, StringValue, BinaryValue }] of Object.entries(attributes)) {
+    result[name] = { DataType, StringValue, BinaryValue: BinaryValue?.toString('base64') };
+  }
+  return result;
+}
+
+function attributesFromJson(attributes: MessageSnapshot['attributes']): MessageAttributes {
+  const result: MessageAttributes = {};
+  for (const [name, { DataType, StringValue, BinaryValue }] of Object.entries(attributes)) {
+    result[name] = {
+      DataType,
+      ...(StringValue !== undefined ? { StringValue } : {}),
+      ...(BinaryValue !== undefined ? { BinaryValue: Buffer.from(BinaryValue, 'base64') } : {}),
+    };
+  }
+  return result;
 }

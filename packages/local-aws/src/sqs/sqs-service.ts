@@ -2,44 +2,49 @@
 // (binary values as Buffers), so the JSON and query front ends only translate.
 import { AwsError } from '../aws-error';
 import type { Clock } from '../clock';
+import { policyWithStatement, policyWithoutStatement } from '../policy-statements';
 import { ACCOUNT_ID } from '../request-context';
 import type { RequestContext } from '../request-context';
+import { mergedTags, tagProblem, withoutTags } from '../tags';
+import { batchEntries, runBatch } from './batch';
 import { md5Hex, md5OfMessageAttributes } from './md5';
 import type { MessageAttributes } from './md5';
+import { MessageMoveTasks } from './message-move-tasks';
+import type { MoveTaskSnapshot } from './message-move-tasks';
 import { messageSize, validateBody, validateMessageAttributes } from './message-validation';
 import { Queue } from './queue';
-import type { QueueCounts, QueuedMessage } from './queue';
+import type { QueueCounts, QueuedMessage, QueueSnapshot } from './queue';
 import { MIB, READABLE_ATTRIBUTES, validateAttributes } from './queue-attributes';
+import { emptyQueuePolicy, queuePermissionStatement } from './queue-permissions';
+import { renderMessage } from './received-message';
+import { normaliseRedrivePolicy, parseRedrivePolicy } from './redrive-policy';
 import {
   invalidParameterValue,
+  missingParameter,
   optionalInteger,
-  optionalList,
   optionalMap,
   optionalString,
+  optionalStringList,
+  optionalStringMap,
   requiredString,
+  requiredStringList,
 } from './validate';
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
 
-const MAX_BATCH_ENTRIES = 10;
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
-const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const SYSTEM_ATTRIBUTES = [
-  'SenderId',
-  'SentTimestamp',
-  'ApproximateReceiveCount',
-  'ApproximateFirstReceiveTimestamp',
-  'SequenceNumber',
-  'MessageDeduplicationId',
-  'MessageGroupId',
-  'DeadLetterQueueSourceArn',
-];
 
 export interface QueueState extends QueueCounts {
   name: string;
   arn: string;
   fifo: boolean;
+}
+
+/** Every queue and move task, as the state file keeps them. */
+export interface SqsSnapshot {
+  queues: QueueSnapshot[];
+  moveTasks: MoveTaskSnapshot[];
 }
 
 export function queueArn(region: string, name: string): string {
@@ -49,8 +54,11 @@ export function queueArn(region: string, name: string): string {
 export class SqsService {
   /** Keyed by queue ARN, so queues of different regions never collide. */
   private readonly queues = new Map<string, Queue>();
+  private readonly moveTasks: MessageMoveTasks;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock) {
+    this.moveTasks = new MessageMoveTasks(clock, (arn) => this.queues.get(arn));
+  }
 
   // ---- queues -------------------------------------------------------------------------------------------------
 
@@ -63,28 +71,34 @@ export class SqsService {
         'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
     }
-    const attributes = optionalMap(input, 'Attributes') ?? {};
+    const attributes = { ...optionalMap(input, 'Attributes') };
     if (attributes.FifoQueue === 'true' && !fifo) {
       throw invalidParameterValue(
         'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
       );
     }
     validateAttributes(attributes, true, fifo);
+    this.normaliseRedrive(attributes, fifo, ctx);
+    const tags = optionalStringMap(input, 'tags') ?? {};
+    const problem = tagProblem(tags);
+    if (problem) throw invalidParameterValue(problem);
     const arn = queueArn(ctx.region, name);
     const existing = this.queues.get(arn);
     if (existing) {
+      // Equal attributes return the existing queue (its tags are left as they are, as AWS does).
       for (const [key, value] of Object.entries(attributes)) {
-        if (existing.attributes[key] !== value) {
+        if ((existing.attributes[key] ?? '') !== value) {
           throw new AwsError(
             'QueueNameExists',
             `A queue already exists with the same name and a different value for attribute ${key}`,
-            400,
-            'QueueAlreadyExists',
+            { queryCode: 'QueueAlreadyExists' },
           );
         }
       }
     } else {
-      this.queues.set(arn, new Queue(name, arn, attributes, this.clock, (target) => this.queues.get(target)));
+      const queue = new Queue(name, arn, withoutEmpty(attributes), this.clock, (target) => this.queues.get(target));
+      queue.tags = { ...tags };
+      this.queues.set(arn, queue);
     }
     return { QueueUrl: queueUrl(ctx, name) };
   }
@@ -97,28 +111,21 @@ export class SqsService {
 
   ListQueues(input: Input, ctx: RequestContext): Output {
     const prefix = optionalString(input, 'QueueNamePrefix') ?? '';
-    const maxResults = optionalInteger(
-      input,
-      'MaxResults',
-      1,
-      1000,
-      'MaxResults must be an integer between 1 and 1000.',
-    );
-    const start = Number(optionalString(input, 'NextToken') ?? 0) || 0;
-    const names = [...this.queues.values()]
-      .filter((queue) => queue.arn.startsWith(`arn:aws:sqs:${ctx.region}:`) && queue.name.startsWith(prefix))
+    const names = this.queuesOfRegion(ctx.region)
+      .filter((queue) => queue.name.startsWith(prefix))
       .map((queue) => queue.name)
       .sort();
-    const page = maxResults === undefined ? names : names.slice(start, start + maxResults);
+    const { page, NextToken } = paginate(names, input);
     const output: Output = {};
     if (page.length > 0) output.QueueUrls = page.map((name) => queueUrl(ctx, name));
-    if (maxResults !== undefined && start + maxResults < names.length) output.NextToken = String(start + maxResults);
+    if (NextToken) output.NextToken = NextToken;
     return output;
   }
 
   DeleteQueue(input: Input, ctx: RequestContext): Output {
     const queue = this.queueFor(input, ctx);
     this.queues.delete(queue.arn);
+    this.moveTasks.forgetQueue(queue.arn);
     queue.close();
     return {};
   }
@@ -130,7 +137,7 @@ export class SqsService {
 
   GetQueueAttributes(input: Input, ctx: RequestContext): Output {
     const queue = this.queueFor(input, ctx);
-    const requested = optionalList<string>(input, 'AttributeNames') ?? [];
+    const requested = optionalStringList(input, 'AttributeNames') ?? [];
     for (const name of requested) {
       if (name !== 'All' && !READABLE_ATTRIBUTES.has(name))
         throw new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
@@ -145,18 +152,109 @@ export class SqsService {
 
   SetQueueAttributes(input: Input, ctx: RequestContext): Output {
     const queue = this.queueFor(input, ctx);
-    const attributes = optionalMap(input, 'Attributes') ?? {};
+    const attributes = { ...optionalMap(input, 'Attributes') };
     validateAttributes(attributes, false, queue.fifo);
+    this.normaliseRedrive(attributes, queue.fifo, ctx);
     queue.setAttributes(attributes);
     return {};
   }
 
   ListDeadLetterSourceQueues(input: Input, ctx: RequestContext): Output {
     const target = this.queueFor(input, ctx);
-    const sources = [...this.queues.values()].filter((queue) =>
-      queue.attributes.RedrivePolicy?.includes(`"${target.arn}"`),
+    const sources = this.queuesOfRegion(ctx.region)
+      .filter((queue) => parseRedrivePolicy(queue.attributes.RedrivePolicy)?.deadLetterTargetArn === target.arn)
+      .map((queue) => queue.name)
+      .sort();
+    const { page, NextToken } = paginate(sources, input);
+    return { queueUrls: page.map((name) => queueUrl(ctx, name)), ...(NextToken ? { NextToken } : {}) };
+  }
+
+  // ---- tags and permissions -----------------------------------------------------------------------------------
+
+  TagQueue(input: Input, ctx: RequestContext): Output {
+    const queue = this.queueFor(input, ctx);
+    const tags = optionalStringMap(input, 'Tags');
+    if (!tags) throw missingParameter('Tags');
+    const merged = mergedTags(queue.tags, tags);
+    if ('problem' in merged) throw invalidParameterValue(merged.problem);
+    queue.tags = merged.tags;
+    return {};
+  }
+
+  UntagQueue(input: Input, ctx: RequestContext): Output {
+    const queue = this.queueFor(input, ctx);
+    queue.tags = withoutTags(queue.tags, requiredStringList(input, 'TagKeys'));
+    return {};
+  }
+
+  ListQueueTags(input: Input, ctx: RequestContext): Output {
+    const queue = this.queueFor(input, ctx);
+    return Object.keys(queue.tags).length > 0 ? { Tags: { ...queue.tags } } : {};
+  }
+
+  /** Adds a labelled statement to the queue's Policy attribute (policies are stored, never enforced). */
+  AddPermission(input: Input, ctx: RequestContext): Output {
+    const queue = this.queueFor(input, ctx);
+    const statement = queuePermissionStatement(queue.arn, input);
+    const policy = policyWithStatement(queue.attributes.Policy, () => emptyQueuePolicy(queue.arn), statement);
+    if (!policy) {
+      throw invalidParameterValue(`Value ${statement.Sid} for parameter Label is invalid. Reason: Already exists.`);
+    }
+    queue.setAttributes({ Policy: policy });
+    return {};
+  }
+
+  RemovePermission(input: Input, ctx: RequestContext): Output {
+    const queue = this.queueFor(input, ctx);
+    const label = requiredString(input, 'Label');
+    const removed = policyWithoutStatement(queue.attributes.Policy, label);
+    if (!removed) {
+      throw invalidParameterValue(
+        `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`,
+      );
+    }
+    queue.setAttributes({ Policy: removed.policy ?? '' });
+    return {};
+  }
+
+  // ---- dead-letter queue redrive (message move tasks) ----------------------------------------------------------
+
+  StartMessageMoveTask(input: Input, ctx: RequestContext): Output {
+    const source = this.queueByArnIn(requiredString(input, 'SourceArn'), ctx, 'SourceArn');
+    const destinationArn = optionalString(input, 'DestinationArn');
+    const destination = destinationArn ? this.queueByArnIn(destinationArn, ctx, 'DestinationArn') : undefined;
+    const rate = optionalInteger(
+      input,
+      'MaxNumberOfMessagesPerSecond',
+      1,
+      500,
+      'Must be an integer from 1 to 500, if provided.',
     );
-    return { queueUrls: sources.map((queue) => queueUrl(ctx, queue.name)) };
+    if (!this.isDeadLetterQueue(source.arn)) {
+      throw invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
+    }
+    if (destination === source) {
+      throw invalidParameterValue('The destination queue must be different from the source queue.');
+    }
+    if (destination && destination.fifo !== source.fifo) {
+      throw invalidParameterValue('The source queue and the destination queue must be of the same queue type.');
+    }
+    if (this.moveTasks.isRunning(source.arn)) {
+      throw invalidParameterValue(
+        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      );
+    }
+    return { TaskHandle: this.moveTasks.start(source, destination, rate) };
+  }
+
+  ListMessageMoveTasks(input: Input, ctx: RequestContext): Output {
+    const source = this.queueByArnIn(requiredString(input, 'SourceArn'), ctx, 'SourceArn');
+    const max = optionalInteger(input, 'MaxResults', 1, 10, 'Must be an integer from 1 to 10, if provided.') ?? 1;
+    return { Results: this.moveTasks.list(source.arn, max) };
+  }
+
+  CancelMessageMoveTask(input: Input): Output {
+    return { ApproximateNumberOfMessagesMoved: this.moveTasks.cancel(requiredString(input, 'TaskHandle')) };
   }
 
   // ---- messages -----------------------------------------------------------------------------------------------
@@ -169,17 +267,12 @@ export class SqsService {
   SendMessageBatch(input: Input, ctx: RequestContext): Output {
     const queue = this.queueFor(input, ctx);
     const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
-    const totalSize = entries.reduce(
-      (sum, entry) =>
-        sum + messageSize(String(entry.MessageBody ?? ''), (entry.MessageAttributes ?? {}) as MessageAttributes),
-      0,
-    );
+    const totalSize = entries.reduce((sum, entry) => sum + messageSize(entry.MessageBody, entry.MessageAttributes), 0);
     if (totalSize > MIB) {
       throw new AwsError(
         'BatchRequestTooLong',
         `Batch requests cannot be longer than ${MIB} bytes. You have sent ${totalSize} bytes.`,
-        400,
-        'AWS.SimpleQueueService.BatchRequestTooLong',
+        { queryCode: 'AWS.SimpleQueueService.BatchRequestTooLong' },
       );
     }
     return runBatch(entries, (entry) => this.send(queue, entry, ctx.accessKeyId));
@@ -195,10 +288,10 @@ export class SqsService {
       optionalInteger(input, 'WaitTimeSeconds', 0, 20, 'Must be >= 0 and <= 20, if provided.') ??
       queue.numberAttribute('ReceiveMessageWaitTimeSeconds');
     const systemNames = [
-      ...(optionalList<string>(input, 'AttributeNames') ?? []),
-      ...(optionalList<string>(input, 'MessageSystemAttributeNames') ?? []),
+      ...(optionalStringList(input, 'AttributeNames') ?? []),
+      ...(optionalStringList(input, 'MessageSystemAttributeNames') ?? []),
     ];
-    const attributeNames = optionalList<string>(input, 'MessageAttributeNames') ?? [];
+    const attributeNames = optionalStringList(input, 'MessageAttributeNames') ?? [];
     const messages = await queue.receiveWaiting(
       max,
       visibilityTimeout,
@@ -239,7 +332,7 @@ export class SqsService {
     });
   }
 
-  // ---- used by SNS delivery, the state endpoint and housekeeping ---------------------------------------------
+  // ---- used by SNS delivery, the admin API, the state file and housekeeping ------------------------------------
 
   queueByArn(arn: string): Queue | undefined {
     return this.queues.get(arn);
@@ -274,11 +367,49 @@ export class SqsService {
     }));
   }
 
+  /** Forgets every queue, message and move task. */
+  reset(): void {
+    this.close();
+  }
+
+  /** Empties one queue (by name, URL or ARN) and ends its move tasks; returns its ARN, or undefined if unknown. */
+  resetQueue(nameUrlOrArn: string, region: string): string | undefined {
+    const name = nameUrlOrArn.startsWith('arn:') ? undefined : queueNameOfUrl(nameUrlOrArn);
+    const queue = this.queues.get(name === undefined ? nameUrlOrArn : queueArn(region, name));
+    if (!queue) return undefined;
+    queue.reset();
+    this.moveTasks.forgetQueue(queue.arn);
+    return queue.arn;
+  }
+
+  snapshot(): SqsSnapshot {
+    return {
+      queues: [...this.queues.values()].map((queue) => queue.snapshot()),
+      moveTasks: this.moveTasks.snapshot(),
+    };
+  }
+
+  restore(snapshot: SqsSnapshot): void {
+    for (const saved of snapshot.queues) {
+      this.queues.set(
+        saved.arn,
+        Queue.fromSnapshot(saved, this.clock, (target) => this.queues.get(target)),
+      );
+    }
+    this.moveTasks.restore(snapshot.moveTasks);
+  }
+
   expireRetained(): void {
     for (const queue of this.queues.values()) queue.expireRetained();
   }
 
+  /** Pending long polls answer empty now (the endpoint is closing); queues and messages stay. */
+  endLongPolls(): void {
+    for (const queue of this.queues.values()) queue.endLongPolls();
+  }
+
   close(): void {
+    this.moveTasks.close();
     for (const queue of this.queues.values()) queue.close();
     this.queues.clear();
   }
@@ -286,18 +417,44 @@ export class SqsService {
   // ---- internals ----------------------------------------------------------------------------------------------
 
   private queueFor(input: Input, ctx: RequestContext): Queue {
-    const url = requiredString(input, 'QueueUrl');
-    // Path-style URL (LocalStack's default): <origin>/<account>/<name>; the host part may differ from ours.
-    const name = url.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '';
-    const queue = this.queues.get(queueArn(ctx.region, name));
+    const queue = this.queues.get(queueArn(ctx.region, queueNameOfUrl(requiredString(input, 'QueueUrl'))));
     if (!queue) throw queueDoesNotExist();
     return queue;
   }
 
+  /** A queue named by ARN in a move-task request; an ARN of another region names no queue here. */
+  private queueByArnIn(arn: string, ctx: RequestContext, parameter: string): Queue {
+    const queue = arn.split(':')[3] === ctx.region ? this.queues.get(arn) : undefined;
+    if (!queue) {
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `The resource that you specified for the ${parameter} parameter doesn't exist.`,
+      );
+    }
+    return queue;
+  }
+
+  private queuesOfRegion(region: string): Queue[] {
+    return [...this.queues.values()].filter((queue) => queue.arn.startsWith(`arn:aws:sqs:${region}:`));
+  }
+
+  private isDeadLetterQueue(arn: string): boolean {
+    return [...this.queues.values()].some(
+      (queue) => parseRedrivePolicy(queue.attributes.RedrivePolicy)?.deadLetterTargetArn === arn,
+    );
+  }
+
+  /** Validates a RedrivePolicy in `attributes` against the queues of the caller's region and normalises it. */
+  private normaliseRedrive(attributes: Record<string, string>, fifo: boolean, ctx: RequestContext): void {
+    if (attributes.RedrivePolicy === undefined) return;
+    attributes.RedrivePolicy = normaliseRedrivePolicy(attributes.RedrivePolicy, fifo, (arn) =>
+      arn.split(':')[3] === ctx.region ? this.queues.get(arn) : undefined,
+    );
+  }
+
   private send(queue: Queue, input: Input, senderId: string): Output {
     const body = validateBody(input.MessageBody);
-    const attributes = (input.MessageAttributes ?? {}) as MessageAttributes;
-    validateMessageAttributes(attributes);
+    const attributes = validateMessageAttributes(input.MessageAttributes);
     const maxSize = queue.numberAttribute('MaximumMessageSize');
     if (messageSize(body, attributes) > maxSize) {
       throw invalidParameterValue(
@@ -313,7 +470,7 @@ export class SqsService {
           `Value ${delay} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`,
         );
       }
-      if (!groupId) throw new AwsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
+      if (!groupId) throw missingParameter('MessageGroupId');
       if (!deduplicationId) {
         if (queue.attributes.ContentBasedDeduplication !== 'true') {
           throw invalidParameterValue(
@@ -356,7 +513,7 @@ export class SqsService {
       throw new AwsError(
         'ReceiptHandleIsInvalid',
         `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
-        404,
+        { status: 404 },
       );
     }
     return queue.findByReceiptHandle(receiptHandle);
@@ -370,14 +527,19 @@ export class SqsService {
 
   private changeVisibility(queue: Queue, input: Input): void {
     const receiptHandle = requiredString(input, 'ReceiptHandle');
-    if (input.VisibilityTimeout === undefined)
-      throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
+    if (input.VisibilityTimeout === undefined) throw missingParameter('VisibilityTimeout');
     const timeout =
       optionalInteger(input, 'VisibilityTimeout', 0, 43_200, 'Must be >= 0 and <= 43200, if provided.') ?? 0;
     const message = this.messageForHandle(queue, receiptHandle);
-    if (!message || !queue.changeVisibility(message, timeout)) {
+    const change = message ? queue.changeVisibility(message, timeout) : 'deleted';
+    if (change === 'deleted') {
       throw invalidParameterValue(
         `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+      );
+    }
+    if (change === 'expired') {
+      throw invalidParameterValue(
+        `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`,
       );
     }
   }
@@ -400,125 +562,29 @@ export function queueUrl(ctx: RequestContext, name: string): string {
   return `${ctx.origin}/${ACCOUNT_ID}/${name}`;
 }
 
+/** The queue name in a path-style URL (LocalStack's default) `<origin>/<account>/<name>`; any host is accepted. */
+function queueNameOfUrl(url: string): string {
+  return url.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '';
+}
+
 function queueDoesNotExist(): AwsError {
-  return new AwsError(
-    'QueueDoesNotExist',
-    'The specified queue does not exist.',
-    400,
-    'AWS.SimpleQueueService.NonExistentQueue',
-  );
+  return new AwsError('QueueDoesNotExist', 'The specified queue does not exist.', {
+    queryCode: 'AWS.SimpleQueueService.NonExistentQueue',
+    // The query protocol has kept its older wording.
+    queryMessage: 'The specified queue does not exist for this wsdl version.',
+  });
 }
 
-function batchEntries(input: Input, entryType: string): Input[] {
-  const entries = optionalList<Input>(input, 'Entries') ?? [];
-  if (entries.length === 0) {
-    throw new AwsError(
-      'EmptyBatchRequest',
-      `There should be at least one ${entryType} in the request.`,
-      400,
-      'AWS.SimpleQueueService.EmptyBatchRequest',
-    );
-  }
-  if (entries.length > MAX_BATCH_ENTRIES) {
-    throw new AwsError(
-      'TooManyEntriesInBatchRequest',
-      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
-      400,
-      'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
-    );
-  }
-  const seen = new Set<string>();
-  for (const entry of entries) {
-    const id = typeof entry.Id === 'string' ? entry.Id : '';
-    if (!BATCH_ENTRY_ID.test(id)) {
-      throw new AwsError(
-        'InvalidBatchEntryId',
-        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
-        400,
-        'AWS.SimpleQueueService.InvalidBatchEntryId',
-      );
-    }
-    if (seen.has(id)) {
-      throw new AwsError(
-        'BatchEntryIdsNotDistinct',
-        `Id ${id} repeated.`,
-        400,
-        'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
-      );
-    }
-    seen.add(id);
-  }
-  return entries;
+/** Attribute values of '' mean "not set"; a new queue simply does not get them. */
+function withoutEmpty(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== ''));
 }
 
-/** Runs each entry on its own: one entry's error becomes a Failed item, never the whole request's error. */
-function runBatch(entries: Input[], run: (entry: Input) => Output): Output {
-  const successful: Output[] = [];
-  const failed: Output[] = [];
-  for (const entry of entries) {
-    try {
-      successful.push({ Id: entry.Id, ...run(entry) });
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      failed.push({
-        Id: entry.Id,
-        SenderFault: error.fault === 'Sender',
-        Code: error.queryCode,
-        Message: error.message,
-      });
-    }
-  }
-  return { Successful: successful, Failed: failed };
-}
-
-/** A received message as SQS returns it, with only the system and message attributes the caller asked for. */
-function renderMessage(message: QueuedMessage, systemNames: string[], attributeNames: string[]): Output {
-  const rendered: Output = {
-    MessageId: message.id,
-    ReceiptHandle: message.receiptHandle,
-    MD5OfBody: message.md5OfBody,
-    Body: message.body,
-  };
-  const system = systemAttributes(message, systemNames);
-  if (Object.keys(system).length > 0) rendered.Attributes = system;
-  const selected = selectMessageAttributes(message.attributes, attributeNames);
-  const md5 = md5OfMessageAttributes(selected);
-  if (md5) {
-    rendered.MD5OfMessageAttributes = md5;
-    rendered.MessageAttributes = selected;
-  }
-  return rendered;
-}
-
-function systemAttributes(message: QueuedMessage, names: string[]): Record<string, string> {
-  const wanted = names.includes('All') ? SYSTEM_ATTRIBUTES : names;
-  const values: Record<string, string | undefined> = {
-    SenderId: message.senderId,
-    SentTimestamp: String(message.sentTimestamp),
-    ApproximateReceiveCount: String(message.receiveCount),
-    ApproximateFirstReceiveTimestamp:
-      message.firstReceiveTimestamp === undefined ? undefined : String(message.firstReceiveTimestamp),
-    SequenceNumber: message.sequenceNumber,
-    MessageDeduplicationId: message.deduplicationId,
-    MessageGroupId: message.groupId,
-    DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn,
-  };
-  const result: Record<string, string> = {};
-  for (const name of wanted) {
-    const value = values[name];
-    if (value !== undefined) result[name] = value;
-  }
-  return result;
-}
-
-/** `All` / `.*`, exact names, and `prefix.*` patterns, as ReceiveMessage's MessageAttributeNames allows. */
-function selectMessageAttributes(attributes: MessageAttributes, names: string[]): MessageAttributes {
-  if (names.length === 0) return {};
-  const all = names.includes('All') || names.includes('.*');
-  const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
-  const selected: MessageAttributes = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    if (all || names.includes(name) || prefixes.some((prefix) => name.startsWith(prefix))) selected[name] = value;
-  }
-  return selected;
+/** MaxResults (1–1000) and NextToken, as ListQueues and ListDeadLetterSourceQueues page; all when no MaxResults. */
+function paginate(items: string[], input: Input): { page: string[]; NextToken?: string } {
+  const max = optionalInteger(input, 'MaxResults', 1, 1000, 'MaxResults must be an integer between 1 and 1000.');
+  if (max === undefined) return { page: items };
+  const start = Number(optionalString(input, 'NextToken') ?? 0) || 0;
+  const next = start + max < items.length ? String(start + max) : undefined;
+  return { page: items.slice(start, start + max), ...(next ? { NextToken: next } : {}) };
 }

@@ -58,3 +58,27 @@ export function optionalMap(input: Record<string, unknown>, name: string): Recor
   }
   return value as Record<string, string>;
 }
+
+/** An optional list whose elements must all be strings (attribute names, tag keys). */
+export function optionalStringList(input: Record<string, unknown>, name: string): string[] | undefined {
+  const list = optionalList<unknown>(input, name);
+  if (list && !list.every((item) => typeof item === 'string')) {
+    throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a list of strings.`);
+  }
+  return list as string[] | undefined;
+}
+
+export function requiredStringList(input: Record<string, unknown>, name: string): string[] {
+  const list = optionalStringList(input, name);
+  if (!list || list.length === 0) throw missingParameter(name);
+  return list;
+}
+
+/** An optional map whose values must all be strings (queue attributes, tags). */
+export function optionalStringMap(input: Record<string, unknown>, name: string): Record<string, string> | undefined {
+  const map = optionalMap(input, name);
+  if (map && !Object.values(map as Record<string, unknown>).every((value) => typeof value === 'string')) {
+    throw invalidParameterValue(`Value for parameter ${name} is invalid. Reason: must be a map of strings.`);
+  }
+  return map;
+}

@@ -6,7 +6,9 @@ import { listDeadLetters, redriveDeadLetters } from '../dlq/dead-letter-tools';
 const USAGE = `usage: dlq list <queue>
        dlq show <queue> <messageId>
        dlq redrive <queue> [messageId…]      (all messages when no id is given)
-<queue> is the consumer's queue, e.g. order-service; its DLQ is <queue>-dlq. Uses AWS_ENDPOINT_URL / AWS_REGION.`;
+<queue> is the consumer's queue, e.g. order-service; its DLQ is <queue>-dlq. Uses AWS_ENDPOINT_URL / AWS_REGION.
+Redriving all messages starts an SQS message move task (StartMessageMoveTask, as the AWS console does) and waits
+for it; redriving chosen ids copies those back one by one (a move task cannot pick messages).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, queue, ...ids] = argv;

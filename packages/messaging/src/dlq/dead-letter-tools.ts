@@ -2,8 +2,12 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  StartMessageMoveTaskCommand,
+  type ListMessageMoveTasksResultEntry,
   type Message,
   type MessageAttributeValue,
   type SQSClient,
@@ -35,22 +39,70 @@ export async function listDeadLetters(sqs: SQSClient, queue: string, max = 100):
   return messages.map(describe);
 }
 
-/** Moves messages (all, or those with the given ids) from `<queue>-dlq` back to `<queue>`; returns how many. */
+export interface RedriveOptions {
+  /** How often to look at the move task's progress (default 500 ms). */
+  readonly pollIntervalMs?: number;
+  /** Give up waiting after this long (default 10 min); the task itself carries on. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Moves messages from `<queue>-dlq` back to `<queue>`; returns how many. All of them: with a message move task
+ * (StartMessageMoveTask, what the AWS console's "Start DLQ redrive" does — SQS moves them, at its own pace, and
+ * the same call works on AWS, LocalStack and local-aws), waiting until it has finished. Only some (`messageIds`):
+ * a move task cannot pick messages, so those are copied back and deleted one by one.
+ */
 export async function redriveDeadLetters(
   sqs: SQSClient,
   queue: string,
   messageIds?: readonly string[],
+  options: RedriveOptions = {},
 ): Promise<number> {
   const [queueUrl, dlqUrl] = await Promise.all([
     requireQueueUrl(sqs, queue),
     requireQueueUrl(sqs, deadLetterQueueName(queue)),
   ]);
-  const wanted = messageIds ? new Set(messageIds) : undefined;
+  if (messageIds) return copySelectedBack(sqs, dlqUrl, queueUrl, new Set(messageIds));
+  const [queueArn, dlqArn] = await Promise.all([queueArnOf(sqs, queueUrl), queueArnOf(sqs, dlqUrl)]);
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: queueArn }));
+  const task = await finishedMoveTask(sqs, dlqArn, options);
+  if (task.Status === 'FAILED') {
+    throw new Error(`redrive of ${deadLetterQueueName(queue)} failed: ${task.FailureReason ?? 'no reason given'}`);
+  }
+  return task.ApproximateNumberOfMessagesMoved ?? 0;
+}
+
+/** Polls the DLQ's most recent move task (only one runs per queue, so it is ours) until it is no longer running. */
+async function finishedMoveTask(
+  sqs: SQSClient,
+  dlqArn: string,
+  { pollIntervalMs = 500, timeoutMs = 600_000 }: RedriveOptions,
+): Promise<ListMessageMoveTasksResultEntry> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 1 }));
+    const task = Results[0];
+    if (task && task.Status !== 'RUNNING' && task.Status !== 'CANCELLING') return task;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the redrive of ${dlqArn} is still running after ${timeoutMs} ms; follow it with aws sqs list-message-move-tasks`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}
+
+async function copySelectedBack(
+  sqs: SQSClient,
+  dlqUrl: string,
+  queueUrl: string,
+  wanted: ReadonlySet<string>,
+): Promise<number> {
   let moved = 0;
   for (;;) {
     const batch = await receiveUpTo(sqs, dlqUrl, 10);
     if (batch.length === 0) break;
-    const selected = batch.filter((message) => !wanted || wanted.has(message.MessageId!));
+    const selected = batch.filter((message) => wanted.has(message.MessageId!));
     await release(
       sqs,
       dlqUrl,
@@ -66,9 +118,16 @@ export async function redriveDeadLetters(
       await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle! }));
       moved++;
     }
-    if (wanted && selected.length === 0) break; // the rest is hidden for PEEK_SECONDS; stop rather than spin
+    if (selected.length === 0) break; // the rest is hidden for PEEK_SECONDS; stop rather than spin
   }
   return moved;
+}
+
+async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return Attributes!.QueueArn!;
 }
 
 async function receiveUpTo(sqs: SQSClient, queueUrl: string, max: number): Promise<Message[]> {

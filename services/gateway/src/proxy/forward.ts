@@ -31,8 +31,9 @@ export async function callUpstream(
   const headers = upstreamRequestHeaders(request.headers, { requestId: request.id, clientIp: request.ip });
   if (options.authorization !== undefined) headers.authorization = options.authorization;
   const body = options.body ?? request.body;
+  let response: UpstreamResponse;
   try {
-    return await upstream.call({
+    response = await upstream.call({
       method: request.method,
       path: options.path + queryString(options.query),
       headers,
@@ -41,6 +42,9 @@ export async function callUpstream(
   } catch (error) {
     throw unavailable(upstream, error, request);
   }
+  // Passed through as it came; logged here so a 500 (a bug upstream, which the breaker does not count) is seen.
+  if (response.status >= 500) request.log.warn({ upstream: upstream.name, status: response.status }, 'upstream failed');
+  return response;
 }
 
 /** Sends an upstream's answer to the client as it came, apart from hop-by-hop headers and a public `Location`. */

@@ -1,9 +1,11 @@
 /**
  * One internal service behind the gateway: a keep-alive connection pool, a per-call timeout and a circuit breaker.
- * A call that gets no answer, answers late or answers 5xx counts against the upstream; once the breaker opens, calls
- * are answered 503 at once without touching the network, until a trial call finds the upstream healthy again.
+ * A call that gets no connection, no answer in time, or a 502/503/504 counts against the upstream; once the breaker
+ * opens, calls are answered 503 at once without touching the network, until a trial call finds the upstream healthy
+ * again. Nothing a client sends can open it: 4xx and 500 answers are passed through and never counted.
  */
 import { CircuitBreaker, TimeoutPolicy, pipeline, systemClock, type Clock, type Pipeline } from '@shop/resilience';
+import { countsAgainstBreaker, isUnavailableStatus } from '@shop/service-client';
 import { Pool } from 'undici';
 
 export interface UpstreamOptions {
@@ -49,8 +51,11 @@ export class Upstream {
       // The rate trigger needs a full window; in front of users, a run of failures should open the circuit sooner.
       consecutiveFailures: options.consecutiveFailures,
       openDurationMs: options.openDurationMs,
-      // Thrown errors are no connection or a timeout; a 5xx answer is a failure too. A 4xx is the upstream working.
-      isResultFailure: (response) => (response as UpstreamResponse).status >= 500,
+      // The same predicate as every service client's: only signs that the upstream is unavailable to everyone. A 500
+      // is not one — a single client's malformed request can provoke it, and five of them would otherwise open the
+      // circuit for every user (the attack of issue #16).
+      isFailure: countsAgainstBreaker,
+      isResultFailure: (response) => isUnavailableStatus((response as UpstreamResponse).status),
     });
     // The timeout sits inside the breaker so a late answer counts as a failure.
     this.policy = pipeline(this.breaker, new TimeoutPolicy(options.timeoutMs, { clock }));

@@ -1,10 +1,13 @@
 /**
  * fast-check arbitraries for hostile requests to one route: odd path parameters, random query strings, bodies that
  * are random JSON, wrong types in the right shape, huge strings, deep nesting, invalid UTF-8 or not JSON at all,
- * wrong content types, and bad or huge headers.
+ * wrong content types, and bad or huge headers — and, in paths, queries and schema-following bodies alike, text a
+ * database cannot store (NUL, lone surrogates), control characters and odd or overlong Unicode (hostile-text.ts).
  */
 import fc from 'fast-check';
+import { hostileText, hostileUrlText, percentEncode, printable } from './hostile-text';
 import type { FuzzRoute } from './route-catalog';
+import { schemaShaped } from './schema-shaped';
 
 export interface FuzzRequest {
   method: string;
@@ -14,8 +17,6 @@ export interface FuzzRequest {
   /** What the case was, for the report of a failure. */
   label: string;
 }
-
-const printable = (max: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: max });
 
 const oddSegment = fc.oneof(
   { arbitrary: fc.string({ maxLength: 40 }), weight: 3 },
@@ -33,11 +34,16 @@ const oddSegment = fc.oneof(
 const pathValue = (known: readonly string[]) =>
   fc.oneof(
     { arbitrary: known.length ? fc.constantFrom(...known) : fc.uuid(), weight: 2 },
-    { arbitrary: oddSegment.map((v) => encodeURIComponent(v)), weight: 3 },
+    { arbitrary: oddSegment.map((v) => percentEncode(v)), weight: 3 },
     { arbitrary: oddSegment.filter((v) => v.length > 0 && !/[\s/?#]/.test(v)), weight: 1 },
+    { arbitrary: hostileUrlText, weight: 2 },
   );
 
-const queryValue = fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constant(''), fc.constant('9'.repeat(400)), fc.constantFrom('true', 'null', '[]', '{}', '-1', '1.5', 'NaN'));
+/** Query values, already percent-encoded. */
+const queryValue = fc.oneof(
+  { arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constant(''), fc.constant('9'.repeat(400)), fc.constantFrom('true', 'null', '[]', '{}', '-1', '1.5', 'NaN')).map(percentEncode), weight: 4 },
+  { arbitrary: hostileUrlText, weight: 2 },
+);
 
 const deepNesting = fc.integer({ min: 100, max: 20_000 }).chain((depth) =>
   fc.constantFrom('[', '{"a":').map((open) => {
@@ -61,8 +67,20 @@ const shaped = (properties: string[]) =>
     .record(Object.fromEntries(properties.map((p) => [p, fc.anything({ maxDepth: 3 })])), { requiredKeys: [] })
     .map((value) => JSON.stringify(value));
 
-const body = (route: FuzzRoute): fc.Arbitrary<{ payload: string | Buffer; kind: string }> =>
+/** Follows the body schema all the way down, hostile text in its free-text fields: reaches handlers and queries. */
+const schemaFollowing = (route: FuzzRoute, known: readonly string[]) =>
+  schemaShaped(route.bodySchema ?? {}, known).map((value) => JSON.stringify(value) ?? 'null');
+
+/** Right property names, hostile text as every value. */
+const hostileValues = (properties: string[]) =>
+  fc
+    .record(Object.fromEntries(properties.map((p) => [p, fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }))])), { requiredKeys: [] })
+    .map((value) => JSON.stringify(value));
+
+const body = (route: FuzzRoute, known: readonly string[]): fc.Arbitrary<{ payload: string | Buffer; kind: string }> =>
   fc.oneof(
+    { arbitrary: schemaFollowing(route, known).map((payload) => ({ payload, kind: 'schema-following' })), weight: 4 },
+    { arbitrary: hostileValues(route.bodyProperties).map((payload) => ({ payload, kind: 'hostile-text' })), weight: 2 },
     { arbitrary: shaped(route.bodyProperties).map((payload) => ({ payload, kind: 'shaped' })), weight: 4 },
     { arbitrary: fc.anything().map((v) => ({ payload: JSON.stringify(v) ?? 'undefined', kind: 'anything' })), weight: 2 },
     { arbitrary: fc.json().map((payload) => ({ payload, kind: 'json' })), weight: 2 },
@@ -105,15 +123,18 @@ const extraHeaders = fc.record(
 
 export function requestFor(route: FuzzRoute, authorization: fc.Arbitrary<string | undefined>, known: readonly string[]): fc.Arbitrary<FuzzRequest> {
   const params = fc.tuple(...route.pathParams.map(() => pathValue(known)));
-  const queryKeys = fc.constantFrom(...route.queryParams, 'unexpected', 'limit', 'cursor', '__proto__');
+  const queryKeys = fc.oneof(
+    { arbitrary: fc.constantFrom(...route.queryParams, 'unexpected', 'limit', 'cursor', '__proto__').map(percentEncode), weight: 5 },
+    { arbitrary: hostileUrlText, weight: 1 },
+  );
   const query = fc.array(fc.tuple(queryKeys, queryValue), { maxLength: 4 });
-  const withBody = route.hasBody ? fc.option(body(route), { freq: 8 }) : fc.constant(null);
+  const withBody = route.hasBody ? fc.option(body(route, known), { freq: 8 }) : fc.constant(null);
   return fc
     .record({ params, query, body: withBody, contentType, headers: extraHeaders, authorization })
     .map(({ params, query, body, contentType, headers, authorization }) => {
       let i = 0;
       const path = route.path.replace(/\{[^}]+\}/g, () => params[i++]!);
-      const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+      const search = query.map(([k, v]) => `${k}=${v}`).join('&');
       const allHeaders: Record<string, string> = { ...headers };
       if (authorization !== undefined) allHeaders.authorization = authorization;
       if (body) allHeaders['content-type'] = contentType;

@@ -2,6 +2,8 @@
  * The routes to fuzz, read from the app's own OpenAPI document: a route added tomorrow is fuzzed tomorrow, with no
  * list to keep up to date. Operational routes (docs, health, metrics, fault injection) are left out.
  */
+import type { JsonSchema } from './schema-shaped';
+
 export interface FuzzRoute {
   method: string;
   /** OpenAPI form, e.g. `/orders/{id}`. */
@@ -10,12 +12,14 @@ export interface FuzzRoute {
   queryParams: string[];
   /** Top-level property names of the JSON body schema (to build bodies that get past the shape checks). */
   bodyProperties: string[];
+  /** The JSON body schema itself, to build bodies that follow it all the way down (see schema-shaped.ts). */
+  bodySchema?: JsonSchema;
   hasBody: boolean;
 }
 
 interface OpenApiOperation {
   parameters?: { name: string; in: string }[];
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
 
 const OPERATIONAL = /^\/(docs|health|metrics|admin)(\/|$)/;
@@ -35,6 +39,7 @@ export function routesFromOpenApi(document: { paths?: Record<string, Record<stri
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         bodyProperties: Object.keys(json?.properties ?? {}),
+        ...(json ? { bodySchema: json } : {}),
         hasBody: method !== 'get' && method !== 'delete',
       });
     }

@@ -33,7 +33,10 @@ async function untilText(locator: Locator, pattern: RegExp, timeout = 30_000): P
   try {
     await locator.filter({ hasText: pattern }).first().waitFor({ timeout });
   } catch (error) {
-    const seen = await locator.first().textContent().catch(() => '(nothing)');
+    const seen = await locator
+      .first()
+      .textContent()
+      .catch(() => '(nothing)');
     throw new Error(`expected ${pattern} but the page shows "${seen}"`, { cause: error });
   }
 }
@@ -44,9 +47,12 @@ function unlabelledControls(page: Page): Promise<string[]> {
     const named = (element: Element): boolean => {
       if (element.getAttribute('aria-label')?.trim()) return true;
       const labelledBy = element.getAttribute('aria-labelledby');
-      if (labelledBy && labelledBy.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+      if (labelledBy && labelledBy.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim()))
+        return true;
       if ('labels' in element && (element as HTMLInputElement).labels?.length) return true;
-      return (element.textContent ?? '').trim().length > 0 && !['INPUT', 'SELECT', 'TEXTAREA'].includes(element.tagName);
+      return (
+        (element.textContent ?? '').trim().length > 0 && !['INPUT', 'SELECT', 'TEXTAREA'].includes(element.tagName)
+      );
     };
     return [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex="0"]')]
       .filter((element) => !(element as HTMLElement).closest('[hidden]') && !named(element))
@@ -71,7 +77,8 @@ async function databasesFor(databases: TestDatabase[]): Promise<Partial<Record<S
 
 const browserAvailable = existsSync(CHROMIUM);
 if (!browserAvailable) {
-  it.skip(`skipped: ${CHROMIUM} is absent — install Debian's browser with \`apt-get install -y chromium\``, () => undefined);
+  it.skip(`skipped: ${CHROMIUM} is absent — install Debian's browser with \`apt-get install -y chromium\``, () =>
+    undefined);
 }
 
 (browserAvailable ? describe : describe.skip)("the learner's console in Chromium", () => {
@@ -136,14 +143,17 @@ if (!browserAvailable) {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('requestfailed', (request) => {
       // The event stream is cut when the page goes away; that is the end of the test, not a failure.
-      if (!request.url().endsWith('/api/events')) failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`);
+      if (!request.url().endsWith('/api/events'))
+        failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`);
     });
     page.on('response', (response) => {
-      if (response.status() >= 400) failedRequests.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+      if (response.status() >= 400)
+        failedRequests.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
     });
     page.on('request', (request) => {
       const url = request.url();
-      if (!url.startsWith(learnersConsole!.url) && !url.startsWith('data:')) failedRequests.push(`left the console: ${url}`);
+      if (!url.startsWith(learnersConsole!.url) && !url.startsWith('data:'))
+        failedRequests.push(`left the console: ${url}`);
     });
     await page.goto(learnersConsole.url);
   }, 300_000);
@@ -195,11 +205,16 @@ if (!browserAvailable) {
     await view('faults', 'Fault switches');
     const payment = page.getByRole('group', { name: 'Payment service' });
     await payment.getByLabel('Hanging').check();
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('#fault-payment-hanging')?.checked === true);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('#fault-payment-hanging')?.checked === true,
+    );
     await shot('fault-switches');
 
     await page.getByRole('link', { name: 'Storefront', exact: true }).click();
-    await page.getByLabel(/^Quantity of /).first().fill('1');
+    await page
+      .getByLabel(/^Quantity of /)
+      .first()
+      .fill('1');
     await page.getByRole('button', { name: 'Place order' }).click();
 
     await view('map', 'Service map');

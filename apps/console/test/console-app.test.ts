@@ -13,7 +13,14 @@ describe('the console server', () => {
     app = await buildConsoleApp({
       logger: false,
       jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
-      urls: { gateway: nowhere, order: nowhere, user: nowhere, inventory: nowhere, payment: nowhere, shipping: nowhere },
+      urls: {
+        gateway: nowhere,
+        order: nowhere,
+        user: nowhere,
+        inventory: nowhere,
+        payment: nowhere,
+        shipping: nowhere,
+      },
       aws,
       brokerLabel: 'local-aws',
       traces: {},

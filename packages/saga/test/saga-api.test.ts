@@ -65,7 +65,9 @@ describe.each(testEngines())('saga engine API on %s', (engine) => {
     await h.engine.start('place-order', 'saga-1', h.order('order-1'));
     expect(await h.engine.get('saga-1')).not.toHaveProperty('traceId');
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await h.db.query(`UPDATE saga_instances SET trace_context = $1 WHERE id = 'saga-1'`, [`00-${traceId}-00f067aa0ba902b7-01`]);
+    await h.db.query(`UPDATE saga_instances SET trace_context = $1 WHERE id = 'saga-1'`, [
+      `00-${traceId}-00f067aa0ba902b7-01`,
+    ]);
     expect(await h.engine.get('saga-1')).toMatchObject({ traceId });
     expect((await h.engine.list())[0]).toMatchObject({ traceId });
   });

@@ -23,12 +23,23 @@ export type OutboxBacklog = Static<typeof OutboxBacklogSchema>;
 export const BreakerSnapshotSchema = Type.Object(
   {
     name: Type.String({ description: 'The downstream this breaker guards, e.g. `payment`' }),
-    state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open'), Type.Literal('isolated')]),
+    state: Type.Union([
+      Type.Literal('closed'),
+      Type.Literal('open'),
+      Type.Literal('half-open'),
+      Type.Literal('isolated'),
+    ]),
     calls: Type.Integer({ description: 'Calls in the sliding window' }),
     failures: Type.Integer({ description: 'Failed calls in the sliding window' }),
-    failureRate: Type.Number({ minimum: 0, maximum: 1, description: 'failures / calls over the window (0 when empty)' }),
+    failureRate: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'failures / calls over the window (0 when empty)',
+    }),
     consecutiveFailures: Type.Integer(),
-    retryAfterMs: Type.Optional(Type.Number({ description: 'When open: milliseconds until a trial call is let through' })),
+    retryAfterMs: Type.Optional(
+      Type.Number({ description: 'When open: milliseconds until a trial call is let through' }),
+    ),
   },
   { $id: 'BreakerSnapshot' },
 );
@@ -68,17 +79,31 @@ async function requireOperator(request: FastifyRequest): Promise<void> {
   // Present when @fastify/jwt is registered (by registerAuthentication, or the gateway's edge authentication).
   const canVerify = typeof (request as Partial<FastifyRequest>).jwtVerify === 'function';
   if (!request.headers.authorization || !canVerify) {
-    throw new HttpProblem(401, 'unauthenticated', 'Authentication required', 'operator routes need a service token', {}, {
-      'www-authenticate': 'Bearer',
-    });
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'Authentication required',
+      'operator routes need a service token',
+      {},
+      {
+        'www-authenticate': 'Bearer',
+      },
+    );
   }
   let claims: { sub: string; role: string };
   try {
     claims = await request.jwtVerify<{ sub: string; role: string }>();
   } catch (error) {
-    throw new HttpProblem(401, 'unauthenticated', 'Authentication required', (error as Error).message, {}, {
-      'www-authenticate': 'Bearer',
-    });
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'Authentication required',
+      (error as Error).message,
+      {},
+      {
+        'www-authenticate': 'Bearer',
+      },
+    );
   }
   if (claims.role !== 'service') {
     throw new HttpProblem(403, 'forbidden', 'Forbidden', 'operator routes need a service token');

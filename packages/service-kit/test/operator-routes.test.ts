@@ -39,7 +39,15 @@ describe('registerOperatorRoutes', () => {
     expect((await get('/operator/outbox', token)).json()).toEqual({ pending: 3, oldestAgeSeconds: 1.5 });
     const { breakers } = (await get('/operator/breakers', token)).json();
     expect(breakers).toEqual([
-      { name: 'payment', state: 'open', calls: 10, failures: 6, failureRate: 0.6, consecutiveFailures: 6, retryAfterMs: 1200 },
+      {
+        name: 'payment',
+        state: 'open',
+        calls: 10,
+        failures: 6,
+        failureRate: 0.6,
+        consecutiveFailures: 6,
+        retryAfterMs: 1200,
+      },
     ]);
     expect((await get('/operator/extra', token)).json()).toEqual({ extra: true });
   });
@@ -63,7 +71,8 @@ describe('registerOperatorRoutes', () => {
     await edge.register(jwt, { secret, sign: { iss: 'resilient-shop' }, verify: { allowedIss: 'resilient-shop' } });
     registerOperatorRoutes(edge, { breakers: () => [breaker] });
     await edge.ready();
-    const call = (token: string) => edge.inject({ url: '/operator/breakers', headers: { authorization: `Bearer ${token}` } });
+    const call = (token: string) =>
+      edge.inject({ url: '/operator/breakers', headers: { authorization: `Bearer ${token}` } });
     expect((await call(signServiceToken(edge, 'console'))).statusCode).toBe(200);
     expect((await call(signCustomerToken(edge, 'c1'))).statusCode).toBe(403);
     expect((await call('not.a.token')).statusCode).toBe(401);

@@ -62,6 +62,8 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
   registerProductRoutes(app, { inventory: upstreams.inventory });
   registerOrderRoutes(app, { orders: upstreams.orders });
   // Operators (service tokens) see each upstream's breaker; customers never reach /operator.
-  registerOperatorRoutes(app, { breakers: () => Object.values(upstreams).map((upstream) => upstream.breaker.metrics()) });
+  registerOperatorRoutes(app, {
+    breakers: () => Object.values(upstreams).map((upstream) => upstream.breaker.metrics()),
+  });
   return app;
 }

@@ -1,7 +1,13 @@
 /** Builds the payment service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
-import { createApp, registerOperatorRoutes, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import {
+  createApp,
+  registerOperatorRoutes,
+  type AuthenticationOptions,
+  type CreateAppOptions,
+  type ServiceApp,
+} from '@shop/service-kit';
 import { Payments } from './payments';
 import type { PaymentProvider } from './provider/payment-provider';
 import { SimulatedPaymentProvider } from './provider/simulated-provider';

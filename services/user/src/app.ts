@@ -1,7 +1,13 @@
 /** Builds the user service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
-import { createApp, registerOperatorRoutes, type AuthenticationOptions, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
+import {
+  createApp,
+  registerOperatorRoutes,
+  type AuthenticationOptions,
+  type CreateAppOptions,
+  type ServiceApp,
+} from '@shop/service-kit';
 import { OWASP_SCRYPT_COST, type ScryptCost } from './domain/password';
 import { registerCredentialRoutes } from './routes/credentials';
 import { registerOrderHistoryRoutes } from './routes/order-history';

@@ -52,7 +52,11 @@ export async function startConsole(system: RunningSystem, options: StartConsoleO
       echo(line);
       send({ type: 'scenario-line', id, line });
     });
-    const [outcome] = await runScenarios([scenario], { gateway: new GatewayClient(system.gatewayUrl, out), out, system });
+    const [outcome] = await runScenarios([scenario], {
+      gateway: new GatewayClient(system.gatewayUrl, out),
+      out,
+      system,
+    });
     const { status, ms, error } = outcome!;
     send({ type: 'scenario-finished', id, status, ms, ...(error ? { error } : {}) });
   }

@@ -12,16 +12,27 @@ export const ConsoleConfig = serviceConfigSchema(3006, {
   PAYMENT_SERVICE_URL: url('http://127.0.0.1:3004', 'Payment service: outbox, fault injection'),
   SHIPPING_SERVICE_URL: url('http://127.0.0.1:3005', 'Shipping service: outbox'),
   AWS_ENDPOINT_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'SNS/SQS endpoint (local-aws, LocalStack); real AWS when unset' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'SNS/SQS endpoint (local-aws, LocalStack); real AWS when unset',
+    }),
   ),
   AWS_REGION: Type.String({ default: 'us-east-1' }),
   TRACE_COLLECTOR_URL: Type.Optional(
     Type.String({ pattern: '^https?://', description: "The demo's trace collector: the console draws its traces" }),
   ),
   JAEGER_UI_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Jaeger UI as the browser reaches it: the console links traces there' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'Jaeger UI as the browser reaches it: the console links traces there',
+    }),
   ),
-  REFRESH_MS: Type.Integer({ minimum: 200, maximum: 60_000, default: 1_000, description: 'How often live views update' }),
+  REFRESH_MS: Type.Integer({
+    minimum: 200,
+    maximum: 60_000,
+    default: 1_000,
+    description: 'How often live views update',
+  }),
   SCENARIO_RUNNER: Type.Union([Type.Literal('here'), Type.Literal('demo-process')], {
     default: 'here',
     description:

@@ -31,7 +31,9 @@ void runService({
         ...(config.JAEGER_UI_URL ? { jaegerUrl: config.JAEGER_UI_URL } : {}),
       },
       scenarios:
-        config.SCENARIO_RUNNER === 'demo-process' ? demoProcessScenarioRunner() : inProcessScenarioRunner(config.GATEWAY_URL),
+        config.SCENARIO_RUNNER === 'demo-process'
+          ? demoProcessScenarioRunner()
+          : inProcessScenarioRunner(config.GATEWAY_URL),
       refreshMs: config.REFRESH_MS,
       allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()),
     });

@@ -31,7 +31,10 @@ export class MessageDropSwitch {
   private async findSubscriptionArn(): Promise<string> {
     const topicArn = await findTopicArn(this.aws.sns, TOPIC);
     const { Attributes } = await this.aws.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: await requireQueueUrl(this.aws.sqs, QUEUE), AttributeNames: ['QueueArn'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: await requireQueueUrl(this.aws.sqs, QUEUE),
+        AttributeNames: ['QueueArn'],
+      }),
     );
     let NextToken: string | undefined;
     do {

@@ -13,12 +13,22 @@ export function refuseForeignPages(app: ServiceApp, allowedHosts: readonly strin
     const host = request.headers.host ?? '';
     const hostname = hostnameOf(host);
     if (!hostname || !allowedHosts.includes(hostname)) {
-      throw new HttpProblem(403, 'unknown-host', 'Unknown host', `the console is not served as "${host}" (ALLOWED_HOSTS)`);
+      throw new HttpProblem(
+        403,
+        'unknown-host',
+        'Unknown host',
+        `the console is not served as "${host}" (ALLOWED_HOSTS)`,
+      );
     }
     const origin = request.headers.origin;
     if (SAFE_METHODS.has(request.method) || origin === undefined) return;
     if (hostOf(origin) !== hostOf(`http://${host}`)) {
-      throw new HttpProblem(403, 'cross-origin', 'Cross-origin request refused', `a page from ${origin} may not do this`);
+      throw new HttpProblem(
+        403,
+        'cross-origin',
+        'Cross-origin request refused',
+        `a page from ${origin} may not do this`,
+      );
     }
   });
 }

@@ -27,7 +27,10 @@ const plain = (line: string) => line.replace(/\u001b\[\d+m/g, '');
 
 type Execute = (id: number, onLine: (line: string) => void) => Promise<ScenarioResult>;
 
-function createRunner(unavailable: (needsLocalSystem: boolean) => string | undefined, execute: Execute): ScenarioRunner {
+function createRunner(
+  unavailable: (needsLocalSystem: boolean) => string | undefined,
+  execute: Execute,
+): ScenarioRunner {
   const infos: ScenarioInfo[] = scenarios.map(({ id, title, lesson, needsLocalSystem }) => {
     const reason = unavailable(needsLocalSystem ?? false);
     return { id, title, lesson, ...(reason ? { unavailable: reason } : {}) };
@@ -55,7 +58,9 @@ function createRunner(unavailable: (needsLocalSystem: boolean) => string | undef
 export function inProcessScenarioRunner(gatewayUrl: string): ScenarioRunner {
   return createRunner(
     (needsLocalSystem) =>
-      needsLocalSystem ? 'needs the processes that `pnpm demo` starts (it kills, restarts or reconfigures them)' : undefined,
+      needsLocalSystem
+        ? 'needs the processes that `pnpm demo` starts (it kills, restarts or reconfigures them)'
+        : undefined,
     async (id, onLine) => {
       const out = new Narrator(onLine);
       const scenario = scenarios.find((candidate) => candidate.id === id)!;
@@ -68,7 +73,8 @@ export function inProcessScenarioRunner(gatewayUrl: string): ScenarioRunner {
 
 /** Asks the demo process that started this console (over the IPC channel) to run scenarios. */
 export function demoProcessScenarioRunner(channel: NodeJS.Process = process): ScenarioRunner {
-  if (!channel.send) throw new Error('SCENARIO_RUNNER=demo-process needs an IPC channel to the demo (pnpm demo sets it up)');
+  if (!channel.send)
+    throw new Error('SCENARIO_RUNNER=demo-process needs an IPC channel to the demo (pnpm demo sets it up)');
   const lineListeners = new Map<number, (line: string) => void>();
   const finishers = new Map<number, (result: ScenarioResult) => void>();
   channel.on('message', (message: DemoReply) => {

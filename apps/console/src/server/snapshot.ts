@@ -32,9 +32,9 @@ async function isReady(url: string): Promise<boolean> {
 export async function takeSnapshot(sources: SnapshotSources): Promise<Snapshot> {
   const { operator } = sources;
   const breakers = (service: ServiceName) =>
-    operator.read<{ breakers: Breaker[] }>(service, '/operator/breakers').then(
-      (reading): Reading<Breaker[]> => (reading.ok ? { ok: true, value: reading.value.breakers } : reading),
-    );
+    operator
+      .read<{ breakers: Breaker[] }>(service, '/operator/breakers')
+      .then((reading): Reading<Breaker[]> => (reading.ok ? { ok: true, value: reading.value.breakers } : reading));
   const [health, gateway, order, outbox, queues, sagas, faults] = await Promise.all([
     Promise.all(SERVICE_NAMES.map(async (name) => [name, await isReady(sources.urls[name])] as const)),
     breakers('gateway'),

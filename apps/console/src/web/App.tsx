@@ -28,7 +28,11 @@ export function App() {
   const { view, subject } = location;
   return (
     <>
-      <a className="skip-link" href="#main" onClick={(event) => (event.preventDefault(), document.getElementById('main')?.focus())}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => (event.preventDefault(), document.getElementById('main')?.focus())}
+      >
         Skip to content
       </a>
       <header className="top">

@@ -16,7 +16,10 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<ApiResponse<T>> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;

@@ -17,4 +17,5 @@ export function readLocation(): { view: ViewId; subject?: string } {
   return { view: known?.id ?? 'storefront', ...(subject ? { subject: decodeURIComponent(subject) } : {}) };
 }
 
-export const linkTo = (view: ViewId, subject?: string) => (subject ? `#${view}/${encodeURIComponent(subject)}` : `#${view}`);
+export const linkTo = (view: ViewId, subject?: string) =>
+  subject ? `#${view}/${encodeURIComponent(subject)}` : `#${view}`;

@@ -17,7 +17,8 @@ export function registerFaultRoutes(app: ServiceApp, faults: FaultSwitches, live
       try {
         await faults.set(request.params.switch, request.body.mode);
       } catch (error) {
-        if (error instanceof UnknownFaultModeError) throw new HttpProblem(404, 'not-found', 'Unknown switch', error.message);
+        if (error instanceof UnknownFaultModeError)
+          throw new HttpProblem(404, 'not-found', 'Unknown switch', error.message);
         if (error instanceof OperatorCallError) throw problemFromFailure(request.params.switch, error);
         throw new HttpProblem(502, 'switch-failed', 'Switch failed', (error as Error).message);
       }

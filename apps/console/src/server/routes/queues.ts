@@ -9,7 +9,8 @@ import { isKnownQueue, type QueueWatcher } from '../queues';
 const Queue = Type.Object({ queue: Type.String({ minLength: 1, maxLength: 80 }) });
 
 function knownQueue(queue: string): string {
-  if (!isKnownQueue(queue)) throw new HttpProblem(404, 'not-found', 'Unknown queue', `no consumer owns a queue "${queue}"`);
+  if (!isKnownQueue(queue))
+    throw new HttpProblem(404, 'not-found', 'Unknown queue', `no consumer owns a queue "${queue}"`);
   return queue;
 }
 

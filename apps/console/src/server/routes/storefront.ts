@@ -20,7 +20,13 @@ interface Forwarded {
   body: string;
 }
 
-async function forward(gatewayUrl: string, method: string, path: string, headers: Record<string, unknown>, body?: Buffer) {
+async function forward(
+  gatewayUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, unknown>,
+  body?: Buffer,
+) {
   const outgoing: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) if (typeof headers[name] === 'string') outgoing[name] = headers[name];
   let response: Response;
@@ -32,7 +38,12 @@ async function forward(gatewayUrl: string, method: string, path: string, headers
       signal: AbortSignal.timeout(20_000),
     });
   } catch {
-    throw new HttpProblem(502, 'gateway-unavailable', 'Gateway unavailable', `the gateway at ${gatewayUrl} did not answer`);
+    throw new HttpProblem(
+      502,
+      'gateway-unavailable',
+      'Gateway unavailable',
+      `the gateway at ${gatewayUrl} did not answer`,
+    );
   }
   const answer: Forwarded = { status: response.status, headers: {}, body: await response.text() };
   for (const name of FORWARDED_RESPONSE_HEADERS) {
@@ -68,7 +79,13 @@ export function registerStorefrontRoutes(app: ServiceApp, gatewayUrl: string): v
 
     scope.all('/gateway/api/*', async (request, reply) => {
       const path = request.url.slice('/gateway'.length);
-      const answer = await forward(gatewayUrl, request.method, path, request.headers, request.body as Buffer | undefined);
+      const answer = await forward(
+        gatewayUrl,
+        request.method,
+        path,
+        request.headers,
+        request.body as Buffer | undefined,
+      );
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   });

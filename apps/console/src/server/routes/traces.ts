@@ -19,14 +19,23 @@ export function registerTraceRoutes(app: ServiceApp, settings: TraceSettings): v
     try {
       return await fetch(`${collectorUrl}${path}`, { signal: AbortSignal.timeout(3_000) });
     } catch {
-      throw new HttpProblem(502, 'collector-unavailable', 'Trace collector unavailable', `${collectorUrl} did not answer`);
+      throw new HttpProblem(
+        502,
+        'collector-unavailable',
+        'Trace collector unavailable',
+        `${collectorUrl} did not answer`,
+      );
     }
   };
 
   app.get('/api/traces', async () => {
     const source: TraceSource = { collector: collectorUrl !== undefined, ...(jaegerUrl ? { jaegerUrl } : {}) };
     if (!collectorUrl) return { source, traces: [] };
-    const traces = ((await (await fromCollector('/traces')).json()) as TraceSummary[]).slice(-RECENT).reverse();
+    // Requests that crossed services; single-service fragments (a consumer's poll, a relay's pass) are noise here.
+    const traces = ((await (await fromCollector('/traces')).json()) as TraceSummary[])
+      .filter((trace) => trace.root && trace.services.length > 1)
+      .slice(-RECENT)
+      .reverse();
     return { source, traces };
   });
 

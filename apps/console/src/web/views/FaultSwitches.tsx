@@ -60,8 +60,8 @@ export function FaultSwitches({ snapshot }: { snapshot: Snapshot | undefined }) 
     <section aria-labelledby="faults-title">
       <h2 id="faults-title">Fault switches</h2>
       <p className="lesson">
-        Break something on purpose, then watch the service map, the saga timeline and the queues react. Put every
-        switch back to its first position to heal the system.
+        Break something on purpose, then watch the service map, the saga timeline and the queues react. Put every switch
+        back to its first position to heal the system.
       </p>
       {!snapshot && <p>Waiting for the first snapshot…</p>}
       <div className="columns">

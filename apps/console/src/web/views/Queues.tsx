@@ -23,7 +23,9 @@ function DeadLetters({ queue, depth }: { queue: string; depth: number }) {
       const { body } = await api<{ moved: number }>(`/api/queues/${queue}/dead-letters/redrive`, {
         body: messageIds ? { messageIds } : {},
       });
-      setNote(`Moved ${body.moved} message(s) back to ${queue}. A message that still cannot be handled comes back here.`);
+      setNote(
+        `Moved ${body.moved} message(s) back to ${queue}. A message that still cannot be handled comes back here.`,
+      );
       setLetters(undefined);
     } catch (error) {
       setNote(errorText(error));
@@ -64,7 +66,11 @@ function DeadLetters({ queue, depth }: { queue: string; depth: number }) {
               <pre className="body" tabIndex={0} aria-label="Message body">
                 {letter.body}
               </pre>
-              <button type="button" onClick={() => void redrive([letter.messageId])} aria-label={`Redrive message ${letter.messageId}`}>
+              <button
+                type="button"
+                onClick={() => void redrive([letter.messageId])}
+                aria-label={`Redrive message ${letter.messageId}`}
+              >
                 Redrive
               </button>
             </li>
@@ -103,7 +109,12 @@ export function Queues({ snapshot }: { snapshot: Snapshot | undefined }) {
       {queues?.ok && (
         <div className="columns">
           {queues.value.map((depth) => (
-            <article key={depth.queue} className="card" aria-labelledby={`queue-${depth.queue}`} data-queue={depth.queue}>
+            <article
+              key={depth.queue}
+              className="card"
+              aria-labelledby={`queue-${depth.queue}`}
+              data-queue={depth.queue}
+            >
               <h3 id={`queue-${depth.queue}`} className="mono">
                 {depth.queue}
               </h3>
@@ -117,7 +128,11 @@ export function Queues({ snapshot }: { snapshot: Snapshot | undefined }) {
                 <dt>dead letters</dt>
                 <dd data-testid={`dlq-depth-${depth.queue}`}>{depth.deadLetters.visible}</dd>
               </dl>
-              <button type="button" onClick={() => void poison(depth.queue)} aria-label={`Send a poison message to ${depth.queue}`}>
+              <button
+                type="button"
+                onClick={() => void poison(depth.queue)}
+                aria-label={`Send a poison message to ${depth.queue}`}
+              >
                 Send a poison message
               </button>
               <DeadLetters queue={depth.queue} depth={depth.deadLetters.visible} />

@@ -15,7 +15,15 @@ const KIND_NOTE = {
   retriable: 'retried until it succeeds',
 } as const;
 
-function AttemptRow({ attempt, previous, sagaMovedOn }: { attempt: SagaStepAttempt; previous?: SagaStepAttempt; sagaMovedOn: boolean }) {
+function AttemptRow({
+  attempt,
+  previous,
+  sagaMovedOn,
+}: {
+  attempt: SagaStepAttempt;
+  previous?: SagaStepAttempt;
+  sagaMovedOn: boolean;
+}) {
   const cutOff = !attempt.finishedAt && sagaMovedOn;
   const waited = previous?.finishedAt ? between(previous.finishedAt, attempt.startedAt) : undefined;
   return (
@@ -24,7 +32,9 @@ function AttemptRow({ attempt, previous, sagaMovedOn }: { attempt: SagaStepAttem
       <span className="what">
         {attempt.action === 'compensate' ? '↶ compensate' : '→ invoke'} #{attempt.attempt}
       </span>{' '}
-      <span className="outcome">{attempt.outcome ?? (cutOff ? 'cut off — the process died mid-call' : 'running…')}</span>{' '}
+      <span className="outcome">
+        {attempt.outcome ?? (cutOff ? 'cut off — the process died mid-call' : 'running…')}
+      </span>{' '}
       {attempt.finishedAt && <span className="muted">{millis(between(attempt.startedAt, attempt.finishedAt))}</span>}
       <div className="mono small">key {attempt.idempotencyKey}</div>
       {attempt.error && <div className="error small">{attempt.error}</div>}
@@ -92,7 +102,10 @@ function Timeline({ saga, onRetried }: { saga: SagaDetail; onRetried: () => void
                       key={`${attempt.action}-${attempt.attempt}-${attempt.startedAt}`}
                       attempt={attempt}
                       previous={attempts[i - 1]}
-                      sagaMovedOn={saga.steps.indexOf(attempt) < saga.steps.length - 1 || !['RUNNING', 'COMPENSATING'].includes(saga.state)}
+                      sagaMovedOn={
+                        saga.steps.indexOf(attempt) < saga.steps.length - 1 ||
+                        !['RUNNING', 'COMPENSATING'].includes(saga.state)
+                      }
                     />
                   ))}
                 </ol>
@@ -135,7 +148,9 @@ export function SagaTimeline({ snapshot, sagaId }: { snapshot: Snapshot | undefi
           <h3>Recent checkouts</h3>
           {!sagas && <p>Waiting for the first snapshot…</p>}
           {sagas && !sagas.ok && <p className="error">{sagas.error}</p>}
-          {sagas?.ok && sagas.value.length === 0 && <p className="muted">No orders yet: place one in the storefront.</p>}
+          {sagas?.ok && sagas.value.length === 0 && (
+            <p className="muted">No orders yet: place one in the storefront.</p>
+          )}
           {sagas?.ok && (
             <ul className="saga-list">
               {sagas.value.map((summary) => (
@@ -153,7 +168,9 @@ export function SagaTimeline({ snapshot, sagaId }: { snapshot: Snapshot | undefi
         <div className="wide">
           {!sagaId && <p className="muted">Pick a checkout to see its timeline.</p>}
           {error && <p className="error">{error}</p>}
-          {saga && saga.id === sagaId && <Timeline saga={saga} onRetried={() => setSaga({ ...saga, attention: undefined })} />}
+          {saga && saga.id === sagaId && (
+            <Timeline saga={saga} onRetried={() => setSaga({ ...saga, attention: undefined })} />
+          )}
         </div>
       </div>
     </section>

@@ -34,7 +34,13 @@ interface Customer {
 const FINAL = new Set(['DELIVERED', 'CANCELLED']);
 const address = { line1: '1 Console Street', city: 'Lisbon', postalCode: '1100-001', country: 'PT' };
 
-function Field(props: { label: string; value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) {
+function Field(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+  autoComplete?: string;
+}) {
   const id = `field-${props.label.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <div className="field">
@@ -81,7 +87,9 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
   const register = (event: FormEvent) => {
     event.preventDefault();
     void attempt(async () => {
-      const { body } = await api<{ id: string }>('/gateway/api/users', { body: { email, name, password, shippingAddress: address } });
+      const { body } = await api<{ id: string }>('/gateway/api/users', {
+        body: { email, name, password, shippingAddress: address },
+      });
       setUserId(body.id);
       setMessage(`Registered ${email}. The user service published UserRegistered; now sign in.`);
     });
@@ -90,7 +98,9 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
   const signIn = (event: FormEvent) => {
     event.preventDefault();
     void attempt(async () => {
-      const { body } = await api<{ accessToken: string; expiresIn: number }>('/gateway/api/auth/token', { body: { email, password } });
+      const { body } = await api<{ accessToken: string; expiresIn: number }>('/gateway/api/auth/token', {
+        body: { email, password },
+      });
       const me = await api<{ id: string }>('/gateway/api/users/me', { token: body.accessToken });
       setCustomer({ id: me.body.id, email, token: body.accessToken });
       setMessage(`Signed in: a customer token for ${Math.round(body.expiresIn / 60)} minutes, kept in this page only.`);
@@ -112,10 +122,18 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
       }
       const open = orders.filter((order) => !FINAL.has(order.status));
       const fresh = await Promise.all(
-        open.map((order) => api<Order>(`/gateway/api/orders/${order.id}`, { token: customer.token }).then((r) => r.body, () => order)),
+        open.map((order) =>
+          api<Order>(`/gateway/api/orders/${order.id}`, { token: customer.token }).then(
+            (r) => r.body,
+            () => order,
+          ),
+        ),
       );
-      if (current && fresh.length > 0) setOrders((all) => all.map((order) => fresh.find((f) => f.id === order.id) ?? order));
-      const known = await api<{ orders: HistoryEntry[] }>(`/gateway/api/users/me/orders`, { token: customer.token }).catch(() => undefined);
+      if (current && fresh.length > 0)
+        setOrders((all) => all.map((order) => fresh.find((f) => f.id === order.id) ?? order));
+      const known = await api<{ orders: HistoryEntry[] }>(`/gateway/api/users/me/orders`, {
+        token: customer.token,
+      }).catch(() => undefined);
       if (current && known) setHistory(known.body.orders);
     };
     void refresh();
@@ -141,7 +159,9 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
       setQuantities({});
       setMessage(
         `Order ${shortId(placed.body.id)} accepted (202): the checkout saga runs now.` +
-          (waited > 0 ? ` The order service learned about you ${waited} ms after you registered (UserRegistered event).` : ''),
+          (waited > 0
+            ? ` The order service learned about you ${waited} ms after you registered (UserRegistered event).`
+            : ''),
       );
     });
   };
@@ -149,7 +169,9 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
   return (
     <section aria-labelledby="storefront-title">
       <h2 id="storefront-title">Storefront</h2>
-      <p className="lesson">Every request here goes through the gateway, with your customer token — as any client would.</p>
+      <p className="lesson">
+        Every request here goes through the gateway, with your customer token — as any client would.
+      </p>
       {message && (
         <p className="notice" role="status">
           {message}
@@ -161,7 +183,13 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
             <h3 id="register-title">1. Register</h3>
             <Field label="Name" value={name} onChange={setName} autoComplete="name" />
             <Field label="Email" value={email} onChange={setEmail} type="email" autoComplete="email" />
-            <Field label="Password" value={password} onChange={setPassword} type="password" autoComplete="new-password" />
+            <Field
+              label="Password"
+              value={password}
+              onChange={setPassword}
+              type="password"
+              autoComplete="new-password"
+            />
             <button type="submit" disabled={busy || userId !== undefined}>
               Register
             </button>
@@ -213,7 +241,9 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
                           min={0}
                           max={Math.max(0, product.stock)}
                           value={quantities[product.sku] ?? 0}
-                          onChange={(event) => setQuantities((all) => ({ ...all, [product.sku]: Number(event.target.value) }))}
+                          onChange={(event) =>
+                            setQuantities((all) => ({ ...all, [product.sku]: Number(event.target.value) }))
+                          }
                         />
                       </td>
                     </tr>
@@ -225,7 +255,11 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
           {customer && (
             <div className="row">
               <label htmlFor="payment-method">Card</label>
-              <select id="payment-method" value={paymentMethod} onChange={(event) => setPaymentMethod(event.target.value)}>
+              <select
+                id="payment-method"
+                value={paymentMethod}
+                onChange={(event) => setPaymentMethod(event.target.value)}
+              >
                 <option value="tok_visa">Visa (accepted)</option>
                 <option value="tok_declined">Card that is declined</option>
                 <option value="tok_insufficient_funds">Insufficient funds</option>
@@ -268,7 +302,8 @@ export function Storefront({ snapshot }: { snapshot: Snapshot | undefined }) {
               <ul className="orders">
                 {history.map((entry) => (
                   <li key={entry.orderId}>
-                    <span className="mono">{shortId(entry.orderId)}</span> <span className="status">{entry.status}</span>
+                    <span className="mono">{shortId(entry.orderId)}</span>{' '}
+                    <span className="status">{entry.status}</span>
                   </li>
                 ))}
               </ul>

@@ -75,11 +75,19 @@ function Waterfall({ traceId, tick }: { traceId: string; tick?: string }) {
           onChange={(event) => setShowQueries(event.target.checked)}
         />
         <label htmlFor="show-queries">Show database queries</label>
-        {rows.length > MAX_ROWS && <span className="muted small">showing the first {MAX_ROWS} of {rows.length} spans</span>}
+        {rows.length > MAX_ROWS && (
+          <span className="muted small">
+            showing the first {MAX_ROWS} of {rows.length} spans
+          </span>
+        )}
       </div>
       <ol className="spans">
         {rows.slice(0, MAX_ROWS).map(({ span, depth }) => (
-          <li key={span.spanId} className={`span kind-${span.kind}${span.error ? ' failed' : ''}`} data-service={span.service}>
+          <li
+            key={span.spanId}
+            className={`span kind-${span.kind}${span.error ? ' failed' : ''}`}
+            data-service={span.service}
+          >
             <span className="span-label" style={{ paddingLeft: `${depth * 0.9}rem` }}>
               <span className="service">{span.service}</span> {span.name}
               {span.error && <span className="error"> — {span.error}</span>}
@@ -87,7 +95,10 @@ function Waterfall({ traceId, tick }: { traceId: string; tick?: string }) {
             <span className="span-track" aria-hidden="true">
               <span
                 className="span-bar"
-                style={{ left: `${((span.startTimeMs - start) / total) * 100}%`, width: `${Math.max(0.4, (span.durationMs / total) * 100)}%` }}
+                style={{
+                  left: `${((span.startTimeMs - start) / total) * 100}%`,
+                  width: `${Math.max(0.4, (span.durationMs / total) * 100)}%`,
+                }}
               />
             </span>
             <span className="span-time">
@@ -119,8 +130,8 @@ export function Traces({ snapshot, traceId }: { snapshot: Snapshot | undefined; 
     <section aria-labelledby="traces-title">
       <h2 id="traces-title">Traces</h2>
       <p className="lesson">
-        One trace follows a request across REST calls and queues: the gateway, the order service and its saga steps,
-        the participants, and the consumers of the events it published.
+        One trace follows a request across REST calls and queues: the gateway, the order service and its saga steps, the
+        participants, and the consumers of the events it published.
       </p>
       {source && !source.collector && (
         <p className="card">
@@ -142,7 +153,10 @@ export function Traces({ snapshot, traceId }: { snapshot: Snapshot | undefined; 
             <ul className="trace-list">
               {traces.map((trace) => (
                 <li key={trace.traceId}>
-                  <a href={linkTo('traces', trace.traceId)} aria-current={trace.traceId === traceId ? 'true' : undefined}>
+                  <a
+                    href={linkTo('traces', trace.traceId)}
+                    aria-current={trace.traceId === traceId ? 'true' : undefined}
+                  >
                     {trace.root ?? 'trace'} <span className="mono small">{shortId(trace.traceId)}</span>
                   </a>
                   <span className="muted small">

@@ -36,9 +36,10 @@ const SERVICES = [
 /**
  * What a service image must not contain, found by a node script inside it (the image has no other tools to ask):
  * dev dependencies anywhere under node_modules, and TypeScript sources, `src/`/`test/` folders or tsconfig files in
- * the service or its workspace packages (third-party packages may ship what they like).
+ * the service or its workspace packages (third-party packages may ship what they like). String.raw: the script
+ * keeps its regular expressions' backslashes.
  */
-const FIND_LEFTOVERS = `
+const FIND_LEFTOVERS = String.raw`
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const found = [];

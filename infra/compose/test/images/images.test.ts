@@ -33,23 +33,30 @@ const SERVICES = [
   { name: 'gateway', port: 3000, badRequest: { path: '/api/auth/token', role: undefined } },
 ] as const;
 
-/** What a service image must not contain, found by a node script inside it (the image has no other tools to ask). */
-const FIND_LEFTOVERS = `
+/**
+ * What a service image must not contain, found by a node script inside it (the image has no other tools to ask):
+ * dev dependencies anywhere under node_modules, and TypeScript sources, `src/`/`test/` folders or tsconfig files in
+ * the service or its workspace packages (third-party packages may ship what they like). String.raw: the script
+ * keeps its regular expressions' backslashes.
+ */
+const FIND_LEFTOVERS = String.raw`
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const found = [];
-const devPackages = new Set(['typescript', 'jest', '@swc', 'turbo', 'eslint', 'prettier', '@types', 'ts-node']);
-(function walk(dir, depth) {
+// (@types/* is left out: some runtime packages, e.g. @opentelemetry/instrumentation-pg, depend on type packages.)
+const devPackages = new Set(['typescript', 'jest', '@swc', 'turbo', 'eslint', 'prettier', 'ts-node']);
+const ours = (path) => !path.includes('node_modules') || /node_modules\/@shop\/[^/]+\//.test(path + '/');
+(function walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (dir.endsWith('node_modules') && devPackages.has(entry.name)) found.push(path);
-      else if (!path.includes('node_modules') && (entry.name === 'src' || entry.name === 'test')) found.push(path);
-      else walk(path, depth + 1);
-    } else if (/\\.ts$/.test(entry.name) && !/\\.d\\.ts$/.test(entry.name)) found.push(path);
-    else if (/^tsconfig.*\\.json$/.test(entry.name) && !path.includes('node_modules')) found.push(path);
+      else if (ours(path) && (entry.name === 'src' || entry.name === 'test')) found.push(path);
+      else walk(path);
+    } else if (ours(path) && /\.[cm]?ts$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)) found.push(path);
+    else if (ours(path) && /^tsconfig.*\.json$/.test(entry.name)) found.push(path);
   }
-})(process.cwd(), 0);
+})(process.cwd());
 console.log(JSON.stringify(found));
 `;
 

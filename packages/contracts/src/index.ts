@@ -25,6 +25,7 @@ export {
   type EventValidation,
 } from './validate-event';
 export { uuidv7 } from './uuidv7';
+export { canonicalJson, fingerprintOf } from './canonical-json';
 export {
   systemTopology,
   deadLetterQueueName,

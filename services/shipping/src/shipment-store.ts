@@ -3,12 +3,11 @@
  * Races are settled by the database — the unique index on `order_id`, conditional UPDATEs on `status` and row
  * locks — never by reading first and deciding in code.
  */
-import { uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
+import { fingerprintOf, uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
 import type { Clock } from '@shop/resilience';
 import type { ShippingSchedule } from './domain/lifecycle';
-import { requestFingerprint } from './domain/request-fingerprint';
 import { ShipmentStatus, type CreateShipmentRequest, type Shipment } from './domain/shipment';
 import { shipmentEvent } from './shipment-events';
 import { SHIPMENT_COLUMNS, toShipment, type ShipmentRow } from './shipment-row';
@@ -65,7 +64,8 @@ export class ShipmentStore {
 
   async create(request: CreateShipmentRequest, metadata: EventMetadata): Promise<CreateOutcome> {
     const now = new Date(this.options.clock.now());
-    const fingerprint = requestFingerprint(request);
+    // Tells a retry (same address and items) from a different request reusing the orderId.
+    const fingerprint = fingerprintOf(request);
     return this.transaction(async (tx, publish) => {
       const inserted = await tx.query<ShipmentRow>(
         `INSERT INTO shipments (id, order_id, status, address, items, request_hash, correlation_id,
@@ -186,7 +186,9 @@ export class ShipmentStore {
 }
 
 async function selectOne(tx: Queryable, column: 'id' | 'order_id', value: string): Promise<ShipmentRow> {
-  const { rows } = await tx.query<ShipmentRow>(`SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE ${column} = $1`, [value]);
+  const { rows } = await tx.query<ShipmentRow>(`SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE ${column} = $1`, [
+    value,
+  ]);
   if (!rows[0]) throw new Error(`shipment with ${column} ${value} vanished: shipments are never deleted`);
   return rows[0];
 }

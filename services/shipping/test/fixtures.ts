@@ -2,7 +2,7 @@
 import type { EventEnvelope } from '@shop/contracts';
 import type { Engine } from '@shop/db';
 import { FakeClock } from '@shop/resilience';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';
 import { migrateShippingDatabase } from '../src/migrations';
@@ -28,11 +28,21 @@ export interface ShippingFixture {
   close(): Promise<void>;
 }
 
-export async function startShipping(engine: Engine, options: { onEventsCommitted?: () => void } = {}): Promise<ShippingFixture> {
+export async function startShipping(
+  engine: Engine,
+  options: { onEventsCommitted?: () => void } = {},
+): Promise<ShippingFixture> {
   const db = await createTestDatabase(engine);
   await migrateShippingDatabase(db);
   const clock = new FakeClock(START);
-  const app = await buildApp({ db, schedule, clock, logger: false, ...options });
+  const app = await buildApp({
+    db,
+    schedule,
+    clock,
+    logger: false,
+    authentication: trustEveryCallerForTests(),
+    ...options,
+  });
   return {
     db,
     clock,

@@ -24,7 +24,7 @@ import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
 import { ProblemSchema } from './problem';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
-import { createValidatorCompiler } from './validation';
+import { buildValidatorCompiler } from './validation';
 
 export type ServiceApp = FastifyInstance<
   RawServerDefault,
@@ -88,6 +88,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
     // any error handler exists for the request; without this they answer Fastify's plain JSON, not problem+json.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(reply, toProblem(error, request)),
+    schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler } },
   };
   const fastify =
     typeof logger === 'object'

@@ -71,13 +71,7 @@ export interface CreateAppOptions {
 
 export async function createApp(options: CreateAppOptions): Promise<ServiceApp> {
   const { name, logger = 'info' } = options;
-  const validatorCompiler = createValidatorCompiler();
   const common = {
-    // A server option rather than `setValidatorCompiler`: Fastify hands a schema added at the root on to every scope
-    // already registered, and such a scope then rebuilds its validator from the server's factory — without this,
-    // the default one (first error only, coercing bodies) instead of ours.
-    // (Fastify types the factory's result as its own ajv compiler; ours has the same call signature.)
-    schemaController: { compilersFactory: { buildValidator: () => validatorCompiler as never } },
     bodyLimit: options.bodyLimitBytes ?? 100 * 1024,
     // The header is read by requestIdOf, which adopts it only when it is safe to (Fastify's own reading would not check).
     requestIdHeader: false as const,

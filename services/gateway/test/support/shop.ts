@@ -20,14 +20,14 @@ import { constantBackoff } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase } from '@shop/testing';
 import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
-import { migrationDirs as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
+import { migrations as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
 import { buildApp as buildOrder } from '@shop/order-service/dist/app';
 import { orderEventHandlers } from '@shop/order-service/dist/events/order-event-handlers';
-import { migrationDirs as orderMigrations } from '@shop/order-service/dist/migrations';
+import { migrations as orderMigrations } from '@shop/order-service/dist/migrations';
 import { buildApp as buildPayment } from '@shop/payment-service/dist/app';
 import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/migrations';
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
-import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
+import { migrations as shippingMigrations } from '@shop/shipping-service/dist/migrations';
 import { buildApp as buildUser } from '@shop/user-service/dist/app';
 import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
@@ -76,17 +76,12 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
     await track(() => app.close());
     return app.listen({ port: 0, host: '127.0.0.1' });
   }
-  async function messaging(
-    service: string,
-    db: Database,
-    handlers?: Parameters<typeof createServiceMessaging>[0]['handlers'],
-  ) {
+  async function messaging(service: string, db: Database) {
     const started = createServiceMessaging({
       service,
       db,
       endpoint: aws.endpoint,
       region: 'us-east-1',
-      ...(handlers ? { handlers } : {}),
       relayOptions: { pollIntervalMs: 50 },
       consumerOptions: { waitTimeSeconds: 1 },
     });
@@ -99,7 +94,7 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   const paymentDb = await database([messagingMigrationsDir, paymentMigrations]);
   const paymentUrl = await listen(await buildPayment({ db: paymentDb, logger: false }));
   const shippingDb = await database([]);
-  await migrateShippingDatabase(shippingDb);
+  await runMigrations(shippingDb, shippingMigrations);
   const shippingUrl = await listen(
     await buildShipping({
       db: shippingDb,
@@ -109,33 +104,31 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   );
 
   const userDb = await database(userMigrations);
-  const userMessaging = await messaging('user', userDb, orderHistoryHandlers);
+  const userMessaging = await messaging('user', userDb);
   const user = await buildUser({
     db: userDb,
     logger: false,
     authentication,
     passwordCost: TEST_SCRYPT_COST,
-    onEventsCommitted: () => userMessaging.wake(),
+    onEventsCommitted: userMessaging.wake,
   });
   const userUrl = await listen(user);
 
   const orderDb = await database(orderMigrations);
-  // The order consumer's handlers need the app, and the app wakes the relay: tie the knot once both exist.
-  let wakeOrderRelay = (): void => {};
+  const orderMessaging = await messaging('order', orderDb);
   const order = await buildOrder({
     db: orderDb,
     logger: false,
     authentication,
     participants: { inventoryUrl, paymentUrl, shippingUrl, retry: { maxAttempts: 2, backoff: constantBackoff(5) } },
     saga: { pollIntervalMs: 50 },
-    onEventsCommitted: () => wakeOrderRelay(),
+    onEventsCommitted: orderMessaging.wake,
   });
   await track(() => order.sagas.stop());
   const orderUrl = await listen(order);
-  const orderMessaging = await messaging('order', orderDb, orderEventHandlers(order.orders));
-  wakeOrderRelay = () => orderMessaging.wake();
-  userMessaging.start();
-  orderMessaging.start();
+  // The consumers' handlers arrive with start(): the order's need the app, which needed the relay's wake.
+  userMessaging.start(orderHistoryHandlers);
+  orderMessaging.start(orderEventHandlers(order.orders));
   order.sagas.startWorker();
 
   // The catalogue is stocked by an admin, inside the network: catalogue writes are not public.

@@ -9,12 +9,12 @@ import { wallClock } from '@shop/saga';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
-import { migrationDirs as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
+import { migrations as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
 import { buildApp as buildPayment } from '@shop/payment-service/dist/app';
 import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/migrations';
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
 import { Dispatcher } from '@shop/shipping-service/dist/dispatcher';
-import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
+import { migrations as shippingMigrations } from '@shop/shipping-service/dist/migrations';
 
 export interface RunningService {
   app: ServiceApp;
@@ -45,7 +45,7 @@ export async function startParticipants(options: { onShippingEvents?: () => void
   ]);
   for (const dir of inventoryMigrations) await runMigrations(inventoryDb, dir);
   await runMigrations(paymentDb, [messagingMigrationsDir, paymentMigrations]);
-  await migrateShippingDatabase(shippingDb);
+  await runMigrations(shippingDb, shippingMigrations);
 
   const schedule = { dispatchDelayMs: 0, deliveryDelayMs: 0 };
   const inventory = await listen(

@@ -131,6 +131,8 @@ export async function runService(
   if ('database' in definition) {
     requireProperties(definition.config, ['DATA_DIR', 'AWS_REGION']);
     const dataConfig = config as DataConfig;
+    // Logged before the slowest step of a cold start (PGlite's first open), so a stuck start shows where it is.
+    logger.info({ engine: dataConfig.DATABASE_URL ? 'postgres' : 'pglite' }, 'opening the database');
     const db = await openDatabase({ url: dataConfig.DATABASE_URL, dataDir: dataConfig.DATA_DIR });
     opened.push(db);
     const { applied } = await runMigrations(db, [...definition.database.migrations]);

@@ -1,14 +1,14 @@
 export { createApp, type CreateAppOptions, type ServiceApp } from './create-app';
-export {
-  runService,
-  type DataServiceDefinition,
-  type StatelessServiceDefinition,
-  type ServiceContext,
-  type AppDeps,
-  type DataAppDeps,
-  type Worker,
-  type Closeable,
-} from './run-service';
+export { runService } from './run-service';
+export type {
+  DataServiceDefinition,
+  StatelessServiceDefinition,
+  ServiceContext,
+  AppDeps,
+  DataAppDeps,
+  Worker,
+  Closeable,
+} from './service-definition';
 export {
   loadConfig,
   serviceConfigSchema,

@@ -230,7 +230,7 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
     reserved: 0,
     committed: confirmed,
   });
-}, 300_000);
+}, 600_000); // ~20 process starts and SIGKILLs in sequence: minutes on a busy 2-core CI machine
 
 function formatTable(rows: MatrixRow[]): string {
   const columns = Object.keys(rows[0] ?? {}) as (keyof MatrixRow)[];

@@ -85,7 +85,7 @@ describe('payment-service process', () => {
         await database?.close();
       }
     },
-    60_000,
+    180_000,
   ); // a cold PGlite start (initdb) takes most of this on a busy 2-core machine
 
   it('exits non-zero with one clear line when IDEMPOTENCY_WAIT_MS is not a number', async () => {

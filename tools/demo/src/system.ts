@@ -109,6 +109,7 @@ function environmentFor(
   ports: Record<ServiceName, number>,
   shared: Record<string, string>,
   dataDir: string,
+  dynamicPorts: boolean,
 ): Record<string, string> {
   const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   const own: Record<ServiceName, Record<string, string>> = {
@@ -139,6 +140,9 @@ function environmentFor(
       UPSTREAM_TIMEOUT_MS: '5000',
       // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
       RATE_LIMIT_MAX: '600',
+      // The internal /metrics listener: its documented port for the demo; with dynamic ports a free one, so a test
+      // system beside a running demo (or another test's gateway) does not collide on 9464.
+      ...(dynamicPorts ? { METRICS_PORT: '0' } : {}),
     },
   };
   return { ...shared, DATA_DIR: join(dataDir, name), OTEL_SERVICE_NAME: `${name}-service`, ...own[name] };
@@ -183,7 +187,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const startupLimitMs = options.startupTimeoutMs ?? parseStartupTimeoutMs(process.env.DEMO_STARTUP_TIMEOUT_MS);
   const processes = new Map<ServiceName, ServiceProcess>();
   for (const name of names) {
-    const env = { ...environmentFor(name, ports, shared, dataDir), ...options.extraEnv?.[name] };
+    const env = { ...environmentFor(name, ports, shared, dataDir, dynamic !== undefined), ...options.extraEnv?.[name] };
     const service = new ServiceProcess({
       name: `${name}-service`,
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),

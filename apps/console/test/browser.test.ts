@@ -113,6 +113,8 @@ if (!browserAvailable) {
       dataDir,
       keepData: false,
       onProgress: () => undefined,
+      // Five PGlite services starting at once on a loaded CI machine can take minutes: be generous.
+      startupTimeoutMs: 300_000,
       extraEnv: {
         ...database,
         gateway: { UPSTREAM_TIMEOUT_MS: '15000' },
@@ -156,7 +158,7 @@ if (!browserAvailable) {
         failedRequests.push(`left the console: ${url}`);
     });
     await page.goto(learnersConsole.url);
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     // Each step on its own: a failure to close one thing must not leave the others running.

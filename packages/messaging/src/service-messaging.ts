@@ -1,6 +1,11 @@
 /**
  * Messaging for one service in a few lines: its outbox relay (publishing to its own topic) and, when it consumes,
- * its queue consumer — created from the system topology, started once the service listens, stopped on shutdown.
+ * its queue consumer — both from the service's entries in the system topology, started once the service listens,
+ * stopped on shutdown.
+ *
+ * Created in two steps because of what depends on what: the app needs the relay's `wake` (to publish right after a
+ * commit), and the consumer's handlers usually need the app (its commands). So `createServiceMessaging` gives the
+ * relay and `wake` at once, and the handlers arrive with `start(handlers)`, once the app exists.
  *
  * The service keeps working when the broker is not there yet: the relay keeps events in the outbox and retries,
  * and the consumer retries its start-up (e.g. the queue has not been provisioned yet) with backoff in the
@@ -27,8 +32,6 @@ export interface ServiceMessagingOptions {
   /** SNS/SQS endpoint (local-aws, LocalStack); real AWS when undefined. */
   readonly endpoint?: string;
   readonly region?: string;
-  /** Handlers by event type; the consumer exists only when given. */
-  readonly handlers?: EventHandlers;
   readonly topology?: Topology;
   /** Pre-built clients (tests); otherwise created from endpoint/region and destroyed on close. */
   readonly aws?: AwsClients;
@@ -45,15 +48,17 @@ export interface ServiceMessagingOptions {
 export interface ServiceMessaging {
   readonly aws: AwsClients;
   readonly relay?: OutboxRelay;
-  readonly consumer?: Consumer;
   /** Publish now: call after a transaction that wrote outbox rows has committed. */
   wake(): void;
   /** Prunes published outbox rows and old inbox entries; started with the relay and consumer. */
   readonly retention: RetentionJob;
   /** Reports outbox backlog, consumer outcomes, DLQ depth and retained rows in the service's Prometheus registry. */
   reportMetrics(registry: Registry): void;
-  /** Starts the relay, and the consumer in the background (retrying until its queue exists). */
-  start(): void;
+  /**
+   * Starts the relay and, given handlers, the consumer of the service's queue in the background (retrying until the
+   * queue exists). Without handlers nothing is consumed, even where the topology lists a queue.
+   */
+  start(handlers?: EventHandlers): void;
   /** Stops the consumer (finishing messages in flight), then the relay, then the clients. */
   close(): Promise<void>;
 }
@@ -69,27 +74,27 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
   const relay = topic
     ? createOutboxRelay({ db, sns: aws.sns, topicName: topic, logger, ...options.relayOptions })
     : undefined;
+  // A service the topology gives a queue has an inbox, and a DLQ to watch, whether or not this process consumes.
   const queue = topology.consumers[service]?.queue;
   let outcomes: ReturnType<typeof consumerMetrics> | undefined;
-  const consumer = options.handlers
-    ? createConsumer({
-        db,
-        sqs: aws.sqs,
-        name: service,
-        topology,
-        handlers: options.handlers,
-        logger,
-        onOutcome: (outcome, eventType = 'unknown') => {
-          if (outcome === 'handled' || outcome === 'duplicate') outcomes?.processed(queue!, eventType);
-          else outcomes?.failed(queue!, eventType);
-        },
-        ...options.consumerOptions,
-      })
-    : undefined;
+  const consumerWith = (handlers: EventHandlers): Consumer =>
+    createConsumer({
+      db,
+      sqs: aws.sqs,
+      name: service,
+      topology,
+      handlers,
+      logger,
+      onOutcome: (outcome, eventType = 'unknown') => {
+        if (outcome === 'handled' || outcome === 'duplicate') outcomes?.processed(queue!, eventType);
+        else outcomes?.failed(queue!, eventType);
+      },
+      ...options.consumerOptions,
+    });
   // Both tables only grow otherwise: one row per event published, one per event handled.
   const retentionRules: RetentionRule[] = [
     ...(relay ? [outboxRetention(options.retention?.outboxMs)] : []),
-    ...(consumer ? [inboxRetention(options.retention?.inboxMs)] : []),
+    ...(queue ? [inboxRetention(options.retention?.inboxMs)] : []),
   ];
   let pruneMetrics: ReturnType<typeof retentionMetrics> | undefined;
   const retention = createRetentionJob({
@@ -103,9 +108,9 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
 
   function reportMetrics(registry: Registry): void {
     if (retentionRules.length > 0) pruneMetrics = retentionMetrics(registry, () => retention.rowCounts());
-    if (consumer && queue) outcomes = consumerMetrics(registry);
+    if (queue) outcomes = consumerMetrics(registry);
     if (relay) outboxMetrics(registry, () => outboxBacklog(db));
-    if (consumer && queue) {
+    if (queue) {
       const dlq = deadLetterQueueName(queue);
       dlqDepthMetrics(registry, async () => {
         const url = await findQueueUrl(aws.sqs, dlq);
@@ -119,6 +124,7 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
   }
 
   let closed = false;
+  let consumer: Consumer | undefined;
   let consumerStarting: Promise<void> | undefined;
   const abort = new AbortController();
 
@@ -142,14 +148,16 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
   return {
     aws,
     relay,
-    consumer,
     retention,
     wake: () => relay?.wake(),
     reportMetrics,
-    start() {
+    start(handlers) {
       relay?.start();
       if (retentionRules.length > 0) retention.start();
-      if (consumer) consumerStarting = startConsumerWhenPossible(consumer);
+      if (handlers && !consumer) {
+        consumer = consumerWith(handlers);
+        consumerStarting = startConsumerWhenPossible(consumer);
+      }
     },
     async close() {
       closed = true;

@@ -40,7 +40,6 @@ describe.each(testEngines())('messaging retention on %s', (engine) => {
           db,
           aws,
           topology,
-          handlers: { OrderPlaced: async () => undefined },
           retention: { outboxMs: 7 * DAY, inboxMs: 14 * DAY, intervalMs: DAY },
           retentionClock: clock,
           relayOptions: { pollIntervalMs: 60_000 },
@@ -72,7 +71,7 @@ describe.each(testEngines())('messaging retention on %s', (engine) => {
   it('prunes the inbox and published outbox rows on a schedule, so both stay bounded', async () => {
     const registry = createMetricsRegistry({ service: 'user-service', processMetrics: false });
     messaging.reportMetrics(registry);
-    messaging.start();
+    messaging.start({ OrderPlaced: async () => undefined });
     await clock.waitForTimer((timer) => timer.delayMs === DAY); // the first pass has run
 
     const largest = { inbox: 0, outbox: 0 };

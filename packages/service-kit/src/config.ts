@@ -37,6 +37,35 @@ export const baseConfigProperties = {
   }),
 };
 
+/** An `http(s)://` URL with a default, e.g. where another service is reached. */
+export function httpUrl(defaultUrl: string, description: string) {
+  return Type.String({ pattern: '^https?://', default: defaultUrl, description });
+}
+
+/**
+ * Where a service keeps its data (its own database, never shared): Postgres when `DATABASE_URL` is set, otherwise
+ * embedded PGlite in `DATA_DIR`. `runService` opens it from these two variables.
+ */
+export function databaseConfig(service: string) {
+  return {
+    DATABASE_URL: Type.Optional(
+      Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' }),
+    ),
+    DATA_DIR: Type.String({
+      default: `.data/${service}`,
+      description: 'PGlite data directory (when DATABASE_URL is unset)',
+    }),
+  };
+}
+
+/** The SNS/SQS endpoint: the standard AWS SDK variables; real AWS when `AWS_ENDPOINT_URL` is unset. */
+export const messagingConfig = {
+  AWS_ENDPOINT_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'SNS/SQS endpoint (local-aws, LocalStack); AWS when unset' }),
+  ),
+  AWS_REGION: Type.String({ default: 'us-east-1', description: 'AWS region of the topics and queues' }),
+};
+
 /** Builds a service's config schema: base variables + a PORT with the service's default + its own variables. */
 export function serviceConfigSchema<P extends TProperties>(defaultPort: number, properties: P) {
   return Type.Object({
@@ -87,7 +116,9 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     const given = raw[variable];
     const allowed = (error.schema.anyOf as { const?: unknown }[] | undefined)?.map((option) => option.const);
     const expectation = allowed ? `expected one of ${allowed.join(', ')}` : error.message.toLowerCase();
-    return given === undefined ? `${variable} ${expectation}` : `${variable}=${quoted(variable, given)}: ${expectation}`;
+    return given === undefined
+      ? `${variable} ${expectation}`
+      : `${variable}=${quoted(variable, given)}: ${expectation}`;
   });
   if (problems.length === 0) problems.push(...productionProblems(candidate as Record<string, unknown>, raw));
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,6 +1,23 @@
 export { createApp, type CreateAppOptions, type ServiceApp } from './create-app';
-export { runService, type RunServiceOptions, type StartedService, type Closeable } from './run-service';
-export { loadConfig, serviceConfigSchema, baseConfigProperties, ConfigError } from './config';
+export { runService } from './run-service';
+export type {
+  DataServiceDefinition,
+  StatelessServiceDefinition,
+  ServiceContext,
+  AppDeps,
+  DataAppDeps,
+  Worker,
+  Closeable,
+} from './service-definition';
+export {
+  loadConfig,
+  serviceConfigSchema,
+  baseConfigProperties,
+  databaseConfig,
+  messagingConfig,
+  httpUrl,
+  ConfigError,
+} from './config';
 export {
   DEV_JWT_SECRET,
   PUBLISHED_JWT_SECRETS,

@@ -12,9 +12,10 @@ export {
 export { eventually, type EventuallyOptions } from './eventually';
 export { signTestToken, bearer, type TestTokenClaims } from './tokens';
 export {
+  ServiceProcess,
   startServiceProcess,
-  type ServiceProcess,
   type ServiceProcessOptions,
+  type StartupPhase,
   type ExitStatus,
 } from './service-process';
 export { startTestSnsSqs, type TestSnsSqs } from './sns-sqs';

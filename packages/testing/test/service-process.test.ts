@@ -37,3 +37,23 @@ it('rejects the URL when the process exits first, with its stderr kept', async (
   expect(service.output().stderr).toBe('fake-service: Invalid configuration: PORT="abc"\n');
   await expect(service.url).rejects.toThrow('exited before listening (1): fake-service: Invalid configuration');
 });
+
+it("reports the start-up phases from the service's own log lines, and keeps its last lines when it dies", async () => {
+  const phases: string[] = [];
+  const script = `
+console.log(JSON.stringify({ phase: 'migrations', applied: ['a.sql', 'b.sql'], msg: 'database migrated' }));
+console.log('not json');
+console.log(JSON.stringify({ phase: 'listening', url: 'http://127.0.0.1:1', msg: 'listening' }));
+console.error('Error: the broker is gone');
+process.exit(3);
+`;
+  await writeFile(join(dir, 'dying.js'), script);
+  const service = startServiceProcess({
+    main: join(dir, 'dying.js'),
+    env: { PORT: '1' },
+    onPhase: (phase, detail) => phases.push(`${phase} ${detail}`),
+  });
+  await expect(service.waitUntilReady(10_000)).rejects.toThrow('exited during start-up (3)');
+  expect(phases).toEqual(['migrations 2 applied', 'listening http://127.0.0.1:1']);
+  expect(service.lastLines()).toContain('Error: the broker is gone');
+});

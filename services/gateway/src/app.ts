@@ -2,6 +2,7 @@
  * Builds the gateway's Fastify app; tests call this and use `app.inject()`. Order matters: authentication identifies
  * the caller first, rate limiting then keys by that identity, and the routes forward to the upstreams.
  */
+import type { StateChange } from '@shop/resilience';
 import { createApp, registerOperatorRoutes, type CreateAppOptions, type ServiceApp } from '@shop/service-kit';
 import { registerCustomerAuthentication, rejectAnonymousCallers } from './auth/customer-authentication';
 import { gatewayServiceToken } from './auth/service-token';
@@ -47,6 +48,9 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
 
   const upstreams = createUpstreams(deps.upstreams);
   app.decorate('upstreams', upstreams);
+  for (const upstream of Object.values(upstreams)) {
+    upstream.breaker.onStateChange((change: StateChange) => app.log.warn(change, 'upstream circuit changed'));
+  }
   app.addHook('onClose', async () => {
     await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
   });

@@ -1,7 +1,7 @@
-import { serviceConfigSchema, Type } from '@shop/service-kit';
-
-const url = (defaultUrl: string, description: string) =>
-  Type.String({ pattern: '^https?://', default: defaultUrl, description });
+/** The gateway's environment, and what it means for the app: upstreams, token lifetime, rate limits. */
+import { httpUrl as url, serviceConfigSchema, Type, type Static } from '@shop/service-kit';
+import type { Redis } from 'ioredis';
+import type { GatewayAppDeps } from './app';
 const positive = (defaultValue: number, description: string) =>
   Type.Integer({ minimum: 1, default: defaultValue, description });
 
@@ -38,3 +38,26 @@ export const GatewayConfig = serviceConfigSchema(3000, {
     Type.String({ pattern: '^rediss?://', description: 'Share rate limits between gateway instances through Redis' }),
   ),
 });
+
+/** The app's settings from the environment (main.ts adds the logger and, with REDIS_URL, the Redis client). */
+export function gatewaySettings(config: Static<typeof GatewayConfig>, redis?: Redis): Omit<GatewayAppDeps, 'logger'> {
+  return {
+    jwtSecret: config.JWT_SECRET,
+    tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    upstreams: {
+      userServiceUrl: config.USER_SERVICE_URL,
+      orderServiceUrl: config.ORDER_SERVICE_URL,
+      inventoryServiceUrl: config.INVENTORY_SERVICE_URL,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      breakerConsecutiveFailures: config.BREAKER_CONSECUTIVE_FAILURES,
+      breakerOpenMs: config.BREAKER_OPEN_MS,
+    },
+    rateLimit: {
+      max: config.RATE_LIMIT_MAX,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      authMax: config.AUTH_RATE_LIMIT_MAX,
+      cacheSize: config.RATE_LIMIT_CACHE_SIZE,
+      ...(redis ? { redis } : {}),
+    },
+  };
+}

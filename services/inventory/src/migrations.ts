@@ -5,4 +5,4 @@ import { messagingMigrationsDir } from '@shop/messaging';
 export const migrationsDir = join(__dirname, '..', 'migrations');
 
 /** Every directory the service's database is migrated from, in order: its own tables, then the outbox/inbox. */
-export const migrationDirs = [migrationsDir, messagingMigrationsDir];
+export const migrations = [migrationsDir, messagingMigrationsDir];

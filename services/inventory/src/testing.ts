@@ -5,11 +5,11 @@
 import { runMigrations } from '@shop/db';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp, type InventoryAppDeps } from './app';
-import { migrationDirs } from './migrations';
+import { migrations } from './migrations';
 
 export type { InventoryAppDeps };
 
 export async function buildInventoryForTests(deps: InventoryAppDeps): Promise<ServiceApp> {
-  await runMigrations(deps.db, migrationDirs);
+  await runMigrations(deps.db, migrations);
   return buildApp(deps);
 }

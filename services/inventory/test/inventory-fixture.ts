@@ -4,7 +4,7 @@ import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import type { Engine } from '@shop/db';
 import { buildApp, type InventoryAppDeps } from '../src/app';
-import { migrationDirs } from '../src/migrations';
+import { migrations } from '../src/migrations';
 
 export interface InventoryFixture {
   db: TestDatabase;
@@ -14,7 +14,7 @@ export interface InventoryFixture {
 
 export async function startInventory(engine: Engine, deps: Partial<InventoryAppDeps> = {}): Promise<InventoryFixture> {
   const db = await createTestDatabase(engine);
-  for (const dir of migrationDirs) await runMigrations(db, dir);
+  for (const dir of migrations) await runMigrations(db, dir);
   const app = await buildApp({ db, logger: false, authentication: trustEveryCallerForTests(), ...deps });
   return {
     db,

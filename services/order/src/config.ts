@@ -1,26 +1,16 @@
-import { serviceConfigSchema, Type } from '@shop/service-kit';
+/** The order service's environment, and what it means for the app: participants, saga timing and policies. */
+import { exponentialBackoff } from '@shop/resilience';
+import { databaseConfig, httpUrl, messagingConfig, serviceConfigSchema, Type, type Static } from '@shop/service-kit';
+import type { OrderAppDeps } from './app';
 
-const url = (defaultUrl: string, description: string) =>
-  Type.String({ pattern: '^https?://', default: defaultUrl, description });
 const ms = (defaultMs: number, description: string) => Type.Integer({ minimum: 1, default: defaultMs, description });
 
 export const OrderServiceConfig = serviceConfigSchema(3001, {
-  DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' }),
-  ),
-  DATA_DIR: Type.String({ default: '.data/order', description: 'PGlite data directory (when DATABASE_URL is unset)' }),
-  AWS_ENDPOINT_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'SNS/SQS endpoint (local-aws, LocalStack)' }),
-  ),
-  AWS_REGION: Type.String({ default: 'us-east-1' }),
-  PROVISION_TOPOLOGY: Type.Union([Type.Literal('on'), Type.Literal('off')], {
-    default: 'on',
-    description:
-      'Create the SNS/SQS topology at start-up if missing (idempotent); off where infrastructure code owns it',
-  }),
-  INVENTORY_URL: url('http://127.0.0.1:3003', 'Inventory service (reservations)'),
-  PAYMENT_URL: url('http://127.0.0.1:3004', 'Payment service (charges)'),
-  SHIPPING_URL: url('http://127.0.0.1:3005', 'Shipping service (shipments)'),
+  ...databaseConfig('order'),
+  ...messagingConfig,
+  INVENTORY_URL: httpUrl('http://127.0.0.1:3003', 'Inventory service (reservations)'),
+  PAYMENT_URL: httpUrl('http://127.0.0.1:3004', 'Payment service (charges)'),
+  SHIPPING_URL: httpUrl('http://127.0.0.1:3005', 'Shipping service (shipments)'),
   PARTICIPANT_TIMEOUT_MS: ms(2_000, 'Limit for one HTTP attempt to a participant (the client retries within a step)'),
   SAGA_STEP_TIMEOUT_MS: ms(10_000, 'Limit for one saga step attempt, retries of the HTTP client included'),
   SAGA_POLL_MS: ms(1_000, 'How often the saga worker looks for due sagas (new ones are run at once)'),
@@ -33,3 +23,27 @@ export const OrderServiceConfig = serviceConfigSchema(3001, {
     Type.String({ description: 'Test only, with FAULT_INJECTION=on: SIGKILL at e.g. after-invoke:processPayment' }),
   ),
 });
+
+/** The app's settings from the environment (main.ts adds the database, logger and authentication). */
+export function orderAppSettings(
+  config: Static<typeof OrderServiceConfig>,
+): Pick<OrderAppDeps, 'participants' | 'saga'> {
+  const stepBackoff = exponentialBackoff({ initialMs: config.SAGA_RETRY_INITIAL_MS, maxMs: config.SAGA_RETRY_MAX_MS });
+  const stepPolicy = { timeoutMs: config.SAGA_STEP_TIMEOUT_MS, backoff: stepBackoff };
+  return {
+    participants: {
+      inventoryUrl: config.INVENTORY_URL,
+      paymentUrl: config.PAYMENT_URL,
+      shippingUrl: config.SHIPPING_URL,
+      timeoutMs: config.PARTICIPANT_TIMEOUT_MS,
+      breaker: { minimumCalls: config.BREAKER_MINIMUM_CALLS, openDurationMs: config.BREAKER_OPEN_MS },
+    },
+    saga: {
+      pollIntervalMs: config.SAGA_POLL_MS,
+      leaseMs: config.SAGA_LEASE_MS,
+      policies: { invoke: stepPolicy, compensate: stepPolicy },
+      // The crash hook exists only where faults may be injected: a stray SAGA_CRASH_AT in production does nothing.
+      ...(config.FAULT_INJECTION === 'on' && config.SAGA_CRASH_AT ? { crashAt: config.SAGA_CRASH_AT } : {}),
+    },
+  };
+}

@@ -11,4 +11,4 @@ export const migrationsDir = join(__dirname, '..', 'migrations');
  * tables (the read model joins saga_instances). One database, so a saga step, the order's events and their outbox
  * rows commit in one transaction.
  */
-export const migrationDirs = [eventStoreMigrationsDir, sagaMigrationsDir, messagingMigrationsDir, migrationsDir];
+export const migrations = [eventStoreMigrationsDir, sagaMigrationsDir, messagingMigrationsDir, migrationsDir];

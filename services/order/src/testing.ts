@@ -6,12 +6,12 @@
 import { runMigrations } from '@shop/db';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp, type OrderAppDeps } from './app';
-import { migrationDirs } from './migrations';
+import { migrations } from './migrations';
 
 export { orderEventHandlers } from './events/order-event-handlers';
 export type { OrderAppDeps };
 
 export async function buildOrderForTests(deps: OrderAppDeps): Promise<ServiceApp> {
-  await runMigrations(deps.db, migrationDirs);
+  await runMigrations(deps.db, migrations);
   return buildApp(deps);
 }

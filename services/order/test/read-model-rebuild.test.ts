@@ -6,7 +6,7 @@
 import { runMigrations } from '@shop/db';
 import { createEventStore, rebuildProjection } from '@shop/event-store';
 import { createTestDatabase, testEngines, type TestDatabase } from '@shop/testing';
-import { migrationDirs } from '../src/migrations';
+import { migrations } from '../src/migrations';
 import { Orders } from '../src/orders';
 import { orderSummariesProjection } from '../src/read-model/order-summaries-projection';
 import { allOrderSummaries, listOrderSummaries } from '../src/read-model/order-summaries';
@@ -19,7 +19,7 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-    await runMigrations(db, migrationDirs);
+    await runMigrations(db, migrations);
   }, 60_000);
   afterAll(async () => {
     await db?.close();

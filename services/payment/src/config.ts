@@ -1,17 +1,8 @@
-import { serviceConfigSchema, Type } from '@shop/service-kit';
+import { databaseConfig, messagingConfig, serviceConfigSchema, Type } from '@shop/service-kit';
 
 export const PaymentServiceConfig = serviceConfigSchema(3004, {
-  DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' }),
-  ),
-  DATA_DIR: Type.String({
-    default: '.data/payment',
-    description: 'PGlite data directory (when DATABASE_URL is unset)',
-  }),
-  AWS_ENDPOINT_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'SNS endpoint (local-aws, LocalStack)' }),
-  ),
-  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  ...databaseConfig('payment'),
+  ...messagingConfig,
   IDEMPOTENCY_WAIT_MS: Type.Integer({
     minimum: 1,
     default: 5_000,

@@ -4,14 +4,13 @@
  * the service's internals.
  */
 import { runMigrations } from '@shop/db';
-import { messagingMigrationsDir } from '@shop/messaging';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp, type PaymentAppDeps } from './app';
-import { migrationsDir } from './migrations';
+import { migrations } from './migrations';
 
 export type { PaymentAppDeps };
 
 export async function buildPaymentForTests(deps: PaymentAppDeps): Promise<ServiceApp> {
-  await runMigrations(deps.db, [messagingMigrationsDir, migrationsDir]);
+  await runMigrations(deps.db, migrations);
   return buildApp(deps);
 }

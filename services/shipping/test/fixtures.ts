@@ -1,11 +1,11 @@
 // Shared set-up: a migrated database on the engine under test, a fake wall clock, the app, and outbox readers.
 import type { EventEnvelope } from '@shop/contracts';
-import type { Engine } from '@shop/db';
+import { runMigrations, type Engine } from '@shop/db';
 import { FakeClock } from '@shop/resilience';
 import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';
-import { migrateShippingDatabase } from '../src/migrations';
+import { migrations as shippingMigrations } from '../src/migrations';
 
 /** Epoch ms: the fake clock reads wall-clock time, since the service persists it. */
 export const START = Date.parse('2030-01-01T00:00:00.000Z');
@@ -33,7 +33,7 @@ export async function startShipping(
   options: { onEventsCommitted?: () => void } = {},
 ): Promise<ShippingFixture> {
   const db = await createTestDatabase(engine);
-  await migrateShippingDatabase(db);
+  await runMigrations(db, shippingMigrations);
   const clock = new FakeClock(START);
   const app = await buildApp({
     db,

@@ -1,10 +1,9 @@
-import { serviceConfigSchema, Type } from '@shop/service-kit';
+import { databaseConfig, messagingConfig, serviceConfigSchema, Type, type Static } from '@shop/service-kit';
+import { OWASP_SCRYPT_COST, type ScryptCost } from './domain/password';
 
 export const UserServiceConfig = serviceConfigSchema(3002, {
-  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Use Postgres instead of PGlite' })),
-  DATA_DIR: Type.String({ default: '.data/user', description: 'PGlite data directory (when DATABASE_URL is unset)' }),
-  AWS_ENDPOINT_URL: Type.Optional(Type.String({ description: 'SNS/SQS endpoint (local-aws, LocalStack); AWS when unset' })),
-  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  ...databaseConfig('user'),
+  ...messagingConfig,
   PASSWORD_SCRYPT_LOG2_N: Type.Integer({
     minimum: 10,
     maximum: 20,
@@ -12,3 +11,8 @@ export const UserServiceConfig = serviceConfigSchema(3002, {
     description: 'scrypt cost of new password hashes, N = 2^value (17: OWASP; lower only for tests); r=8, p=1',
   }),
 });
+
+/** The scrypt cost of new password hashes: OWASP's, with N from the environment. */
+export function passwordCostOf(config: Static<typeof UserServiceConfig>): ScryptCost {
+  return { ...OWASP_SCRYPT_COST, N: 2 ** config.PASSWORD_SCRYPT_LOG2_N };
+}

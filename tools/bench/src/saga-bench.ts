@@ -122,7 +122,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
   }
   try {
     const operator = signTestToken(system.jwtSecret, { sub: 'bench', role: 'service', expiresInSeconds: 3_600 });
-    await stockBenchProduct(system.service('inventory').url, operator);
+    await stockBenchProduct(system.service('inventory').baseUrl, operator);
     const count = Math.max(...options.levels, 4);
     const customers: BenchCustomer[] = [];
     for (let i = 0; i < count; i++) customers.push(await registerCustomer(system.gatewayUrl, i));
@@ -143,8 +143,8 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
         options.log(`  fail-fast: ${variant.name}`);
         const context = {
           gatewayUrl: system.gatewayUrl,
-          paymentUrl: system.service('payment').url,
-          orderUrl: system.service('order').url,
+          paymentUrl: system.service('payment').baseUrl,
+          orderUrl: system.service('order').baseUrl,
           customers,
           stepTimeoutMs: STEP_TIMEOUT_MS,
           samples: options.failFastSamples,

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '@shop/order-service/dist/app';
 import { customerExists } from '@shop/order-service/dist/customers/customer-replica';
 import { orderEventHandlers } from '@shop/order-service/dist/events/order-event-handlers';
-import { migrationDirs } from '@shop/order-service/dist/migrations';
+import { migrations } from '@shop/order-service/dist/migrations';
 import { CONTRACT_JWT_SECRET, eventEnvelopeLike, PACT_DIR, Pacticipant } from '../src';
 import { advanceOrder } from '../support/order-lifecycle';
 import { consumeEvent } from './support/consume-event';
@@ -36,7 +36,7 @@ describe('order-service ← user-service and shipping-service events', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite');
-    for (const dir of migrationDirs) await runMigrations(db, dir);
+    for (const dir of migrations) await runMigrations(db, dir);
     const nowhere = 'http://127.0.0.1:9'; // the saga never runs here: no participant is called
     app = await buildApp({
       db,

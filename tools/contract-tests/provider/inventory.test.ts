@@ -1,7 +1,7 @@
 /** inventory-service verifies the pacts of its consumers (order-service) against its real app on a real port. */
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/inventory-service/dist/app';
-import { migrationDirs } from '@shop/inventory-service/dist/migrations';
+import { migrations } from '@shop/inventory-service/dist/migrations';
 import { CONTRACT_JWT_SECRET, Pacticipant } from '../src';
 import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
@@ -14,7 +14,7 @@ describe('inventory-service', () => {
   let app: ServiceApp;
 
   beforeAll(async () => {
-    database = await providerDatabase(migrationDirs, ['products', 'reservations', 'reservation_lines']);
+    database = await providerDatabase(migrations, ['products', 'reservations', 'reservation_lines']);
     app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { createEvent, type EventType } from '@shop/contracts';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/order-service/dist/app';
 import { applyCustomerSnapshot } from '@shop/order-service/dist/customers/customer-replica';
-import { migrationDirs } from '@shop/order-service/dist/migrations';
+import { migrations } from '@shop/order-service/dist/migrations';
 import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent, type MessageProvider } from '../src';
 import { itHonoursEveryPact } from './support/honours-every-pact';
 import { advanceOrder, type OrderStage } from '../support/order-lifecycle';
@@ -19,7 +19,7 @@ describe('order-service', () => {
   let app: ServiceApp;
 
   beforeAll(async () => {
-    database = await providerDatabase(migrationDirs, [
+    database = await providerDatabase(migrations, [
       'customers',
       'order_summaries',
       'order_requests',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL]`
+ * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL] [--startup-timeout-ms MS]`
  * Starts the system (unless --gateway points at one already running, e.g. docker compose), runs the narrated
  * scenarios through the gateway, prints a summary and where to look, then keeps running until Ctrl+C
  * (--once: exit after the scenarios, non-zero if any failed).
@@ -12,7 +12,7 @@ import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { startSystem, StartupError, type RunningSystem } from './system';
+import { parseStartupTimeoutMs, startSystem, StartupError, type RunningSystem } from './system';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     scenario: { type: 'string', multiple: true },
     'keep-data': { type: 'boolean', default: false },
     gateway: { type: 'string' },
+    // Per service; default DEMO_STARTUP_TIMEOUT_MS, else 60 s.
+    'startup-timeout-ms': { type: 'string' },
   },
 });
 
@@ -38,7 +40,9 @@ function printSummary(outcomes: ScenarioOutcome[]): void {
   out.heading('Summary');
   for (const { scenario, status, ms, error } of outcomes) {
     const mark = status === 'passed' ? green('✔') : status === 'failed' ? red('✘') : yellow('–');
-    out.line(`  ${mark} ${String(scenario.id).padStart(2)}. ${scenario.title.padEnd(86).slice(0, 86)} ${dim(`${(ms / 1000).toFixed(1)} s`)}`);
+    out.line(
+      `  ${mark} ${String(scenario.id).padStart(2)}. ${scenario.title.padEnd(86).slice(0, 86)} ${dim(`${(ms / 1000).toFixed(1)} s`)}`,
+    );
     if (error) out.line(`       ${red(error)}`);
   }
   const passed = outcomes.filter((o) => o.status === 'passed').length;
@@ -71,9 +75,13 @@ async function main(): Promise<number> {
       system = await startSystem({
         repoRoot,
         keepData: values['keep-data'] ?? false,
+        ...(values['startup-timeout-ms']
+          ? { startupTimeoutMs: parseStartupTimeoutMs(values['startup-timeout-ms'], '--startup-timeout-ms') }
+          : {}),
         onProgress: (service, state, detail) => {
           const mark = state === 'ready' ? green('✔') : state === 'failed' ? red('✘') : dim('…');
-          if (state !== 'starting' || !process.stdout.isTTY) out.line(`  ${mark} ${service.padEnd(18)} ${state} ${dim(detail ?? '')}`);
+          if (state !== 'starting' || !process.stdout.isTTY)
+            out.line(`  ${mark} ${service.padEnd(18)} ${state} ${dim(detail ?? '')}`);
         },
       });
     } catch (error) {

@@ -9,7 +9,7 @@ import { GatewayClient } from './gateway-client';
 import { Narrator } from './narrator';
 import { runScenarios } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess } from '@shop/testing';
 import type { RunningSystem } from './system';
 
 /** The console's port in an interactive demo, next to the services' 3000–3005. */
@@ -61,33 +61,31 @@ export async function startConsole(system: RunningSystem, options: StartConsoleO
     send({ type: 'scenario-finished', id, status, ms, ...(error ? { error } : {}) });
   }
 
-  const consoleProcess = new ServiceProcess(
-    {
-      name: 'console',
-      port: options.port,
-      main: join(options.repoRoot, 'apps', 'console', 'dist', 'server', 'main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        JWT_SECRET: system.jwtSecret,
-        GATEWAY_URL: system.gatewayUrl,
-        ORDER_SERVICE_URL: url('order'),
-        USER_SERVICE_URL: url('user'),
-        INVENTORY_SERVICE_URL: url('inventory'),
-        PAYMENT_SERVICE_URL: url('payment'),
-        SHIPPING_SERVICE_URL: url('shipping'),
-        AWS_ENDPOINT_URL: system.localAwsUrl,
-        AWS_REGION: 'us-east-1',
-        TRACE_COLLECTOR_URL: system.collector.url,
-        SCENARIO_RUNNER: 'demo-process',
-      },
-      onMessage: (message, send) => {
-        const request = message as ConsoleRequest;
-        if (request?.type === 'run-scenario') void exclusive(() => runForConsole(request.id, send));
-      },
+  const consoleProcess = new ServiceProcess({
+    name: 'console',
+    main: join(options.repoRoot, 'apps', 'console', 'dist', 'server', 'main.js'),
+    cwd: options.repoRoot,
+    logFile: join(system.logDir, 'console.log'),
+    env: {
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: system.jwtSecret,
+      GATEWAY_URL: system.gatewayUrl,
+      ORDER_SERVICE_URL: url('order'),
+      USER_SERVICE_URL: url('user'),
+      INVENTORY_SERVICE_URL: url('inventory'),
+      PAYMENT_SERVICE_URL: url('payment'),
+      SHIPPING_SERVICE_URL: url('shipping'),
+      AWS_ENDPOINT_URL: system.localAwsUrl,
+      AWS_REGION: 'us-east-1',
+      TRACE_COLLECTOR_URL: system.collector.url,
+      SCENARIO_RUNNER: 'demo-process',
     },
-    options.repoRoot,
-    system.logDir,
-  );
+    onMessage: (message, send) => {
+      const request = message as ConsoleRequest;
+      if (request?.type === 'run-scenario') void exclusive(() => runForConsole(request.id, send));
+    },
+  });
   consoleProcess.start();
   try {
     await consoleProcess.waitUntilReady();
@@ -95,5 +93,5 @@ export async function startConsole(system: RunningSystem, options: StartConsoleO
     await consoleProcess.close();
     throw error;
   }
-  return { url: consoleProcess.url, exclusive, close: () => consoleProcess.close() };
+  return { url: consoleProcess.baseUrl, exclusive, close: () => consoleProcess.close() };
 }

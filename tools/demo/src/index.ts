@@ -4,12 +4,12 @@ export {
   PORTS,
   freePorts,
   startSystem,
+  parseStartupTimeoutMs,
   StartupError,
   type RunningSystem,
   type ServiceName,
   type SystemOptions,
 } from './system';
-export { ServiceProcess, type ServiceDefinition } from './service-process';
 // The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
 export { GatewayClient } from './gateway-client';
 export { Narrator } from './narrator';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, type StartupPhase } from '@shop/testing';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
 
@@ -45,8 +45,23 @@ export interface SystemOptions {
   extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Keep `.data/` from the previous run (databases, logs) instead of starting fresh. */
   keepData: boolean;
-  /** Progress callback: one call per state change. */
-  onProgress(service: string, state: 'starting' | 'ready' | 'failed', detail?: string): void;
+  /**
+   * How long each service may take to become ready. Default: `DEMO_STARTUP_TIMEOUT_MS`, else 60 s. Five PGlite
+   * services starting at once on a loaded two-core machine can need several times that.
+   */
+  startupTimeoutMs?: number;
+  /** Progress callback: one call per state change, and one per start-up phase a service reports in its log. */
+  onProgress(service: string, state: 'starting' | StartupPhase | 'failed', detail?: string): void;
+}
+
+/** A start-up limit as given on the command line or in `DEMO_STARTUP_TIMEOUT_MS`; 60 s when not given. */
+export function parseStartupTimeoutMs(value: string | undefined, source = 'DEMO_STARTUP_TIMEOUT_MS'): number {
+  if (value === undefined || value === '') return 60_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new Error(`${source}=${JSON.stringify(value)}: expected a positive integer (milliseconds)`);
+  }
+  return ms;
 }
 
 export interface RunningSystem {
@@ -169,10 +184,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     OTEL_TRACES_EXPORTER: 'collector',
     TRACE_COLLECTOR_URL: collector.url,
   };
+  const startupLimitMs = options.startupTimeoutMs ?? parseStartupTimeoutMs(process.env.DEMO_STARTUP_TIMEOUT_MS);
   const processes = new Map<ServiceName, ServiceProcess>();
   for (const name of names) {
     const env = { ...environmentFor(name, ports, shared, dataDir, dynamic !== undefined), ...options.extraEnv?.[name] };
-    processes.set(name, new ServiceProcess({ name, port: ports[name], env }, options.repoRoot, logDir));
+    const service = new ServiceProcess({
+      name: `${name}-service`,
+      main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
+      cwd: options.repoRoot,
+      env: { ...env, PORT: String(ports[name]) },
+      logFile: join(logDir, `${name}.log`),
+      // Readiness is decided below, by /health/ready; the log's `ready` line is reported with it.
+      onPhase: (phase, detail) => phase !== 'ready' && options.onProgress(`${name}-service`, phase, detail),
+    });
+    processes.set(name, service);
   }
 
   async function stop(): Promise<void> {
@@ -191,7 +216,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           options.onProgress(`${name}-service`, 'starting');
           service.start();
           try {
-            await service.waitUntilReady();
+            await service.waitUntilReady(startupLimitMs);
           } catch (error) {
             options.onProgress(`${name}-service`, 'failed', (error as Error).message);
             throw new StartupError(`${name}-service`, (error as Error).message, service.lastLines());
@@ -199,7 +224,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           options.onProgress(
             `${name}-service`,
             'ready',
-            `${service.url} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+            `${service.baseUrl} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
           );
         }),
       );
@@ -211,7 +236,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   return {
     ports,
-    gatewayUrl: processes.get('gateway')!.url,
+    gatewayUrl: processes.get('gateway')!.baseUrl,
     localAwsUrl: localAws.endpoint,
     collector,
     aws,

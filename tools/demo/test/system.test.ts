@@ -32,6 +32,8 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       dataDir,
       keepData: false,
       onProgress: () => undefined,
+      // Five PGlite services starting at once on a loaded CI machine can take minutes: be generous.
+      startupTimeoutMs: 300_000,
       // CI runs other suites beside this one on two cores: give calls room, so a slow moment is not a failure.
       // (Scenario 4's payment fault still outlasts these timeouts by far.)
       extraEnv: {
@@ -41,7 +43,7 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
     });
     const out = new Narrator((line) => output.push(line));
     context = { gateway: new GatewayClient(system.gatewayUrl, out), out, system };
-  }, 180_000);
+  }, 360_000);
 
   afterAll(async () => {
     await system?.stop();
@@ -141,8 +143,8 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
   });
 
   it('shows the payment breaker open in /metrics while payment fails, and closed after it recovers', async () => {
-    const orderUrl = system.service('order').url;
-    const paymentUrl = system.service('payment').url;
+    const orderUrl = system.service('order').baseUrl;
+    const paymentUrl = system.service('payment').baseUrl;
     const state = async () => {
       const text = await fetch(`${orderUrl}/metrics`).then((r) => r.text());
       return Number(/^circuit_breaker_state\{downstream="payment"[^}]*\} (\d)/m.exec(text)?.[1]);

@@ -69,12 +69,6 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
       db: consumerDb,
       endpoint: broker.endpoint,
       region: 'us-east-1',
-      handlers: {
-        UserRegistered: async (event, tx) => {
-          await tx.query('INSERT INTO registrations_seen (user_id) VALUES ($1)', [event.data.userId]);
-          handledBodies.push(JSON.stringify(event));
-        },
-      },
       consumerOptions: {
         waitTimeSeconds: 1,
         onOutcome: (outcome) => {
@@ -83,7 +77,12 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
       },
     });
     producer.start();
-    consumer.start();
+    consumer.start({
+      UserRegistered: async (event, tx) => {
+        await tx.query('INSERT INTO registrations_seen (user_id) VALUES ($1)', [event.data.userId]);
+        handledBodies.push(JSON.stringify(event));
+      },
+    });
   }, 30_000);
 
   afterAll(async () => {

@@ -9,13 +9,13 @@ import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, signTestToken } from '@shop/testing';
 import { buildApp as buildGateway } from '@shop/gateway-service/dist/app';
 import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
-import { migrationDirs as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
+import { migrations as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
 import { buildApp as buildOrder } from '@shop/order-service/dist/app';
-import { migrationDirs as orderMigrations } from '@shop/order-service/dist/migrations';
+import { migrations as orderMigrations } from '@shop/order-service/dist/migrations';
 import { buildApp as buildPayment } from '@shop/payment-service/dist/app';
 import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/migrations';
 import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
-import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
+import { migrations as shippingMigrations } from '@shop/shipping-service/dist/migrations';
 import { buildApp as buildUser } from '@shop/user-service/dist/app';
 import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
 import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
@@ -76,7 +76,7 @@ export async function startFleet(): Promise<Fleet> {
 
   const shippingDb = await createTestDatabase('pglite');
   closers.push(() => shippingDb.close());
-  await migrateShippingDatabase(shippingDb);
+  await runMigrations(shippingDb, shippingMigrations);
   const shipping = await buildShipping({ db: shippingDb, logger: false, authentication, schedule: { dispatchDelayMs: 3_600_000, deliveryDelayMs: 3_600_000 } });
   const shipped = await shipping.inject({
     method: 'POST',

@@ -1,8 +1,5 @@
 /** The console's configuration: where the services, the broker and the traces are. Environment variables only. */
-import { serviceConfigSchema, Type } from '@shop/service-kit';
-
-const url = (defaultUrl: string, description: string) =>
-  Type.String({ pattern: '^https?://', default: defaultUrl, description });
+import { httpUrl as url, messagingConfig, serviceConfigSchema, Type } from '@shop/service-kit';
 
 export const ConsoleConfig = serviceConfigSchema(3006, {
   GATEWAY_URL: url('http://127.0.0.1:3000', 'The public API: the storefront goes through it'),
@@ -11,13 +8,7 @@ export const ConsoleConfig = serviceConfigSchema(3006, {
   INVENTORY_SERVICE_URL: url('http://127.0.0.1:3003', 'Inventory service: outbox, fault injection'),
   PAYMENT_SERVICE_URL: url('http://127.0.0.1:3004', 'Payment service: outbox, fault injection'),
   SHIPPING_SERVICE_URL: url('http://127.0.0.1:3005', 'Shipping service: outbox'),
-  AWS_ENDPOINT_URL: Type.Optional(
-    Type.String({
-      pattern: '^https?://',
-      description: 'SNS/SQS endpoint (local-aws, LocalStack); real AWS when unset',
-    }),
-  ),
-  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  ...messagingConfig,
   TRACE_COLLECTOR_URL: Type.Optional(
     Type.String({ pattern: '^https?://', description: "The demo's trace collector: the console draws its traces" }),
   ),

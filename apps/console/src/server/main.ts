@@ -10,10 +10,11 @@ process.channel?.unref();
 
 void runService({
   name: 'console',
-  configSchema: ConsoleConfig,
-  async start({ config, logger }) {
+  config: ConsoleConfig,
+  buildApp({ config, deps: { logger }, closeOnShutdown }) {
     const aws = createAwsClients({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION });
-    const app = await buildConsoleApp({
+    closeOnShutdown({ close: () => destroyAwsClients(aws) });
+    return buildConsoleApp({
       logger,
       jwtSecret: config.JWT_SECRET,
       urls: {
@@ -37,6 +38,5 @@ void runService({
       refreshMs: config.REFRESH_MS,
       allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()),
     });
-    return { app, resources: [{ close: () => destroyAwsClients(aws) }] };
   },
 });

@@ -62,17 +62,12 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
     await track(() => app.close());
     return app.listen({ port: 0, host: '127.0.0.1' });
   }
-  async function messaging(
-    service: string,
-    db: Database,
-    handlers?: Parameters<typeof createServiceMessaging>[0]['handlers'],
-  ) {
+  async function messaging(service: string, db: Database) {
     const started = createServiceMessaging({
       service,
       db,
       endpoint: aws.endpoint,
       region: 'us-east-1',
-      ...(handlers ? { handlers } : {}),
       relayOptions: { pollIntervalMs: 50 },
       consumerOptions: { waitTimeSeconds: 1 },
     });
@@ -103,7 +98,7 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
     onEventsCommitted: () => wakeUserRelay(),
   });
   const userUrl = await listen(user);
-  const userMessaging = await messaging('user', userDb, orderHistoryHandlers);
+  const userMessaging = await messaging('user', userDb);
   wakeUserRelay = () => userMessaging.wake();
 
   const orderDb = await database();
@@ -118,10 +113,11 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   });
   await track(() => order.sagas.stop());
   const orderUrl = await listen(order);
-  const orderMessaging = await messaging('order', orderDb, orderEventHandlers(order.orders));
+  const orderMessaging = await messaging('order', orderDb);
   wakeOrderRelay = () => orderMessaging.wake();
-  userMessaging.start();
-  orderMessaging.start();
+  // The consumers' handlers arrive with start(): the order's need the app.
+  userMessaging.start(orderHistoryHandlers);
+  orderMessaging.start(orderEventHandlers(order.orders));
   order.sagas.startWorker();
 
   // The catalogue is stocked by an admin, inside the network: catalogue writes are not public.

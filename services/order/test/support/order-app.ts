@@ -9,7 +9,7 @@ import type { ServiceApp } from '@shop/service-kit';
 import { bearer, createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
 import { buildApp, type OrderAppDeps } from '../../src/app';
 import { applyCustomerSnapshot } from '../../src/customers/customer-replica';
-import { migrationDirs } from '../../src/migrations';
+import { migrations } from '../../src/migrations';
 
 export const JWT_SECRET = 'order-service-tests-secret-0123456789abcdef';
 export const address = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
@@ -25,7 +25,7 @@ export async function startOrderApp(
   overrides: Partial<OrderAppDeps> = {},
 ): Promise<OrderFixture> {
   const db = await createTestDatabase('pglite');
-  await runMigrations(db, migrationDirs);
+  await runMigrations(db, migrations);
   const app = await buildApp({
     db,
     logger: false,

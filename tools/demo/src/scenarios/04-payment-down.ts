@@ -33,14 +33,14 @@ export const paymentDown: Scenario = {
     const customer = await newCustomer(context, 'Barbara');
 
     out.note('payment: every POST /payments now takes 5 s (the order service gives each call 1 s)');
-    await setFaults(payment.url, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }]);
+    await setFaults(payment.baseUrl, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }]);
     let first: { id: string } | undefined;
     let second: { id: string } | undefined;
     try {
       first = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
       const [slow] = await paymentAttempts(context, customer, first.id, 2);
       out.figure('first order: payment attempt', `${attemptMs(slow!)} ms  (${slow!.error})`);
-      const open = await poll(() => breakerLines(orderService.url), (lines) => lines.some((l) => /state\{.*\} 1$/.test(l)), {
+      const open = await poll(() => breakerLines(orderService.baseUrl), (lines) => lines.some((l) => /state\{.*\} 1$/.test(l)), {
         timeoutMs: 10_000,
       });
       for (const line of open) out.block(dim(line));
@@ -52,7 +52,7 @@ export const paymentDown: Scenario = {
       check(attemptMs(fast!) < attemptMs(slow!) / 10, 'the later order did not fail fast');
       out.figure('fail-fast speed-up', `${(attemptMs(slow!) / Math.max(1, attemptMs(fast!))).toFixed(0)}× faster`);
     } finally {
-      await setFaults(payment.url, []);
+      await setFaults(payment.baseUrl, []);
     }
     out.note('payment healthy again: after the open period a trial call goes through and closes the breaker');
     const recoveredAt = Date.now();

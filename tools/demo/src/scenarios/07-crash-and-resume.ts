@@ -16,7 +16,7 @@ export const crashAndResume: Scenario = {
     const customer = await newCustomer(context, 'Margaret');
 
     // Slow payments (still within the order service's timeout) leave time to crash while a charge is in flight.
-    await setFaults(payment.url, [{ route: '/payments', method: 'POST', latencyMs: 700 }]);
+    await setFaults(payment.baseUrl, [{ route: '/payments', method: 'POST', latencyMs: 700 }]);
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
       const inFlight = await poll(
@@ -48,7 +48,7 @@ export const crashAndResume: Scenario = {
       out.figure('payments captured for the order', String(captured));
       check(captured === 1, `${captured} captures for one order`);
     } finally {
-      await setFaults(payment.url, []);
+      await setFaults(payment.baseUrl, []);
       if (!orderService.running) {
         orderService.start();
         await orderService.waitUntilReady();

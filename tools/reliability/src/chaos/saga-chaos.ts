@@ -41,10 +41,10 @@ const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, 
 
 export function serviceUrls(system: RunningSystem): ServiceUrls {
   return {
-    order: system.service('order').url,
-    inventory: system.service('inventory').url,
-    payment: system.service('payment').url,
-    shipping: system.service('shipping').url,
+    order: system.service('order').baseUrl,
+    inventory: system.service('inventory').baseUrl,
+    payment: system.service('payment').baseUrl,
+    shipping: system.service('shipping').baseUrl,
     localAws: system.localAwsUrl,
   };
 }
@@ -82,7 +82,7 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
   for (const action of plan) {
     await sleepUntil(startedAt + action.atMs);
     if (action.kind === 'faults') {
-      await setFaults(system.service(action.service).url, action.rules);
+      await setFaults(system.service(action.service).baseUrl, action.rules);
     } else {
       await orderService.stop('SIGKILL');
       const killedAt = Date.now();
@@ -92,7 +92,7 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
       crashes.push({ atMs: killedAt - startedAt, downMs: action.downMs, readyAfterMs: Date.now() - killedAt });
     }
   }
-  for (const service of PARTICIPANTS) await setFaults(system.service(service).url, []);
+  for (const service of PARTICIPANTS) await setFaults(system.service(service).baseUrl, []);
   log(`chaos over after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; faults cleared`);
   const placed = await Promise.all(placing);
   await duplicates.stop();

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL] [--startup-timeout-ms MS]`
+ * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL] [--startup-timeout-ms MS] [--port-base N]
+ *   [--data-dir DIR]`
  * Starts the system (unless --gateway points at one already running, e.g. docker compose), runs the narrated
  * scenarios through the gateway, prints a summary and where to look, then keeps running until Ctrl+C
- * (--once: exit after the scenarios, non-zero if any failed).
+ * (--once: exit after the scenarios, non-zero if any failed). --port-base and --data-dir let two checkouts (or a test
+ * and a demo) share a machine; the data dir's system.json lists every URL and PID.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONSOLE_PORT, startConsole, type ConsoleProcess } from './console-process';
+import { startConsole, type ConsoleProcess } from './console-process';
 import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { parseStartupTimeoutMs, startSystem, StartupError, type RunningSystem } from './system';
+import { parseStartupTimeoutMs, portsFromBase, startSystem, StartupError, type RunningSystem } from './system';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,10 @@ const { values } = parseArgs({
     gateway: { type: 'string' },
     // Per service; default DEMO_STARTUP_TIMEOUT_MS, else 60 s.
     'startup-timeout-ms': { type: 'string' },
+    // Every port from N: services N…N+5, console N+6, gateway metrics N+7, local-aws N+8 (printed at start).
+    'port-base': { type: 'string' },
+    // Databases, logs, local-aws state and system.json; default .data in the repository.
+    'data-dir': { type: 'string' },
   },
 });
 
@@ -61,7 +67,8 @@ function printUrls(system: RunningSystem, consoleUrl?: string): void {
   }
   out.figure('local-aws (SNS + SQS) state', `${system.localAwsUrl}/_local/state`);
   out.figure('traces (waterfalls)', `${system.collector.url}/traces`);
-  out.figure('service logs', '.data/logs/<service>.log');
+  out.figure('service logs', `${system.logDir}/<service>.log`);
+  out.figure('what runs where (URLs, PIDs)', join(system.dataDir, 'system.json'));
 }
 
 async function main(): Promise<number> {
@@ -71,10 +78,22 @@ async function main(): Promise<number> {
   if (!values.gateway) {
     out.heading('Starting Resilient Shop (no Docker: local-aws, PGlite, six Node processes)');
     const startedAt = Date.now();
+    if (values['port-base']) {
+      const layout = portsFromBase(Number(values['port-base']));
+      const services = Object.entries(layout.services).map(([name, port]) => `${name} ${port}`);
+      out.line(
+        dim(
+          `  ports from --port-base: ${services.join(', ')}, console ${layout.console}, ` +
+            `gateway metrics ${layout.gatewayMetrics}, local-aws ${layout.localAws}`,
+        ),
+      );
+    }
     try {
       system = await startSystem({
         repoRoot,
         keepData: values['keep-data'] ?? false,
+        ...(values['port-base'] ? { ports: { base: Number(values['port-base']) } } : {}),
+        ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}),
         ...(values['startup-timeout-ms']
           ? { startupTimeoutMs: parseStartupTimeoutMs(values['startup-timeout-ms'], '--startup-timeout-ms') }
           : {}),
@@ -95,10 +114,10 @@ async function main(): Promise<number> {
     out.pass(`system ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     if (!values.once) {
       try {
-        learnersConsole = await startConsole(system, { repoRoot, port: CONSOLE_PORT });
+        learnersConsole = await startConsole(system, { repoRoot, port: system.consolePort });
         out.pass(`learner's console: open ${bold(learnersConsole.url)} to watch the scenarios (and run them again)`);
       } catch (error) {
-        out.fail(`the console did not start (${(error as Error).message}); see .data/logs/console.log`);
+        out.fail(`the console did not start (${(error as Error).message}); see ${system.logDir}/console.log`);
       }
     }
   }

@@ -3,7 +3,7 @@
  * topology provisioned, then the six services as separate processes, each started once what it needs is ready.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -24,6 +24,25 @@ export const PORTS: Record<ServiceName, number> = {
   shipping: 3005,
 };
 const LOCAL_AWS_PORT = 4566;
+/** The gateway's internal /metrics listener in the documented layout. */
+const GATEWAY_METRICS_PORT = 9464;
+
+/** Every port of a system started with `--port-base N`: the six services at N…N+5, the console N+6, then the
+ * gateway's metrics listener N+7 and local-aws N+8 (3000 gives the documented layout except for those two). */
+export function portsFromBase(base: number): {
+  services: Record<ServiceName, number>;
+  console: number;
+  gatewayMetrics: number;
+  localAws: number;
+} {
+  if (!Number.isInteger(base) || base < 1024 || base + 8 > 65_535) {
+    throw new Error(`--port-base must be an integer from 1024 to 65527 (got ${base})`);
+  }
+  const services = Object.fromEntries(
+    (Object.keys(PORTS) as ServiceName[]).map((name) => [name, base + PORTS[name] - PORTS.gateway]),
+  ) as Record<ServiceName, number>;
+  return { services, console: base + 6, gatewayMetrics: base + 7, localAws: base + 8 };
+}
 
 /**
  * Start-up waves. No service calls another while starting (each only needs its own database and, for messaging,
@@ -36,9 +55,10 @@ export interface SystemOptions {
   repoRoot: string;
   /**
    * `fixed` (default): the documented ports 3000–3005 and 4566. `dynamic`: free ports chosen by the OS, so tests
-   * and benchmarks can run while a demo (or another test) is up.
+   * and benchmarks can run while a demo (or another test) is up. `{ base }` (`pnpm demo --port-base N`): every port
+   * derived from N (see `portsFromBase`), so a second checkout runs beside the first.
    */
-  ports?: 'fixed' | 'dynamic';
+  ports?: 'fixed' | 'dynamic' | { base: number };
   /** Where databases and logs go; default `<repoRoot>/.data`. */
   dataDir?: string;
   /** Extra environment per service, on top of the demo's (e.g. `DATABASE_URL`, a higher rate limit). */
@@ -66,6 +86,10 @@ export function parseStartupTimeoutMs(value: string | undefined, source = 'DEMO_
 
 export interface RunningSystem {
   readonly ports: Record<ServiceName, number>;
+  /** Where the console should listen: 3006, derived from --port-base, or 0 (a free port) with dynamic ports. */
+  readonly consolePort: number;
+  /** `system.json` in the data dir: every URL and PID, written once the system is ready. */
+  readonly dataDir: string;
   readonly gatewayUrl: string;
   readonly localAwsUrl: string;
   readonly collector: TraceCollector;
@@ -85,6 +109,20 @@ export class StartupError extends Error {
   ) {
     super(message);
   }
+}
+
+async function portLayout(
+  choice: NonNullable<SystemOptions['ports']>,
+  names: ServiceName[],
+): Promise<{ services: Record<ServiceName, number>; console: number; gatewayMetrics: number; localAws: number }> {
+  if (choice === 'fixed')
+    return { services: PORTS, console: 3006, gatewayMetrics: GATEWAY_METRICS_PORT, localAws: LOCAL_AWS_PORT };
+  if (choice === 'dynamic') {
+    const free = await freePorts(names.length);
+    const services = Object.fromEntries(names.map((name, i) => [name, free[i]!])) as Record<ServiceName, number>;
+    return { services, console: 0, gatewayMetrics: 0, localAws: 0 };
+  }
+  return portsFromBase(choice.base);
 }
 
 /** Free ports from the OS: listen on port 0, note the port, release it (a service binds it a moment later). */
@@ -109,7 +147,7 @@ function environmentFor(
   ports: Record<ServiceName, number>,
   shared: Record<string, string>,
   dataDir: string,
-  dynamicPorts: boolean,
+  gatewayMetricsPort: number,
 ): Record<string, string> {
   const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   const own: Record<ServiceName, Record<string, string>> = {
@@ -140,9 +178,9 @@ function environmentFor(
       UPSTREAM_TIMEOUT_MS: '5000',
       // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
       RATE_LIMIT_MAX: '600',
-      // The internal /metrics listener: its documented port for the demo; with dynamic ports a free one, so a test
-      // system beside a running demo (or another test's gateway) does not collide on 9464.
-      ...(dynamicPorts ? { METRICS_PORT: '0' } : {}),
+      // The internal /metrics listener: 9464 for the demo, derived from --port-base, and with dynamic ports 0 (a free
+      // one), so a test system beside a running demo (or another test's gateway) does not collide on it.
+      METRICS_PORT: String(gatewayMetricsPort),
     },
   };
   return { ...shared, DATA_DIR: join(dataDir, name), OTEL_SERVICE_NAME: `${name}-service`, ...own[name] };
@@ -154,17 +192,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const logDir = join(dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
   const names = Object.keys(PORTS) as ServiceName[];
-  const dynamic = options.ports === 'dynamic' ? await freePorts(names.length) : undefined;
-  const ports = Object.fromEntries(names.map((name, i) => [name, dynamic ? dynamic[i]! : PORTS[name]])) as Record<
-    ServiceName,
-    number
-  >;
+  const layout = await portLayout(options.ports ?? 'fixed', names);
+  const ports = layout.services;
 
   options.onProgress('local-aws', 'starting');
   // local-aws keeps its topology and the messages in flight in the data dir, like the services keep their
   // databases: with --keep-data a restart finds both again (provisioning then only checks it is up to date).
   const localAws = await startLocalAws({
-    port: dynamic ? 0 : LOCAL_AWS_PORT,
+    port: layout.localAws,
     stateFile: join(dataDir, 'local-aws.json'),
   });
   const aws = createAwsClients({ endpoint: localAws.endpoint, region: 'us-east-1' });
@@ -187,7 +222,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const startupLimitMs = options.startupTimeoutMs ?? parseStartupTimeoutMs(process.env.DEMO_STARTUP_TIMEOUT_MS);
   const processes = new Map<ServiceName, ServiceProcess>();
   for (const name of names) {
-    const env = { ...environmentFor(name, ports, shared, dataDir, dynamic !== undefined), ...options.extraEnv?.[name] };
+    const env = { ...environmentFor(name, ports, shared, dataDir, layout.gatewayMetrics), ...options.extraEnv?.[name] };
     const service = new ServiceProcess({
       name: `${name}-service`,
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
@@ -234,14 +269,36 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw error;
   }
 
+  // What is running where, for whoever shares the machine (a second checkout, a test, a person with `kill`).
+  await writeFile(
+    join(dataDir, 'system.json'),
+    `${JSON.stringify(
+      {
+        startedAt: new Date().toISOString(),
+        demoPid: process.pid,
+        dataDir,
+        localAws: { url: localAws.endpoint, pid: process.pid },
+        traceCollector: { url: collector.url, pid: process.pid },
+        gatewayMetricsPort: layout.gatewayMetrics || undefined,
+        services: Object.fromEntries(
+          names.map((name) => [name, { url: processes.get(name)!.baseUrl, pid: processes.get(name)!.child.pid }]),
+        ),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
   return {
     ports,
+    consolePort: layout.console,
     gatewayUrl: processes.get('gateway')!.baseUrl,
     localAwsUrl: localAws.endpoint,
     collector,
     aws,
     jwtSecret,
     logDir,
+    dataDir,
     service: (name) => processes.get(name)!,
     stop,
   };

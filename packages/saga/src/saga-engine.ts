@@ -206,7 +206,14 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
   return {
     async start(sagaName, sagaId, data, startOptions) {
       if (!definitions.has(sagaName)) throw new UnknownSagaError(sagaName);
-      const created = await store.insert(startOptions?.tx ?? db, sagaId, sagaName, data, clock.now(), currentTraceContext());
+      const created = await store.insert(
+        startOptions?.tx ?? db,
+        sagaId,
+        sagaName,
+        data,
+        clock.now(),
+        currentTraceContext(),
+      );
       if (created) {
         startedHere.add(sagaId);
         events.emit('stateChanged', { sagaId, sagaName, from: undefined, to: SagaState.RUNNING });

@@ -3,9 +3,10 @@
  * persist that and report it, and repeat until the saga finishes, waits for a backoff, or is parked. Every attempt is persisted before it
  * starts and after it ends, so a process may die at any point and another resumes from the last committed row.
  */
+import type { Clock } from '@shop/clock';
 import { traceStep } from './saga-tracing';
 import type { Database, Queryable } from '@shop/db';
-import { retryAfterOf, TimeoutPolicy, type Clock } from '@shop/resilience';
+import { retryAfterOf, TimeoutPolicy } from '@shop/resilience';
 import type { CompensatableStep, DataPatch, SagaData, SagaDefinition, SagaStep, StepContext } from './define-saga';
 import type { SagaEvents } from './saga-events';
 import type { SagaLogger } from './saga-logger';

@@ -4,7 +4,7 @@
  * Idempotency-Key, a repeat of the same request returns the first order instead of placing a second one.
  */
 import { createHash } from 'node:crypto';
-import { uuidv7 } from '@shop/contracts';
+import { uuidv7 } from '@shop/clock';
 import type { Queryable } from '@shop/db';
 import type { SagaEngine } from '@shop/saga';
 import type { Address, OrderItem } from './domain/order';

@@ -3,7 +3,8 @@
  * transaction that holds the idempotency record, the payment and its outbox event, so they commit together or not
  * at all; the relay is woken after the commit.
  */
-import { createEvent, uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
+import { uuidv7 } from '@shop/clock';
+import { createEvent, type EventEnvelope, type EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
 import { HttpProblem } from '@shop/service-kit';

@@ -3,8 +3,8 @@
  * period, while a key still inside it keeps replaying. Days of charges are simulated on a fake clock that is both the
  * service's clock (it stamps the keys) and the job's.
  */
+import { FakeClock } from '@shop/clock';
 import { createRetentionJob, type RetentionJob } from '@shop/db';
-import { FakeClock } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { testEngines, testResources, type TestDatabase } from '@shop/testing';
 import { idempotencyKeyRetention } from '../src/idempotency/idempotency-keys';

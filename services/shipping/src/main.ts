@@ -1,8 +1,8 @@
 /** Process entry of the shipping service. */
+import { systemClock } from '@shop/clock';
 import './instrument'; // first: tracing must patch modules before they load
 import { openDatabase } from '@shop/db';
 import { createServiceMessaging } from '@shop/messaging';
-import { wallClock } from '@shop/resilience';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { ShippingServiceConfig } from './config';
@@ -28,7 +28,7 @@ void runService({
     // Moves shipments along from the database's `next_transition_at`, so it survives restarts.
     const dispatcher = new Dispatcher({
       db,
-      clock: wallClock,
+      clock: systemClock,
       schedule,
       carrier: config.CARRIER,
       batchSize: config.DISPATCHER_BATCH_SIZE,

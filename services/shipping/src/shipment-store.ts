@@ -3,10 +3,10 @@
  * Races are settled by the database — the unique index on `order_id`, conditional UPDATEs on `status` and row
  * locks — never by reading first and deciding in code.
  */
-import { uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
+import { uuidv7, type Clock } from '@shop/clock';
+import type { EventEnvelope, EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
-import type { Clock } from '@shop/resilience';
 import type { ShippingSchedule } from './domain/lifecycle';
 import { requestFingerprint } from './domain/request-fingerprint';
 import { ShipmentStatus, type CreateShipmentRequest, type Shipment } from './domain/shipment';
@@ -186,7 +186,9 @@ export class ShipmentStore {
 }
 
 async function selectOne(tx: Queryable, column: 'id' | 'order_id', value: string): Promise<ShipmentRow> {
-  const { rows } = await tx.query<ShipmentRow>(`SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE ${column} = $1`, [value]);
+  const { rows } = await tx.query<ShipmentRow>(`SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE ${column} = $1`, [
+    value,
+  ]);
   if (!rows[0]) throw new Error(`shipment with ${column} ${value} vanished: shipments are never deleted`);
   return rows[0];
 }

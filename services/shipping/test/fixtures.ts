@@ -1,7 +1,7 @@
 // Shared set-up: a migrated database on the engine under test, a fake wall clock, the app, and outbox readers.
+import { FakeClock } from '@shop/clock';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Engine } from '@shop/db';
-import { FakeClock } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';
@@ -28,7 +28,10 @@ export interface ShippingFixture {
   close(): Promise<void>;
 }
 
-export async function startShipping(engine: Engine, options: { onEventsCommitted?: () => void } = {}): Promise<ShippingFixture> {
+export async function startShipping(
+  engine: Engine,
+  options: { onEventsCommitted?: () => void } = {},
+): Promise<ShippingFixture> {
   const db = await createTestDatabase(engine);
   await migrateShippingDatabase(db);
   const clock = new FakeClock(START);

@@ -3,9 +3,9 @@
  * with its own `buildApp` on its own PGlite database, with fault injection on so tests can make them fail.
  * Plus the reads the tests check invariants with (stock, reservations, payments, shipments).
  */
+import { systemClock } from '@shop/clock';
 import { runMigrations } from '@shop/db';
 import { messagingMigrationsDir } from '@shop/messaging';
-import { wallClock } from '@shop/saga';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
@@ -65,7 +65,7 @@ export async function startParticipants(options: { onShippingEvents?: () => void
   );
   const dispatcher = new Dispatcher({
     db: shippingDb,
-    clock: wallClock,
+    clock: systemClock,
     schedule,
     carrier: 'Test Parcel',
     batchSize: 50,

@@ -71,5 +71,7 @@ it('action-validator rejects a workflow with a misspelt key (the check above can
   writeFileSync(broken, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n');
   const result = spawnSync(process.execPath, [validator, broken], { encoding: 'utf8', timeout: 60_000 });
   rmSync(broken);
-  expect(result.stdout).toContain("Additional property 'stepz' is not allowed");
+  // action-validator 0.6 prints the errors as JSON on stderr and exits 1.
+  expect(result.status).toBe(1);
+  expect(`${result.stdout}${result.stderr}`).toContain("Additional property 'stepz' is not allowed");
 });

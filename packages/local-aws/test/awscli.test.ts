@@ -1,8 +1,10 @@
 // The aws CLI, a client nobody here wrote, against the endpoint: the calls tools make first (who am I, which tags)
 // and DLQ redrive. Debian's awscli 2.9 speaks the query protocol to SQS, awscli 1.x / 2.13+ the JSON protocol.
-// Runs when `aws` (or $AWS_CLI) is installed; the CLI's own argument parser tells whether it knows the move-task
-// commands (added to the API in June 2023, after awscli 2.9).
+// Runs when `aws` (or $AWS_CLI) is installed. A CLI built before the move-task API (June 2023; Debian's 2.9) is given
+// those three operations from AWS's API reference through AWS_DATA_PATH (test/support/awscli-models), the CLI's own
+// way to load service models: it then builds and parses the query-protocol requests itself, as a newer CLI would.
 import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -16,17 +18,32 @@ const cli = process.env.AWS_CLI ?? 'aws';
 const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
 const installed = version.status === 0;
 const cliVersion = installed ? `${version.stdout}${version.stderr}`.trim().split(' ')[0] : '';
+const MOVE_TASK_MODELS = { AWS_DATA_PATH: join(__dirname, 'support', 'awscli-models') };
 /** `--generate-cli-skeleton` is answered by the CLI itself, so this needs no endpoint. */
-const knowsMoveTasks =
+const knowsMoveTasks = (env: NodeJS.ProcessEnv = {}) =>
   installed &&
-  spawnSync(cli, ['sqs', 'start-message-move-task', '--generate-cli-skeleton'], { encoding: 'utf8' }).status === 0;
+  spawnSync(cli, ['sqs', 'start-message-move-task', '--generate-cli-skeleton'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  }).status === 0;
+/** Extra environment for the move-task commands: none for a CLI that knows them, the models for one that does not. */
+const moveTaskEnv: NodeJS.ProcessEnv | undefined = knowsMoveTasks()
+  ? {}
+  : knowsMoveTasks(MOVE_TASK_MODELS)
+    ? MOVE_TASK_MODELS
+    : undefined;
 
 const describeWithCli = installed ? describe : describe.skip;
-const itWithMoveTasks = knowsMoveTasks ? it : it.skip;
+const itWithMoveTasks = moveTaskEnv ? it : it.skip;
 /** Each CLI start costs a Python interpreter start, seconds on a busy machine. */
 const CLI_TEST_TIMEOUT_MS = 120_000;
 const notInstalled = installed ? '' : ` (skipped: no "${cli}" on PATH; install awscli or set AWS_CLI)`;
-const noMoveTasks = knowsMoveTasks ? '' : ` (skipped: ${cliVersion || cli} has no start-message-move-task)`;
+const moveTasksVia =
+  moveTaskEnv === undefined
+    ? ` (skipped: ${cliVersion || cli} has no start-message-move-task, even with the models)`
+    : moveTaskEnv.AWS_DATA_PATH
+      ? ' (the CLI predates the API: operations from test/support/awscli-models)'
+      : '';
 
 let aws: ConformanceEndpoint;
 beforeAll(async () => {
@@ -37,9 +54,10 @@ afterAll(async () => {
 });
 
 /** Runs the CLI without blocking this process (the endpoint may be in it) and parses its JSON output. */
-function run(args: string[]): Promise<Record<string, unknown>> {
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
   const env = {
     ...process.env,
+    ...extraEnv,
     AWS_PAGER: '',
     AWS_DEFAULT_REGION: aws.region,
     ...(againstLocalAws ? { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SESSION_TOKEN: '' } : {}),
@@ -85,7 +103,7 @@ describeWithCli(`the aws CLI${notInstalled}`, () => {
   );
 
   itWithMoveTasks(
-    `aws sqs start-message-move-task redrives a dead-letter queue (${cliVersion})${noMoveTasks}`,
+    `aws sqs start-message-move-task redrives a dead-letter queue (${cliVersion})${moveTasksVia}`,
     async () => {
       const dlqName = aws.uniqueName('cli-dlq');
       const { QueueUrl: dlqUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: dlqName }));
@@ -103,14 +121,10 @@ describeWithCli(`the aws CLI${notInstalled}`, () => {
         new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['QueueArn'] }),
       );
       await aws.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: 'parked' }));
-      const started = await run([
-        'sqs',
-        'start-message-move-task',
-        '--source-arn',
-        dlqArn,
-        '--destination-arn',
-        source.Attributes!.QueueArn!,
-      ]);
+      const started = await run(
+        ['sqs', 'start-message-move-task', '--source-arn', dlqArn, '--destination-arn', source.Attributes!.QueueArn!],
+        moveTaskEnv,
+      );
       expect(started.TaskHandle).toEqual(expect.any(String));
       await eventually(
         async () => {
@@ -120,7 +134,7 @@ describeWithCli(`the aws CLI${notInstalled}`, () => {
         againstLocalAws ? 5_000 : 120_000,
         100,
       );
-      const listed = await run(['sqs', 'list-message-move-tasks', '--source-arn', dlqArn]);
+      const listed = await run(['sqs', 'list-message-move-tasks', '--source-arn', dlqArn], moveTaskEnv);
       expect(listed.Results).toEqual([
         expect.objectContaining({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 1 }),
       ]);

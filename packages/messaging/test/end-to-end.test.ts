@@ -3,7 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventOf } from '@shop/contracts';
 import type { Queryable } from '@shop/db';
-import { eventually, testEngines, type TestDatabase } from '@shop/testing';
+import { eventually, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import {
   createConsumer,
   createOutboxRelay,
@@ -91,14 +91,20 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
     aws = await startAws();
   });
   afterAll(() => aws.close());
-  beforeEach(async () => {
-    [orderDb, userDb] = await Promise.all([databaseWithSchema(engine), databaseWithSchema(engine)]);
-    await userDb.exec(ORDER_HISTORY);
-    provisioned = await provisionTopology(aws, testTopology({ maxReceiveCount: 3 }));
-  });
+  // Closed in the afterEach below, after the relays and consumers that use them, even when the setup timed out.
+  const databases = testResources('none');
+  beforeEach(
+    () =>
+      databases.setup(async (track) => {
+        [orderDb, userDb] = await Promise.all([track(databaseWithSchema(engine)), track(databaseWithSchema(engine))]);
+        await userDb.exec(ORDER_HISTORY);
+        provisioned = await provisionTopology(aws, testTopology({ maxReceiveCount: 3 }));
+      }),
+    120_000, // two databases at once on a busy CI machine
+  );
   afterEach(async () => {
     for (const r of running.splice(0).reverse()) await r.stop();
-    await Promise.all([orderDb.close(), userDb.close()]);
+    await databases.closeAll();
   });
 
   it('delivers a committed event to the handler, validated and typed, and deletes the message', async () => {

@@ -23,7 +23,7 @@ import { registerHealthRoutes, type ReadinessCheck } from './health';
 import { loggerOptions } from './logger';
 import { ProblemSchema } from './problem';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
-import { createValidatorCompiler } from './validation';
+import { buildValidatorCompiler } from './validation';
 
 export type ServiceApp = FastifyInstance<
   RawServerDefault,
@@ -75,6 +75,7 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
     // any error handler exists for the request; without this they answer Fastify's plain JSON, not problem+json.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(reply, toProblem(error, request)),
+    schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler } },
   };
   const fastify =
     typeof logger === 'object'
@@ -82,7 +83,6 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
       : Fastify({ ...common, logger: logger === false ? false : loggerOptions(name, logger) });
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(createValidatorCompiler());
   const metrics = createMetricsRegistry({ service: name });
   app.decorate('metrics', metrics);
   registerHttpMetrics(app, metrics);

@@ -6,7 +6,7 @@
  */
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import { unstorableText } from './storable-text';
 
 function createAjv(options: Options): Ajv {
@@ -29,9 +29,25 @@ function refusingUnstorableText(validate: ValidateFunction): ValidateFunction {
   return check;
 }
 
-export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
+/**
+ * The validator builder for Fastify's `schemaController.compilersFactory`. Given there rather than through
+ * `setValidatorCompiler`, because Fastify rebuilds a scope's validator from the factory whenever schemas are added
+ * to it after the compiler was set (`registerOperatorRoutes` adds its schemas late): a compiler set with
+ * `setValidatorCompiler` was then silently replaced in child scopes by Fastify's default ajv, which drops unknown
+ * properties instead of refusing them and stops at the first error. Every scope builds from this factory instead.
+ * The shared schemas (`app.addSchema`) are added to both ajv instances, so a body may `$ref` one.
+ */
+type ValidatorBuilder = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>;
+
+export const buildValidatorCompiler: ValidatorBuilder = (sharedSchemas = {}) => {
   const strict = createAjv({ coerceTypes: false });
   const coercing = createAjv({ coerceTypes: 'array' });
+  for (const schema of Object.values(sharedSchemas)) {
+    strict.addSchema(schema as object);
+    coercing.addSchema(schema as object);
+  }
   return ({ schema, httpPart }) =>
     refusingUnstorableText((httpPart === 'body' ? strict : coercing).compile(schema as object));
-}
+};

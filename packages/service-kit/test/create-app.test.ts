@@ -20,7 +20,11 @@ describe('createApp', () => {
       {
         schema: {
           body: Type.Object(
-            { name: Type.String({ minLength: 1 }), count: Type.Integer({ minimum: 1 }), email: Type.String({ format: 'email' }) },
+            {
+              name: Type.String({ minLength: 1 }),
+              count: Type.Integer({ minimum: 1 }),
+              email: Type.String({ format: 'email' }),
+            },
             { additionalProperties: false },
           ),
         },
@@ -28,16 +32,23 @@ describe('createApp', () => {
       async (request, reply) => reply.code(201).send(request.body),
     );
     app.get('/conflict', async () => {
-      throw new HttpProblem(409, 'thing-exists', 'Thing already exists', 'thing 7 exists', { thingId: '7', status: 'taken' });
+      throw new HttpProblem(409, 'thing-exists', 'Thing already exists', 'thing 7 exists', {
+        thingId: '7',
+        status: 'taken',
+      });
     });
     app.get('/bug', async () => {
       throw new Error('secret internal detail');
     });
     app.get('/things/:id', async (request) => request.params);
     app.get('/event-metadata', async (request) => eventMetadataOf(request));
-    app.get('/items', { schema: { querystring: Type.Object({ limit: Type.Integer({ default: 10 }) }) } }, async (request) => ({
-      limit: request.query.limit,
-    }));
+    app.get(
+      '/items',
+      { schema: { querystring: Type.Object({ limit: Type.Integer({ default: 10 }) }) } },
+      async (request) => ({
+        limit: request.query.limit,
+      }),
+    );
     await app.ready();
   });
   afterAll(() => app.close());
@@ -57,11 +68,12 @@ describe('createApp', () => {
   it('names missing fields', async () => {
     const response = await post({});
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual([
-      'body.count',
-      'body.email',
-      'body.name',
-    ]);
+    expect(
+      response
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['body.count', 'body.email', 'body.name']);
   });
 
   it('does not coerce body types but does coerce query strings', async () => {
@@ -87,7 +99,12 @@ describe('createApp', () => {
   });
 
   it('answers an unsupported media type with 415', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(response.statusCode).toBe(415);
     expect(response.headers['content-type']).toContain('application/problem+json');
   });
@@ -95,7 +112,12 @@ describe('createApp', () => {
   it('renders thrown HttpProblems with their extensions', async () => {
     const response = await app.inject('/conflict');
     expect(response.statusCode).toBe(409);
-    expect(response.json()).toMatchObject({ status: 409, title: 'Thing already exists', thingId: '7', instance: '/conflict' });
+    expect(response.json()).toMatchObject({
+      status: 409,
+      title: 'Thing already exists',
+      thingId: '7',
+      instance: '/conflict',
+    });
   });
 
   it('hides internal errors behind a generic 500 with the request id', async () => {
@@ -171,5 +193,49 @@ describe('createApp', () => {
     const given = `r${'x'.repeat(120)}.1:2_3-4`.slice(0, 128);
     const response = await app.inject({ url: '/health/live', headers: { 'x-request-id': given } });
     expect(response.headers['x-request-id']).toBe(given);
+  });
+});
+
+describe('createApp validation in every scope', () => {
+  // Fastify rebuilds a scope's validator when schemas are added after it was set; with `setValidatorCompiler` the
+  // routes of a child scope then fell back to Fastify's default ajv, which silently drops unknown properties and
+  // reports only the first error (found by the inventory suite once the operator routes added their schemas).
+  it('refuses unknown properties and lists every error in a child scope, also after a late addSchema', async () => {
+    const app = await createApp({ name: 'scoped-service', logger: false });
+    try {
+      const Body = Type.Object(
+        { orderId: Type.String({ pattern: '^[a-z0-9-]+$' }), quantity: Type.Integer({ minimum: 1 }) },
+        { additionalProperties: false },
+      );
+      const Shared = Type.Object({ note: Type.String() }, { $id: 'LateSharedSchema' });
+      await app.register(async (child) => {
+        child.post('/scoped', { schema: { body: Body } }, async (request) => request.body);
+        child.post(
+          '/scoped-ref',
+          { schema: { body: Type.Object({ shared: Type.Ref(Shared) }, { additionalProperties: false }) } },
+          async (request) => request.body,
+        );
+      });
+      app.addSchema(Shared);
+      await app.ready();
+
+      const response = await app.inject({
+        method: 'POST',
+        url: '/scoped',
+        payload: { orderId: 'has space', quantity: 0, extra: 1 },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(
+        response
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['body.extra', 'body.orderId', 'body.quantity']);
+      const viaRef = await app.inject({ method: 'POST', url: '/scoped-ref', payload: { shared: { note: 1 } } });
+      expect(viaRef.statusCode).toBe(400);
+      expect(viaRef.json().errors.map((e: { field: string }) => e.field)).toEqual(['body.shared.note']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -75,10 +75,14 @@ export class StartupError extends Error {
 /** Free ports from the OS: listen on port 0, note the port, release it (a service binds it a moment later). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -90,6 +94,7 @@ function environmentFor(
   ports: Record<ServiceName, number>,
   shared: Record<string, string>,
   dataDir: string,
+  dynamicPorts: boolean,
 ): Record<string, string> {
   const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   const own: Record<ServiceName, Record<string, string>> = {
@@ -120,6 +125,9 @@ function environmentFor(
       UPSTREAM_TIMEOUT_MS: '5000',
       // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
       RATE_LIMIT_MAX: '600',
+      // The internal /metrics listener: its documented port for the demo; with dynamic ports a free one, so a test
+      // system beside a running demo (or another test's gateway) does not collide on 9464.
+      ...(dynamicPorts ? { METRICS_PORT: '0' } : {}),
     },
   };
   return { ...shared, DATA_DIR: join(dataDir, name), OTEL_SERVICE_NAME: `${name}-service`, ...own[name] };
@@ -163,7 +171,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   const processes = new Map<ServiceName, ServiceProcess>();
   for (const name of names) {
-    const env = { ...environmentFor(name, ports, shared, dataDir), ...options.extraEnv?.[name] };
+    const env = { ...environmentFor(name, ports, shared, dataDir, dynamic !== undefined), ...options.extraEnv?.[name] };
     processes.set(name, new ServiceProcess({ name, port: ports[name], env }, options.repoRoot, logDir));
   }
 
@@ -188,7 +196,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             options.onProgress(`${name}-service`, 'failed', (error as Error).message);
             throw new StartupError(`${name}-service`, (error as Error).message, service.lastLines());
           }
-          options.onProgress(`${name}-service`, 'ready', `${service.url} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+          options.onProgress(
+            `${name}-service`,
+            'ready',
+            `${service.url} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+          );
         }),
       );
     }

@@ -192,14 +192,15 @@ async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
 const STREAM_LOCK_NAMESPACE = 7_240_118;
 
 /**
- * Appenders to one stream queue up until the first commits. Two reasons, both about `readAll` order rather than
+ * Appenders to one stream queue up until the first commits (`handleCommand` takes it before it reads the stream, so
+ * a second writer reads what the first committed instead of failing its expected-version check). Two reasons, both about `readAll` order rather than
  * correctness of versions (the unique index guarantees that on its own):
  * - the lock is taken before this transaction has an id (unless the caller wrote earlier), so the id assigned at
  *   the insert is younger than the previous appender's, and a stream's versions sort in the same order as the log;
  * - `'any'` appends get the next version without a retry loop, and a stale expected version is reported with the
  *   actual version instead of a bare unique violation.
  */
-async function lockStreamForAppend(tx: Queryable, streamId: string): Promise<void> {
+export async function lockStreamForAppend(tx: Queryable, streamId: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_NAMESPACE, streamId]);
 }
 

@@ -1,4 +1,5 @@
 /** Builds the inventory service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import type { Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
@@ -22,7 +23,8 @@ export interface InventoryAppDeps {
   /** Verify JWTs (always on in main.ts): customers may browse products; reservations are for services only. */
   authentication?: AuthenticationOptions;
   faultInjection?: CreateAppOptions['faultInjection'];
-  now?: () => Date;
+  /** Wall time for products and reservations; a FakeClock in tests. */
+  clock?: Clock;
 }
 
 export async function buildApp({
@@ -31,7 +33,7 @@ export async function buildApp({
   onEventsCommitted,
   faultInjection,
   authentication,
-  now,
+  clock,
 }: InventoryAppDeps): Promise<ServiceApp> {
   const app = await createApp({
     name: 'inventory-service',
@@ -41,8 +43,8 @@ export async function buildApp({
     faultInjection,
     authentication,
   });
-  registerProductRoutes(app, new ProductStore(db, now));
-  const reservations = new ReservationStore(db, { now, onEventsCommitted });
+  registerProductRoutes(app, new ProductStore(db, clock));
+  const reservations = new ReservationStore(db, { clock, onEventsCommitted });
   await app.register(async (serviceOnly) => {
     serviceOnly.addHook('onRequest', requireServiceCaller);
     registerReservationRoutes(serviceOnly as ServiceApp, reservations);

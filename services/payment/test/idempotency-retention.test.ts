@@ -23,7 +23,7 @@ describe.each(testEngines())('Idempotency-Key retention on %s', (engine) => {
     resources.setup(async (track) => {
       clock = new FakeClock(Date.parse('2030-01-01T00:00:00Z'));
       db = await track(migratedDatabase(engine));
-      ({ app } = await track(testApp(db, { now: () => new Date(clock.now()) }), ({ app: built }) => built.close()));
+      ({ app } = await track(testApp(db, { clock }), ({ app: built }) => built.close()));
       job = await track(
         createRetentionJob({ db, clock, intervalMs: 6 * HOUR, rules: [idempotencyKeyRetention(DAY)] }),
         (started) => started.stop(),

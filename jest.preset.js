@@ -17,4 +17,6 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!${notEsmOnly})`],
   testTimeout: 30_000,
+  // A failing run must end, not hang on what a timed-out setup left open (see jest.exit-guard.cjs).
+  reporters: ['default', require.resolve('./jest.exit-guard.cjs')],
 };

@@ -1,6 +1,7 @@
 // Holds docker-compose.yml to the services' own config schemas, so the stack cannot drift from the code: every
 // variable a service requires is set, every variable set is one the service reads, and every value passes the
 // service's own start-up validation. Then `docker compose config` validates the files when a compose CLI exists.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@shop/service-kit';
@@ -32,7 +33,7 @@ const composeServiceFor = new Map(
 );
 
 // What a user must provide is JWT_SECRET alone (shell or .env file): the file's defaults must do for the rest.
-const USER_ENVIRONMENT = { JWT_SECRET: 'compose-env-test-secret-0123456789abcdef' };
+const USER_ENVIRONMENT = { JWT_SECRET: randomBytes(32).toString('base64url') };
 const environmentOf = (workspaceService: string) =>
   serviceEnvironment(compose.services[composeServiceFor.get(workspaceService)!]!, USER_ENVIRONMENT);
 

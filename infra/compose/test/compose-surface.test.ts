@@ -1,6 +1,7 @@
 // What docker-compose.yml shows to the outside and to its neighbours: ports bound to 127.0.0.1 unless asked, a
 // Prometheus scrape target for every service, the same infrastructure images the container test suites run, and
 // `docker run` lines in docs/docker.md that name images compose really builds.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALSTACK_IMAGE, POSTGRES_IMAGE, REDIS_IMAGE } from '@shop/testing';
@@ -10,7 +11,7 @@ import { loadComposeFile, serviceEnvironment, workspaceServiceOf } from '../src'
 const repoRoot = join(__dirname, '..', '..', '..');
 const compose = loadComposeFile(join(repoRoot, 'docker-compose.yml'));
 const services = Object.entries(compose.services);
-const env = { JWT_SECRET: 'compose-surface-test-secret-0123456789abcdef' };
+const env = { JWT_SECRET: randomBytes(32).toString('base64url') };
 
 /** The gateway's internal metrics listener (METRICS_PORT's default): /metrics is not on its public port. */
 const GATEWAY_METRICS_PORT = '9464';

@@ -24,6 +24,7 @@ export {
   type EventRejectionReason,
   type EventValidation,
 } from './validate-event';
+export { canonicalJson, fingerprintOf } from './canonical-json';
 export {
   systemTopology,
   deadLetterQueueName,

@@ -14,7 +14,7 @@ export type Principal = { kind: 'customer'; customerId: string } | { kind: 'serv
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is calling, from a verified token; undefined on public routes and when authentication is off. */
+    /** Who is calling, from a verified token; undefined on public routes and in an app that identifies nobody. */
     principal?: Principal;
   }
 }
@@ -52,15 +52,47 @@ export interface AuthenticationOptions {
   publicPaths?: string[];
 }
 
+/** The permissive mode, which a test has to ask for by name: see `trustEveryCallerForTests`. */
+export interface TrustEveryCallerForTests {
+  readonly trustEveryCallerForTests: true;
+}
+
+/**
+ * For in-process tests of one service that are not about authorisation: every request is taken to come from a
+ * service (`trusted-test-caller`), without a token. Nothing else is permissive — an app given no `authentication`
+ * identifies nobody, so every guard refuses (see caller-guards.ts).
+ */
+export function trustEveryCallerForTests(): TrustEveryCallerForTests {
+  return { trustEveryCallerForTests: true };
+}
+
+/** How an app identifies its callers: verified bearer tokens (every main.ts), or a test's explicit trust. */
+export type Authentication = AuthenticationOptions | TrustEveryCallerForTests;
+
+export const TRUSTED_TEST_CALLER: Principal = { kind: 'service', service: 'trusted-test-caller' };
+
 // Probes, API docs and Prometheus scrapes carry no token. `/admin/*` (fault injection) is deliberately not here: it
 // changes how the service behaves, so it needs a service token like every internal route.
 const ALWAYS_PUBLIC = ['/health/', '/docs', '/metrics'];
 
-function unauthenticated(detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthenticated', 'Authentication required', detail, {}, { 'www-authenticate': 'Bearer' });
+export function unauthenticated(detail: string): HttpProblem {
+  return new HttpProblem(
+    401,
+    'unauthenticated',
+    'Authentication required',
+    detail,
+    {},
+    { 'www-authenticate': 'Bearer' },
+  );
 }
 
-export async function registerAuthentication(app: ServiceApp, options: AuthenticationOptions): Promise<void> {
+export async function registerAuthentication(app: ServiceApp, options: Authentication): Promise<void> {
+  if ('trustEveryCallerForTests' in options) {
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      request.principal = TRUSTED_TEST_CALLER;
+    });
+    return;
+  }
   await app.register(jwt, accessTokenOptions(options.secret));
   const publicPaths = [...ALWAYS_PUBLIC, ...(options.publicPaths ?? [])];
 
@@ -80,6 +112,11 @@ export async function registerAuthentication(app: ServiceApp, options: Authentic
   });
 }
 
+/** True when the app verifies tokens, so it can also sign them (the order service's calls to its participants). */
+export function verifiesTokens(authentication: Authentication | undefined): authentication is AuthenticationOptions {
+  return authentication !== undefined && 'secret' in authentication;
+}
+
 /** Signs a service token for calls this service makes to others (cache it; it is valid for `expiresIn`). */
 export function signServiceToken(app: ServiceApp, service: string, expiresIn = '15m'): string {
   return app.jwt.sign({ sub: service, role: 'service' }, { expiresIn });
@@ -87,32 +124,4 @@ export function signServiceToken(app: ServiceApp, service: string, expiresIn = '
 
 export function signCustomerToken(app: ServiceApp, customerId: string, expiresIn = '15m'): string {
   return app.jwt.sign({ sub: customerId, role: 'customer' }, { expiresIn });
-}
-
-/**
- * The customer a request acts for: the token's subject for customers; services acting on a customer's behalf name
- * them explicitly (e.g. a body field), which only a service principal may do.
- */
-export function requireCustomer(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal?.kind === 'customer') return principal.customerId;
-  throw new HttpProblem(403, 'forbidden', 'Forbidden', 'this operation needs a customer token');
-}
-
-/** True when the caller may act for `customerId`: that customer, or any service. Lets routes answer 404, not 403. */
-export function mayActFor(request: FastifyRequest, customerId: string): boolean {
-  const principal = request.principal;
-  if (!principal) return true; // authentication is off (in-process tests of one service)
-  return principal.kind === 'service' || principal.customerId === customerId;
-}
-
-/**
- * For operations only other services perform (reservations, charges, shipments): a customer token is refused with
- * 403. Use as an `onRequest` hook on a scope holding such routes. With authentication off (in-process tests of one
- * service) there is no principal and the request passes.
- */
-export async function requireServiceCaller(request: FastifyRequest): Promise<void> {
-  if (request.principal && request.principal.kind !== 'service') {
-    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'only services may call this operation');
-  }
 }

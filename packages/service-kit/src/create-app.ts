@@ -16,7 +16,8 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { registerAuthentication, type AuthenticationOptions } from './authentication';
+import { registerAuthentication, type Authentication } from './authentication';
+import type { DomainProblem } from './domain-problems';
 import { registerErrorHandling, sendProblem, toProblem } from './error-handler';
 import { registerFaultInjection, type FaultInjectionOptions } from './fault-injection';
 import { registerHealthRoutes, type ReadinessCheck } from './health';
@@ -51,8 +52,14 @@ export interface CreateAppOptions {
   logger?: false | string | FastifyBaseLogger;
   /** Largest accepted request body; anything bigger is a 413. */
   bodyLimitBytes?: number;
-  /** Verify a JWT on every non-public route (see authentication.ts); off when omitted (in-process tests). */
-  authentication?: AuthenticationOptions;
+  /**
+   * How callers are identified: `{ secret }` verifies a JWT on every non-public route (authentication.ts). Omitted,
+   * nobody is identified and every caller guard refuses (caller-guards.ts); tests that are not about authorisation
+   * say `trustEveryCallerForTests()`.
+   */
+  authentication?: Authentication;
+  /** The service's domain errors and the problems that answer them (domain-problems.ts). */
+  problems?: readonly DomainProblem[];
   /**
    * Serve `GET /metrics` on the app's own port (default true: internal services are scraped there). A service whose
    * port is public (the gateway) passes false and serves the registry on an internal listener (createMetricsServer).
@@ -108,11 +115,11 @@ export async function createApp(options: CreateAppOptions): Promise<ServiceApp> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, options.problems);
   if (options.authentication) await registerAuthentication(app, options.authentication);
   registerHealthRoutes(app, options.readiness ?? {});
   if (options.faultInjection) {
-    registerFaultInjection(app, typeof options.faultInjection === 'object' ? options.faultInjection : {});
+    await registerFaultInjection(app, typeof options.faultInjection === 'object' ? options.faultInjection : {});
   }
   return app;
 }

@@ -1,10 +1,12 @@
 /**
  * Turns every failure into problem+json. Client mistakes (validation, bad JSON, too large, wrong media type) keep
- * their 4xx status and say what was wrong; a database error that escaped a handler becomes the 4xx or 503 it really
- * is (database-problems.ts); only genuine server faults become 500, with details kept in the log.
+ * their 4xx status and say what was wrong; a domain refusal the service listed becomes its problem
+ * (domain-problems.ts); a database error that escaped a handler becomes the 4xx or 503 it really is
+ * (database-problems.ts); only genuine server faults become 500, with details kept in the log.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { databaseProblemOf } from './database-problems';
+import { domainProblemOf, type DomainProblem } from './domain-problems';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType, type Problem } from './problem';
 
 interface FieldError {
@@ -76,8 +78,9 @@ export function sendProblem(reply: FastifyReply, problem: Problem, headers: Reco
   return reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+export function registerErrorHandling(app: FastifyInstance, problems: readonly DomainProblem[] = []): void {
+  app.setErrorHandler((thrown: FastifyError | HttpProblem, request, reply) => {
+    const error = domainProblemOf(problems, thrown) ?? thrown;
     const database = error instanceof HttpProblem ? undefined : databaseProblemOf(error);
     const answered = database?.problem ?? error;
     const problem = toProblem(answered, request);

@@ -4,12 +4,12 @@
  * otherwise the routes do not exist (404) and are absent from the OpenAPI document.
  *
  * `/admin/*` and `/health/*` are never faulted, so a fault can always be cleared and probes keep telling the truth
- * about the process itself. The admin routes need a *service* token (when authentication is on, as in every
- * service's main.ts): whoever can set faults can take the service down, so a customer token — or none — is refused.
+ * about the process itself. The admin routes are for services only (`onlyServices`): whoever can set faults
+ * can take the service down, so a customer token — or none — is refused.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requireServiceCaller } from './authentication';
+import { onlyServices, registerRoutesFor } from './caller-guards';
 import type { ServiceApp } from './create-app';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
@@ -31,7 +31,10 @@ const FaultRuleSchema = Type.Object(
 );
 export type FaultRule = Static<typeof FaultRuleSchema>;
 
-const FaultsBody = Type.Object({ rules: Type.Array(FaultRuleSchema, { maxItems: 50 }) }, { additionalProperties: false });
+const FaultsBody = Type.Object(
+  { rules: Type.Array(FaultRuleSchema, { maxItems: 50 }) },
+  { additionalProperties: false },
+);
 
 export interface FaultInjectionOptions {
   /** Source of randomness for error rates and jitter (tests pass a deterministic one). */
@@ -55,7 +58,7 @@ function injectedProblem(reply: FastifyReply, status: number, detail: string) {
     .send({ type: problemType('injected-fault'), title: 'Injected fault', status, detail });
 }
 
-export function registerFaultInjection(app: ServiceApp, options: FaultInjectionOptions = {}): void {
+export async function registerFaultInjection(app: ServiceApp, options: FaultInjectionOptions = {}): Promise<void> {
   const random = options.random ?? Math.random;
   const delay = options.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let rules: { rule: FaultRule; matches: (method: string, path: string) => boolean }[] = [];
@@ -79,26 +82,35 @@ export function registerFaultInjection(app: ServiceApp, options: FaultInjectionO
   });
 
   const schema = { tags: ['admin'], hide: false };
-  const admin = { onRequest: requireServiceCaller };
-  app.put(
-    '/admin/faults',
-    {
-      ...admin,
-      schema: { ...schema, summary: 'Replace the active fault rules', body: FaultsBody, response: { 200: FaultsBody } },
-    },
-    async (request) => {
-      rules = request.body.rules.map((rule) => ({ rule, matches: toMatcher(rule) }));
-      request.log.warn({ rules: request.body.rules }, 'fault injection rules set');
-      return { rules: rules.map(({ rule }) => rule) };
-    },
-  );
-  app.get(
-    '/admin/faults',
-    { ...admin, schema: { ...schema, summary: 'Active fault rules', response: { 200: FaultsBody } } },
-    async () => ({ rules: rules.map(({ rule }) => rule) }),
-  );
-  app.delete('/admin/faults', { ...admin, schema: { ...schema, summary: 'Clear all fault rules' } }, async (_request, reply) => {
-    rules = [];
-    return reply.code(204).send();
+  await registerRoutesFor(app, onlyServices, (admin) => {
+    admin.put(
+      '/admin/faults',
+      {
+        schema: {
+          ...schema,
+          summary: 'Replace the active fault rules',
+          body: FaultsBody,
+          response: { 200: FaultsBody },
+        },
+      },
+      async (request) => {
+        rules = request.body.rules.map((rule) => ({ rule, matches: toMatcher(rule) }));
+        request.log.warn({ rules: request.body.rules }, 'fault injection rules set');
+        return { rules: rules.map(({ rule }) => rule) };
+      },
+    );
+    admin.get(
+      '/admin/faults',
+      { schema: { ...schema, summary: 'Active fault rules', response: { 200: FaultsBody } } },
+      async () => ({ rules: rules.map(({ rule }) => rule) }),
+    );
+    admin.delete(
+      '/admin/faults',
+      { schema: { ...schema, summary: 'Clear all fault rules' } },
+      async (_request, reply) => {
+        rules = [];
+        return reply.code(204).send();
+      },
+    );
   });
 }

@@ -25,14 +25,25 @@ export {
   registerAuthentication,
   signServiceToken,
   signCustomerToken,
-  requireCustomer,
-  requireServiceCaller,
-  mayActFor,
   accessTokenOptions,
+  trustEveryCallerForTests,
+  verifiesTokens,
   type Principal,
+  type Authentication,
   type AuthenticationOptions,
+  type TrustEveryCallerForTests,
 } from './authentication';
-export { eventMetadataOf, type RequestEventMetadata } from './event-metadata';
+export {
+  registerRoutesFor,
+  anyVerifiedCaller,
+  onlyServices,
+  onlyCustomers,
+  customerOf,
+  mayActFor,
+  type CallerGuard,
+} from './caller-guards';
+export { problemFor, type DomainProblem } from './domain-problems';
+export { eventMetadataOf } from './event-metadata';
 export type { FastifyRequest, FastifyReply } from 'fastify';
 export {
   registerOperatorRoutes,

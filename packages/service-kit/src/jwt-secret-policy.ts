@@ -30,8 +30,6 @@ export const PUBLISHED_JWT_SECRETS: ReadonlyMap<string, string> = new Map([
   ['contract-tests-secret-0123456789abcdef', 'a test secret'],
   ['reliability-fuzz-secret-0123456789abcdef', 'a test secret'],
   ['another-secret-0123456789abcdef-xyz', 'a test secret'],
-  ['compose-env-test-secret-0123456789abcdef', 'a test secret'],
-  ['compose-surface-test-secret-0123456789abcdef', 'a test secret'],
 ]);
 
 export const MIN_SECRET_BYTES = 32;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createApp, mayActFor, requireCustomer, signCustomerToken, signServiceToken, type ServiceApp } from '../src';
+import { createApp, customerOf, mayActFor, signCustomerToken, signServiceToken, type ServiceApp } from '../src';
 
 const secret = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -14,7 +14,7 @@ describe('authentication', () => {
   let app: ServiceApp;
   beforeAll(async () => {
     app = await createApp({ name: 'secured', logger: false, authentication: { secret } });
-    app.get('/me', async (request) => ({ customerId: requireCustomer(request) }));
+    app.get('/me', async (request) => ({ customerId: customerOf(request) }));
     app.get('/orders/:customerId', async (request) => ({
       allowed: mayActFor(request, (request.params as { customerId: string }).customerId),
     }));
@@ -36,13 +36,19 @@ describe('authentication', () => {
     const other = await createApp({ name: 'other', logger: false, authentication: { secret: 'x'.repeat(40) } });
     await other.ready();
     expect((await get('/me', signCustomerToken(other, 'c1'))).statusCode).toBe(401);
-    expect((await get('/me', 'not.a.jwt'))).toMatchObject({ statusCode: 401 });
+    expect(await get('/me', 'not.a.jwt')).toMatchObject({ statusCode: 401 });
     await other.close();
   });
 
   it('rejects an expired token', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: 'c1', role: 'customer', iss: 'resilient-shop', aud: 'resilient-shop-services', iat: now - 120 };
+    const claims = {
+      sub: 'c1',
+      role: 'customer',
+      iss: 'resilient-shop',
+      aud: 'resilient-shop-services',
+      iat: now - 120,
+    };
     expect((await get('/me', handMadeToken({ ...claims, exp: now + 60 }))).statusCode).toBe(200);
     const expired = handMadeToken({ ...claims, exp: now - 60 });
     const response = await get('/me', expired);
@@ -52,7 +58,13 @@ describe('authentication', () => {
 
   describe('refuses a correctly signed token that lacks a claim the verifier checks', () => {
     const now = Math.floor(Date.now() / 1000);
-    const complete = { sub: 'c1', role: 'customer', iss: 'resilient-shop', aud: 'resilient-shop-services', exp: now + 60 };
+    const complete = {
+      sub: 'c1',
+      role: 'customer',
+      iss: 'resilient-shop',
+      aud: 'resilient-shop-services',
+      exp: now + 60,
+    };
     it.each(['exp', 'iss', 'aud', 'sub'])('without %s: 401', async (claim) => {
       const { [claim as keyof typeof complete]: _left, ...claims } = complete;
       const response = await get('/me', handMadeToken(claims));
@@ -72,7 +84,9 @@ describe('authentication', () => {
     });
     it('accepts the complete token, and signs tokens with every claim', async () => {
       expect((await get('/me', handMadeToken(complete))).statusCode).toBe(200);
-      const payload = JSON.parse(Buffer.from(signServiceToken(app, 'order-service').split('.')[1]!, 'base64url').toString());
+      const payload = JSON.parse(
+        Buffer.from(signServiceToken(app, 'order-service').split('.')[1]!, 'base64url').toString(),
+      );
       expect(payload).toMatchObject({ iss: 'resilient-shop', aud: 'resilient-shop-services', sub: 'order-service' });
       expect(payload.exp - payload.iat).toBe(900);
     });
@@ -106,7 +120,11 @@ describe('authentication', () => {
     });
     afterAll(() => faulty.close());
     const clearFaults = (token?: string) =>
-      faulty.inject({ method: 'DELETE', url: '/admin/faults', headers: token ? { authorization: `Bearer ${token}` } : {} });
+      faulty.inject({
+        method: 'DELETE',
+        url: '/admin/faults',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
 
     it('need a token: 401 without one', async () => {
       expect((await clearFaults()).statusCode).toBe(401);

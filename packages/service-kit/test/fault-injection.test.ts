@@ -1,7 +1,12 @@
-import { createApp, type ServiceApp } from '../src';
+import { createApp, trustEveryCallerForTests, type ServiceApp } from '../src';
 
 async function appWith(faultInjection: Parameters<typeof createApp>[0]['faultInjection']): Promise<ServiceApp> {
-  const app = await createApp({ name: 'faulty', logger: false, faultInjection });
+  const app = await createApp({
+    name: 'faulty',
+    logger: false,
+    faultInjection,
+    authentication: trustEveryCallerForTests(),
+  });
   app.get('/payments/:id', async () => ({ ok: true }));
   app.post('/payments', async () => ({ ok: true }));
   await app.ready();
@@ -74,10 +79,12 @@ describe('fault injection', () => {
     it('rejects malformed rules with 400', async () => {
       const response = await setRules([{ route: '/x', errorRate: 2, explode: true }]);
       expect(response.statusCode).toBe(400);
-      expect(response.json().errors.map((e: { field: string }) => e.field).sort()).toEqual([
-        'body.rules.0.errorRate',
-        'body.rules.0.explode',
-      ]);
+      expect(
+        response
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['body.rules.0.errorRate', 'body.rules.0.explode']);
     });
   });
 });

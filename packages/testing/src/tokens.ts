@@ -1,7 +1,7 @@
 /**
- * Bearer tokens for tests (and tools) that talk to a running service over HTTP: HS256 JWTs with every claim the
- * services verify (issuer, audience, expiry, subject, role — `ACCESS_TOKEN` in @shop/contracts), signed with the
- * secret the service under test was started with.
+ * Bearer tokens for tests (and tools), the one way they sign them, whether they call `app.inject` or a running
+ * service: HS256 JWTs with every claim the services verify (issuer, audience, expiry, subject, role —
+ * `ACCESS_TOKEN` in @shop/contracts), signed with the secret the service under test was started with.
  */
 import { createHmac } from 'node:crypto';
 import { ACCESS_TOKEN, type AccessTokenRole } from '@shop/contracts';

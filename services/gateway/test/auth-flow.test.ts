@@ -1,14 +1,11 @@
 /**
- * Authentication end to end with the real user service (its own buildApp on PGlite, listening on a port the OS
+ * Authentication end to end with the real user service (its test kit's app on PGlite, listening on a port the OS
  * picks, verifying tokens itself): register → token → profile, and what the user service does with requests that
  * did not come through the gateway with a valid token.
  */
-import { runMigrations } from '@shop/db';
 import type { ServiceApp } from '@shop/service-kit';
 import { bearer, createTestDatabase, type TestDatabase } from '@shop/testing';
-import { buildApp as buildUserService } from '@shop/user-service/dist/app';
-import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
-import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
+import { buildUserForTests } from '@shop/user-service/testing';
 import { JWT_SECRET, OTHER_CUSTOMER, startGateway } from './support/gateway';
 
 const registration = {
@@ -26,13 +23,7 @@ describe('gateway authentication with the real user service', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite');
-    await runMigrations(db, userMigrations);
-    userService = await buildUserService({
-      db,
-      logger: false,
-      authentication: { secret: JWT_SECRET },
-      passwordCost: TEST_SCRYPT_COST,
-    });
+    userService = await buildUserForTests({ db, logger: false, authentication: { secret: JWT_SECRET } });
     userServiceUrl = await userService.listen({ port: 0, host: '127.0.0.1' });
     ({ app: gateway } = await startGateway({ users: userServiceUrl }));
   });

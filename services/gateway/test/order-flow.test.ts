@@ -13,7 +13,7 @@ describe('the order flow through the gateway only', () => {
 
   beforeAll(async () => {
     ({ gateway } = await shop.start());
-  }, 60_000);
+  }, 180_000); // five services on fresh databases at once
 
   afterAll(() => shop.close(), 30_000);
 

@@ -3,16 +3,19 @@ import type { Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
+  anyVerifiedCaller,
   createApp,
+  onlyServices,
   registerOperatorRoutes,
-  requireServiceCaller,
-  type AuthenticationOptions,
+  registerRoutesFor,
+  type Authentication,
   type CreateAppOptions,
   type ServiceApp,
 } from '@shop/service-kit';
 import { ProductStore } from './product-store';
 import { ReservationStore } from './reservation-store';
-import { registerProductRoutes } from './routes/products';
+import { inventoryProblems } from './routes/domain-problems';
+import { registerCatalogueChangeRoutes, registerCatalogueRoutes } from './routes/products';
 import { registerReservationRoutes } from './routes/reservations';
 
 export interface InventoryAppDeps {
@@ -20,8 +23,8 @@ export interface InventoryAppDeps {
   logger?: CreateAppOptions['logger'];
   /** Called after a transaction that wrote events commits: the outbox relay's `wake`. */
   onEventsCommitted?: () => void;
-  /** Verify JWTs (always on in main.ts): customers may browse products; reservations are for services only. */
-  authentication?: AuthenticationOptions;
+  /** `{ secret }` in main.ts: customers may browse products; catalogue changes and reservations are for services. */
+  authentication: Authentication;
   faultInjection?: CreateAppOptions['faultInjection'];
   /** Wall time for products and reservations; a FakeClock in tests. */
   clock?: Clock;
@@ -42,12 +45,14 @@ export async function buildApp({
     readiness: { database: () => db.ping() },
     faultInjection,
     authentication,
+    problems: inventoryProblems,
   });
-  registerProductRoutes(app, new ProductStore(db, clock));
+  const products = new ProductStore(db, clock);
   const reservations = new ReservationStore(db, { clock, onEventsCommitted });
-  await app.register(async (serviceOnly) => {
-    serviceOnly.addHook('onRequest', requireServiceCaller);
-    registerReservationRoutes(serviceOnly as ServiceApp, reservations);
+  await registerRoutesFor(app, anyVerifiedCaller, (callers) => registerCatalogueRoutes(callers, products));
+  await registerRoutesFor(app, onlyServices, (services) => {
+    registerCatalogueChangeRoutes(services, products);
+    registerReservationRoutes(services, reservations);
   });
   registerOperatorRoutes(app, { outbox: () => outboxBacklog(db) });
   return app;

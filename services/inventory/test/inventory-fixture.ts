@@ -1,6 +1,6 @@
 /** One inventory app on a fresh, migrated test database, plus shortcuts for the requests tests make. */
 import { runMigrations } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import type { Engine } from '@shop/db';
 import { buildApp, type InventoryAppDeps } from '../src/app';
@@ -15,7 +15,7 @@ export interface InventoryFixture {
 export async function startInventory(engine: Engine, deps: Partial<InventoryAppDeps> = {}): Promise<InventoryFixture> {
   const db = await createTestDatabase(engine);
   for (const dir of migrationDirs) await runMigrations(db, dir);
-  const app = await buildApp({ db, logger: false, ...deps });
+  const app = await buildApp({ db, logger: false, authentication: trustEveryCallerForTests(), ...deps });
   return {
     db,
     app,

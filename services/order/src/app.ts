@@ -12,18 +12,24 @@ import type { CircuitBreakerOptions, RetryOptions } from '@shop/resilience';
 import { createSagaEngine, type SagaEngine, type SagaPolicies } from '@shop/saga';
 import { outboxBacklog } from '@shop/messaging';
 import {
+  anyVerifiedCaller,
   createApp,
+  onlyCustomers,
+  onlyServices,
   registerOperatorRoutes,
+  registerRoutesFor,
   signServiceToken,
-  type AuthenticationOptions,
+  verifiesTokens,
+  type Authentication,
   type CreateAppOptions,
   type ServiceApp,
 } from '@shop/service-kit';
 import { Orders } from './orders';
 import { orderSummariesProjection } from './read-model/order-summaries-projection';
+import { orderProblems } from './routes/domain-problems';
 import { registerSagaOperatorRoutes } from './routes/operator-sagas';
-import { registerOrderRoutes } from './routes/orders';
-import { registerSagaRoutes } from './routes/sagas';
+import { registerOrderReadRoutes, registerPlaceOrderRoute } from './routes/orders';
+import { registerSagaReadRoutes, registerSagaRetryRoute } from './routes/sagas';
 import { withCrashPoint } from './saga/crash-points';
 import { createParticipants } from './saga/participants';
 import { placeOrderSaga } from './saga/place-order-saga';
@@ -41,8 +47,11 @@ declare module 'fastify' {
 export interface OrderAppDeps {
   db: Database;
   logger?: CreateAppOptions['logger'];
-  /** Verify JWTs (customer and service tokens); also signs the service token sent to participants. */
-  authentication?: AuthenticationOptions;
+  /**
+   * `{ secret }` in main.ts: verifies customer and service tokens, and signs the service token sent to participants.
+   * Customers place orders; customers and services read them; services (operators) retry parked sagas.
+   */
+  authentication: Authentication;
   faultInjection?: boolean;
   participants: {
     inventoryUrl: string;
@@ -73,13 +82,14 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
     description: 'Orders: place an order (a saga over inventory, payment and shipping), follow it, list orders.',
     logger: deps.logger,
     readiness: { database: () => db.ping() },
-    ...(deps.authentication ? { authentication: deps.authentication } : {}),
+    authentication: deps.authentication,
+    problems: orderProblems,
     faultInjection: deps.faultInjection ?? false,
   });
 
   const store = createEventStore(db, { inlineProjections: [orderSummariesProjection] });
   const orders = new Orders(store, deps.clock ? { clock: deps.clock } : {});
-  const serviceToken = deps.authentication
+  const serviceToken = verifiesTokens(deps.authentication)
     ? cachedServiceToken(() => signServiceToken(app, 'order-service'))
     : undefined;
   const participants = createParticipants({
@@ -109,8 +119,13 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
 
   app.decorate('sagas', sagas);
   app.decorate('orders', orders);
-  registerOrderRoutes(app, { db, orders, sagas, onEventsCommitted: wake });
-  registerSagaRoutes(app, sagas);
+  const routes = { db, orders, sagas, onEventsCommitted: wake };
+  await registerRoutesFor(app, onlyCustomers, (customers) => registerPlaceOrderRoute(customers, routes));
+  await registerRoutesFor(app, anyVerifiedCaller, (callers) => {
+    registerOrderReadRoutes(callers, routes);
+    registerSagaReadRoutes(callers, sagas);
+  });
+  await registerRoutesFor(app, onlyServices, (services) => registerSagaRetryRoute(services, sagas));
   registerOperatorRoutes(app, {
     outbox: () => outboxBacklog(db),
     breakers: () => Object.values(participants.clients).map((client) => client.breaker.metrics()),

@@ -3,8 +3,8 @@
  * (OrderCreated), and start the place-order saga. Either the order exists with its saga, or neither does. With an
  * Idempotency-Key, a repeat of the same request returns the first order instead of placing a second one.
  */
-import { createHash } from 'node:crypto';
 import { uuidv7 } from '@shop/clock';
+import { fingerprintOf, type EventMetadata } from '@shop/contracts';
 import type { Queryable } from '@shop/db';
 import type { SagaEngine } from '@shop/saga';
 import type { Address, OrderItem } from './domain/order';
@@ -18,8 +18,8 @@ export interface PlaceOrderRequest {
   shippingAddress: Address;
   paymentMethod: string;
   idempotencyKey?: string;
-  /** The request id: correlates every event of this checkout. */
-  correlationId: string;
+  /** From the request (`eventMetadataOf`): its correlation id runs through every event of this checkout. */
+  metadata: EventMetadata;
 }
 
 export class UnknownCustomerError extends Error {
@@ -36,18 +36,9 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
-/** JSON with sorted keys: the same request gives the same fingerprint whatever order its fields came in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const fingerprintOf = ({ items, shippingAddress, paymentMethod }: PlaceOrderRequest) =>
-  createHash('sha256').update(canonical({ items, shippingAddress, paymentMethod })).digest('base64url');
+/** The same request whatever order its fields came in (canonical JSON); the key and customer are compared apart. */
+const fingerprintOfRequest = ({ items, shippingAddress, paymentMethod }: PlaceOrderRequest) =>
+  fingerprintOf({ items, shippingAddress, paymentMethod });
 
 /**
  * Claims the key for `orderId`, or returns the order an earlier request with this key created. On Postgres a
@@ -55,7 +46,7 @@ const fingerprintOf = ({ items, shippingAddress, paymentMethod }: PlaceOrderRequ
  */
 async function claimIdempotencyKey(tx: Queryable, request: PlaceOrderRequest, orderId: string): Promise<string> {
   const key = request.idempotencyKey!;
-  const fingerprint = fingerprintOf(request);
+  const fingerprint = fingerprintOfRequest(request);
   const claimed = await tx.query(
     `INSERT INTO order_requests (customer_id, idempotency_key, fingerprint, order_id, created_at)
      VALUES ($1, $2, $3, $4, now()) ON CONFLICT DO NOTHING`,
@@ -82,8 +73,9 @@ export async function placeOrder(
       const existing = await claimIdempotencyKey(tx, request, orderId);
       if (existing !== orderId) return { orderId: existing, created: false };
     }
-    const { customerId, items, shippingAddress, paymentMethod, correlationId } = request;
-    await orders.create(tx, { orderId, customerId, items, shippingAddress }, { correlationId });
+    const { customerId, items, shippingAddress, paymentMethod, metadata } = request;
+    await orders.create(tx, { orderId, customerId, items, shippingAddress }, metadata);
+    const { correlationId } = metadata;
     const data: PlaceOrderData = { orderId, customerId, items, shippingAddress, paymentMethod, correlationId };
     await sagas.start(PLACE_ORDER_SAGA, orderId, data, { tx });
     return { orderId, created: true };

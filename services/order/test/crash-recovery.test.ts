@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { createEvent } from '@shop/contracts';
-import { createApp, signCustomerToken, signServiceToken, type ServiceApp } from '@shop/service-kit';
-import { eventually, startServiceProcess, type ServiceProcess } from '@shop/testing';
+import { bearer, eventually, startServiceProcess, type ServiceProcess } from '@shop/testing';
 import { address, JWT_SECRET } from './support/order-app';
 import { startMessaging, type Messaging } from './support/messaging';
 import { addProduct, participantStateOf, startParticipants, stockOf, type Participants } from './support/participants';
@@ -41,7 +40,6 @@ const matrix: { crashAt: string; paymentMethod: string; expected: 'CONFIRMED' | 
 
 let messaging: Messaging;
 let participants: Participants;
-let signer: ServiceApp;
 let dataDir: string;
 
 beforeAll(async () => {
@@ -49,7 +47,6 @@ beforeAll(async () => {
   messaging = await startMessaging();
   participants = await startParticipants();
   await addProduct(participants.inventory, SKU, INITIAL_STOCK, 900);
-  signer = await createApp({ name: 'token-signer', logger: false, authentication: { secret: JWT_SECRET } });
   const registered = createEvent({
     eventType: 'UserRegistered',
     aggregateId: CUSTOMER,
@@ -67,7 +64,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await signer?.close();
   await participants?.close();
   await messaging?.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -115,7 +111,7 @@ async function placeOrder(url: string, key: string, paymentMethod: string): Prom
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${signCustomerToken(signer, CUSTOMER)}`,
+        ...bearer(JWT_SECRET, { sub: CUSTOMER, role: 'customer' }),
         'idempotency-key': key,
       },
       body: JSON.stringify({ items: [{ sku: SKU, quantity: 1 }], shippingAddress: address, paymentMethod }),
@@ -130,7 +126,7 @@ async function placeOrder(url: string, key: string, paymentMethod: string): Prom
 
 async function saga(url: string, orderId: string) {
   const response = await fetch(`${url}/orders/${orderId}`, {
-    headers: { authorization: `Bearer ${signServiceToken(signer, 'crash-test')}` },
+    headers: bearer(JWT_SECRET, { sub: 'crash-test', role: 'service' }),
   });
   return (await response.json()) as {
     status: string;
@@ -230,7 +226,7 @@ it('every saga killed at a step boundary finishes after a restart, and the parti
     reserved: 0,
     committed: confirmed,
   });
-}, 300_000);
+}, 600_000); // ~20 process starts and SIGKILLs in sequence: minutes on a busy 2-core CI machine
 
 function formatTable(rows: MatrixRow[]): string {
   const columns = Object.keys(rows[0] ?? {}) as (keyof MatrixRow)[];

@@ -51,7 +51,7 @@ beforeAll(async () => {
     retryDelaySeconds: () => 0,
   });
   await consumer.start();
-}, 120_000);
+}, 240_000); // the participants and their databases on a busy CI machine
 
 afterAll(async () => {
   await consumer?.stop();

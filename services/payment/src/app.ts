@@ -3,16 +3,20 @@ import type { Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
+  anyVerifiedCaller,
   createApp,
+  onlyServices,
   registerOperatorRoutes,
-  type AuthenticationOptions,
+  registerRoutesFor,
+  type Authentication,
   type CreateAppOptions,
   type ServiceApp,
 } from '@shop/service-kit';
 import { Payments } from './payments';
 import type { PaymentProvider } from './provider/payment-provider';
 import { SimulatedPaymentProvider } from './provider/simulated-provider';
-import { registerPaymentRoutes } from './routes/payments';
+import { paymentProblems } from './routes/domain-problems';
+import { registerChargeAndRefundRoutes, registerPaymentReadRoutes } from './routes/payments';
 
 export interface PaymentAppDeps {
   db: Database;
@@ -21,8 +25,8 @@ export interface PaymentAppDeps {
   /** The outbox relay's `wake`, called after a transaction that wrote events commits. */
   onEventsCommitted?: () => void;
   logger?: CreateAppOptions['logger'];
-  /** Verify JWTs on every request (always on in main.ts; in-process tests may leave it off). */
-  authentication?: AuthenticationOptions;
+  /** `{ secret }` in main.ts: charges and refunds are for services; a customer may read their own payments. */
+  authentication: Authentication;
   faultInjection?: boolean;
   idempotencyWaitMs?: number;
   /** Wall time for payments and refunds; a FakeClock in tests. */
@@ -36,7 +40,8 @@ export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
     logger: deps.logger,
     readiness: { database: () => deps.db.ping() },
     faultInjection: deps.faultInjection ?? false,
-    ...(deps.authentication ? { authentication: deps.authentication } : {}),
+    authentication: deps.authentication,
+    problems: paymentProblems,
   });
   const payments = new Payments({
     db: deps.db,
@@ -45,7 +50,8 @@ export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.idempotencyWaitMs ? { idempotencyWaitMs: deps.idempotencyWaitMs } : {}),
   });
-  registerPaymentRoutes(app, payments);
+  await registerRoutesFor(app, onlyServices, (services) => registerChargeAndRefundRoutes(services, payments));
+  await registerRoutesFor(app, anyVerifiedCaller, (callers) => registerPaymentReadRoutes(callers, payments));
   registerOperatorRoutes(app, { outbox: () => outboxBacklog(deps.db) });
   return app;
 }

@@ -7,7 +7,11 @@ import { isUniqueViolation, type Queryable } from '@shop/db';
 import type { Payment, PaymentRequest, PaymentStatus, Refund } from './domain/payment';
 
 export class OrderAlreadyPaidError extends Error {
-  constructor(readonly orderId: string) {
+  constructor(
+    readonly orderId: string,
+    /** The payment that holds the order, once looked up (outside the failed transaction). */
+    readonly paymentId?: string,
+  ) {
     super(`Order ${orderId} already has a payment`);
     this.name = 'OrderAlreadyPaidError';
   }

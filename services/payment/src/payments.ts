@@ -11,6 +11,7 @@ import { HttpProblem } from '@shop/service-kit';
 import type { Payment, PaymentRequest, Refund } from './domain/payment';
 import { claimIdempotencyKey, completeIdempotencyKey, type StoredResponse } from './idempotency/idempotency-keys';
 import {
+  OrderAlreadyPaidError,
   findPayment,
   insertPendingPayment,
   insertRefund,
@@ -71,6 +72,17 @@ export class Payments {
    * request, one still in progress, a second charge of a paid order, a provider outage.
    */
   async charge(command: ChargeCommand): Promise<{ response: StoredResponse; replayed: boolean }> {
+    try {
+      return await this.chargeOnce(command);
+    } catch (error) {
+      if (!(error instanceof OrderAlreadyPaidError)) throw error;
+      // The failed transaction could not read it; name the payment holding the order so the caller can use it.
+      const existing = (await this.listByOrder(error.orderId)).find((payment) => payment.status !== 'declined');
+      throw new OrderAlreadyPaidError(error.orderId, existing?.id);
+    }
+  }
+
+  private async chargeOnce(command: ChargeCommand): Promise<{ response: StoredResponse; replayed: boolean }> {
     const { db, provider } = this.deps;
     const result = await db.transaction(async (tx) => {
       const now = this.now();

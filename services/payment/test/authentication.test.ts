@@ -1,6 +1,6 @@
 // With authentication on (as main.ts runs it): charges and refunds need a service token; reads are the customer's own.
-import { signCustomerToken, signServiceToken, type ServiceApp } from '@shop/service-kit';
-import type { TestDatabase } from '@shop/testing';
+import type { ServiceApp } from '@shop/service-kit';
+import { bearer, type TestDatabase } from '@shop/testing';
 import { migratedDatabase, pay, paymentBody, testApp } from './fixtures';
 
 const secret = 'test-secret-that-is-at-least-32-characters-long';
@@ -8,7 +8,8 @@ const secret = 'test-secret-that-is-at-least-32-characters-long';
 describe('payment API with authentication', () => {
   let db: TestDatabase;
   let app: ServiceApp;
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const asCustomer = (customerId: string) => bearer(secret, { sub: customerId, role: 'customer' });
+  const asOrderService = () => bearer(secret, { sub: 'order', role: 'service' });
 
   beforeAll(async () => {
     db = await migratedDatabase('pglite');
@@ -24,11 +25,11 @@ describe('payment API with authentication', () => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.headers['content-type']).toContain('application/problem+json');
 
-    const customer = bearer(signCustomerToken(app, 'customer-1'));
+    const customer = asCustomer('customer-1');
     const charged = await pay(app, paymentBody(), undefined, customer);
     expect(charged.statusCode).toBe(403);
     expect(charged.headers['content-type']).toContain('application/problem+json');
-    const payment = (await pay(app, paymentBody(), undefined, bearer(signServiceToken(app, 'order')))).json();
+    const payment = (await pay(app, paymentBody(), undefined, asOrderService())).json();
     const refund = await app.inject({
       method: 'POST',
       url: `/payments/${payment.id}/refunds`,
@@ -39,7 +40,7 @@ describe('payment API with authentication', () => {
   });
 
   it('lets services do everything and customers read only their own payments', async () => {
-    const service = bearer(signServiceToken(app, 'order'));
+    const service = asOrderService();
     const body = paymentBody({ customerId: 'customer-1' });
     const created = await pay(app, body, undefined, service);
     expect(created.statusCode).toBe(201);
@@ -53,8 +54,8 @@ describe('payment API with authentication', () => {
     });
     expect(refunded.statusCode).toBe(201);
 
-    const owner = bearer(signCustomerToken(app, 'customer-1'));
-    const stranger = bearer(signCustomerToken(app, 'customer-2'));
+    const owner = asCustomer('customer-1');
+    const stranger = asCustomer('customer-2');
     expect((await app.inject({ url: `/payments/${id}`, headers: owner })).statusCode).toBe(200);
     expect((await app.inject({ url: `/payments/${id}`, headers: stranger })).statusCode).toBe(404);
     const list = (headers: Record<string, string>) =>

@@ -1,7 +1,7 @@
 // Shared test set-up: a migrated database on the given engine and an app on it, with the provider exposed.
 import { runMigrations, type Engine } from '@shop/db';
 import { messagingMigrationsDir } from '@shop/messaging';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { buildApp, type PaymentAppDeps } from '../src/app';
@@ -22,7 +22,7 @@ export interface TestApp {
 
 export async function testApp(db: TestDatabase, deps: Partial<PaymentAppDeps> = {}): Promise<TestApp> {
   const provider = new SimulatedPaymentProvider();
-  const app = await buildApp({ db, provider, logger: false, ...deps });
+  const app = await buildApp({ db, provider, logger: false, authentication: trustEveryCallerForTests(), ...deps });
   return { app, provider };
 }
 

@@ -8,22 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEventProbe, type EventProbe } from '@shop/messaging/testing';
-import { createApp, signServiceToken } from '@shop/service-kit';
-import { createTestDatabase, startServiceProcess, testEngines } from '@shop/testing';
+import { bearer, createTestDatabase, startServiceProcess, testEngines } from '@shop/testing';
 
 const main = join(__dirname, '..', 'dist', 'main.js');
 const JWT_SECRET = 'process-test-secret-at-least-32-characters';
-
-/** A service token as the order saga would send it, signed with the secret the process is given. */
-async function serviceToken(): Promise<string> {
-  const signer = await createApp({ name: 'token-signer', logger: false, authentication: { secret: JWT_SECRET } });
-  try {
-    await signer.ready();
-    return signServiceToken(signer, 'order');
-  } finally {
-    await signer.close();
-  }
-}
 
 describe('payment-service process', () => {
   let dataDir: string;
@@ -61,7 +49,8 @@ describe('payment-service process', () => {
         const headers = {
           'content-type': 'application/json',
           'idempotency-key': 'process-key',
-          authorization: `Bearer ${await serviceToken()}`,
+          // A service token as the order saga would send it, signed with the secret the process is given.
+          ...bearer(JWT_SECRET, { sub: 'order', role: 'service' }),
         };
         const responses = await Promise.all(
           Array.from({ length: 5 }, () =>
@@ -85,7 +74,7 @@ describe('payment-service process', () => {
         await database?.close();
       }
     },
-    60_000,
+    180_000,
   ); // a cold PGlite start (initdb) takes most of this on a busy 2-core machine
 
   it('exits non-zero with one clear line when IDEMPOTENCY_WAIT_MS is not a number', async () => {

@@ -4,13 +4,15 @@ import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
   createApp,
+  onlyServices,
   registerOperatorRoutes,
-  requireServiceCaller,
-  type AuthenticationOptions,
+  registerRoutesFor,
+  type Authentication,
   type CreateAppOptions,
   type ServiceApp,
 } from '@shop/service-kit';
 import type { ShippingSchedule } from './domain/lifecycle';
+import { shippingProblems } from './routes/domain-problems';
 import { registerShipmentRoutes } from './routes/shipments';
 import { ShipmentStore } from './shipment-store';
 
@@ -23,8 +25,8 @@ export interface ShippingAppDeps {
   onEventsCommitted?: () => void;
   logger?: CreateAppOptions['logger'];
   faultInjection?: boolean;
-  /** Verify JWTs (always on in main.ts); every shipment route is for services (the order saga) only. */
-  authentication?: AuthenticationOptions;
+  /** `{ secret }` in main.ts; every shipment route is for services (the order saga) only. */
+  authentication: Authentication;
 }
 
 export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
@@ -35,6 +37,7 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
     logger: deps.logger,
     faultInjection: deps.faultInjection ?? false,
     authentication: deps.authentication,
+    problems: shippingProblems,
     readiness: { database: () => db.ping() },
   });
   const store = new ShipmentStore({
@@ -43,10 +46,7 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
     schedule: deps.schedule,
     ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
   });
-  await app.register(async (serviceOnly) => {
-    serviceOnly.addHook('onRequest', requireServiceCaller);
-    registerShipmentRoutes(serviceOnly as ServiceApp, store);
-  });
+  await registerRoutesFor(app, onlyServices, (services) => registerShipmentRoutes(services, store));
   registerOperatorRoutes(app, { outbox: () => outboxBacklog(db) });
   return app;
 }

@@ -4,11 +4,10 @@
  * locks — never by reading first and deciding in code.
  */
 import { uuidv7, type Clock } from '@shop/clock';
-import type { EventEnvelope, EventMetadata } from '@shop/contracts';
+import { fingerprintOf, type EventEnvelope, type EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
 import type { ShippingSchedule } from './domain/lifecycle';
-import { requestFingerprint } from './domain/request-fingerprint';
 import { ShipmentStatus, type CreateShipmentRequest, type Shipment } from './domain/shipment';
 import { shipmentEvent } from './shipment-events';
 import { SHIPMENT_COLUMNS, toShipment, type ShipmentRow } from './shipment-row';
@@ -65,7 +64,8 @@ export class ShipmentStore {
 
   async create(request: CreateShipmentRequest, metadata: EventMetadata): Promise<CreateOutcome> {
     const now = new Date(this.options.clock.now());
-    const fingerprint = requestFingerprint(request);
+    // Tells a retry (same address and items) from a different request reusing the orderId.
+    const fingerprint = fingerprintOf(request);
     return this.transaction(async (tx, publish) => {
       const inserted = await tx.query<ShipmentRow>(
         `INSERT INTO shipments (id, order_id, status, address, items, request_hash, correlation_id,

@@ -2,7 +2,7 @@
 import { FakeClock } from '@shop/clock';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Engine } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';
 import { migrateShippingDatabase } from '../src/migrations';
@@ -35,7 +35,14 @@ export async function startShipping(
   const db = await createTestDatabase(engine);
   await migrateShippingDatabase(db);
   const clock = new FakeClock(START);
-  const app = await buildApp({ db, schedule, clock, logger: false, ...options });
+  const app = await buildApp({
+    db,
+    schedule,
+    clock,
+    logger: false,
+    authentication: trustEveryCallerForTests(),
+    ...options,
+  });
   return {
     db,
     clock,

@@ -1,7 +1,7 @@
 import { createEvent, type AnyEvent } from '@shop/contracts';
 import { runMigrations } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
-import { createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
+import { bearer, createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
 import { TEST_SCRYPT_COST } from '../src/domain/password';
 import { migrations } from '../src/migrations';
@@ -22,7 +22,13 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
       await runMigrations(db, migrations);
       commits = 0;
       app = await track(
-        buildApp({ db, logger: false, passwordCost: TEST_SCRYPT_COST, onEventsCommitted: () => commits++ }),
+        buildApp({
+          db,
+          logger: false,
+          authentication: trustEveryCallerForTests(),
+          passwordCost: TEST_SCRYPT_COST,
+          onEventsCommitted: () => commits++,
+        }),
       );
     }),
   );
@@ -81,14 +87,25 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
     const orderId = 'order-1';
     const total = { amountMinor: 2500, currency: 'EUR' };
     const event = (eventType: AnyEvent['eventType'], version: number, data: object) =>
-      createEvent({ eventType, aggregateId: orderId, aggregateVersion: version, data: { orderId, customerId, ...data }, metadata } as never) as AnyEvent;
-    const placed = event('OrderPlaced', 1, { lines: [{ sku: 'A', quantity: 2, unitPrice: { amountMinor: 1250, currency: 'EUR' } }], total });
+      createEvent({
+        eventType,
+        aggregateId: orderId,
+        aggregateVersion: version,
+        data: { orderId, customerId, ...data },
+        metadata,
+      } as never) as AnyEvent;
+    const placed = event('OrderPlaced', 1, {
+      lines: [{ sku: 'A', quantity: 2, unitPrice: { amountMinor: 1250, currency: 'EUR' } }],
+      total,
+    });
     const confirmed = event('OrderConfirmed', 2, {});
     const shipped = event('OrderShipped', 3, { shipmentId: 's1', trackingNumber: 'T1' });
 
     // Shipped first, then placed, then confirmed (older than shipped): the newest status wins, details still fill in.
     for (const e of [shipped, placed, confirmed, shipped]) {
-      await db.transaction((tx) => (orderHistoryHandlers[e.eventType] as (ev: AnyEvent, t: typeof tx) => Promise<void>)(e, tx));
+      await db.transaction((tx) =>
+        (orderHistoryHandlers[e.eventType] as (ev: AnyEvent, t: typeof tx) => Promise<void>)(e, tx),
+      );
     }
     const history = (await app.inject(`/users/${customerId}/orders`)).json();
     expect(history.orders).toEqual([
@@ -98,6 +115,7 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
 });
 
 describe('user service with authentication on', () => {
+  const SECRET = 'a-test-secret-of-at-least-32-characters';
   let db: TestDatabase;
   let app: ServiceApp;
   const resources = testResources('all');
@@ -110,7 +128,7 @@ describe('user service with authentication on', () => {
           db,
           logger: false,
           passwordCost: TEST_SCRYPT_COST,
-          authentication: { secret: 'a-test-secret-of-at-least-32-characters' },
+          authentication: { secret: SECRET },
         }),
       );
       await app.ready();
@@ -118,8 +136,7 @@ describe('user service with authentication on', () => {
   );
 
   it('rejects requests without a valid token, and hides other customers', async () => {
-    const { signCustomerToken, signServiceToken } = await import('@shop/service-kit');
-    const gateway = { authorization: `Bearer ${signServiceToken(app, 'gateway')}` };
+    const gateway = bearer(SECRET, { sub: 'gateway', role: 'service' });
     expect((await app.inject({ method: 'GET', url: '/users' })).statusCode).toBe(401);
 
     const created = await app.inject({
@@ -131,12 +148,21 @@ describe('user service with authentication on', () => {
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
 
-    const asOwner = { authorization: `Bearer ${signCustomerToken(app, id)}` };
-    const asOther = { authorization: `Bearer ${signCustomerToken(app, '0190a0a0-0000-7000-8000-000000000000')}` };
+    const asOwner = bearer(SECRET, { sub: id, role: 'customer' });
+    const asOther = bearer(SECRET, { sub: '0190a0a0-0000-7000-8000-000000000000', role: 'customer' });
     expect((await app.inject({ url: `/users/${id}`, headers: asOwner })).statusCode).toBe(200);
     expect((await app.inject({ url: `/users/${id}`, headers: asOther })).statusCode).toBe(404);
     expect((await app.inject({ url: `/users/${id}/orders`, headers: asOther })).statusCode).toBe(404);
     expect((await app.inject({ url: '/users', headers: asOwner })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/credentials/verify', headers: asOwner, payload: { email: 'x@example.com', password: 'p' } })).statusCode).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/credentials/verify',
+          headers: asOwner,
+          payload: { email: 'x@example.com', password: 'p' },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { runMigrations } from '@shop/db';
-import { loggerOptions, type ServiceApp } from '@shop/service-kit';
+import { loggerOptions, trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import pino from 'pino';
 import { buildApp } from '../src/app';
@@ -29,7 +29,14 @@ describe.each(testEngines())('user-service logs on %s', (engine) => {
       const { transport: _prettyOnTerminals, ...options } = loggerOptions('user-service', 'info');
       db = await track(createTestDatabase(engine));
       await runMigrations(db, migrations);
-      app = await track(buildApp({ db, logger: pino(options, capture), passwordCost: TEST_SCRYPT_COST }));
+      app = await track(
+        buildApp({
+          db,
+          logger: pino(options, capture),
+          authentication: trustEveryCallerForTests(),
+          passwordCost: TEST_SCRYPT_COST,
+        }),
+      );
     }),
   );
 

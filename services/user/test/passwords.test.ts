@@ -3,8 +3,8 @@
  * successful login, and NIST SP 800-63B's minimum rules for new passwords with a 400 naming the reason.
  */
 import { runMigrations } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, testResources, type TestDatabase } from '@shop/testing';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
 import { hashPassword, needsRehash, OWASP_SCRYPT_COST, TEST_SCRYPT_COST, verifyPassword } from '../src/domain/password';
 import { passwordProblem } from '../src/domain/password-policy';
@@ -59,7 +59,9 @@ describe('registration and login', () => {
   let app: ServiceApp;
   const resources = testResources();
   const appAt = (passwordCost = TEST_SCRYPT_COST) =>
-    resources.setup((track) => track(buildApp({ db, logger: false, passwordCost })));
+    resources.setup((track) =>
+      track(buildApp({ db, logger: false, authentication: trustEveryCallerForTests(), passwordCost })),
+    );
   beforeEach(() =>
     resources.setup(async (track) => {
       db = await track(createTestDatabase('pglite'));

@@ -1,6 +1,6 @@
 import { runMigrations } from '@shop/db';
 import { createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
 import { migrations } from '../src/migrations';
 import { TEST_SCRYPT_COST, verifyPassword } from '../src/domain/password';
@@ -23,20 +23,30 @@ describe.each(testEngines())('user service on %s', (engine) => {
     resources.setup(async (track) => {
       db = await track(createTestDatabase(engine));
       await runMigrations(db, migrations);
-      app = await track(buildApp({ db, logger: false, passwordCost: TEST_SCRYPT_COST }));
+      app = await track(
+        buildApp({ db, logger: false, authentication: trustEveryCallerForTests(), passwordCost: TEST_SCRYPT_COST }),
+      );
     }),
   );
 
   const register = (body: unknown) => app.inject({ method: 'POST', url: '/users', payload: body as object });
   const fieldsOf = (response: { json(): { errors: { field: string }[] } }) =>
-    response.json().errors.map((error) => error.field).sort();
+    response
+      .json()
+      .errors.map((error) => error.field)
+      .sort();
 
   it('registers a user, never returning the password, and serves it by id', async () => {
     const response = await register(registration());
     expect(response.statusCode).toBe(201);
     const user = response.json();
     expect(response.headers.location).toBe(`/users/${user.id}`);
-    expect(user).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', shippingAddress: address, version: 1 });
+    expect(user).toMatchObject({
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      shippingAddress: address,
+      version: 1,
+    });
     expect(JSON.stringify(user)).not.toMatch(/password|correct horse/);
 
     const fetched = await app.inject(`/users/${user.id}`);
@@ -60,7 +70,9 @@ describe.each(testEngines())('user service on %s', (engine) => {
 
   it('lets exactly one of 20 concurrent registrations of the same email succeed', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => register(registration({ email: i % 2 ? 'grace@example.com' : 'GRACE@example.com' }))),
+      Array.from({ length: 20 }, (_, i) =>
+        register(registration({ email: i % 2 ? 'grace@example.com' : 'GRACE@example.com' })),
+      ),
     );
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
@@ -107,7 +119,11 @@ describe.each(testEngines())('user service on %s', (engine) => {
 
     const empty = await app.inject({ method: 'PATCH', url: `/users/${id}`, payload: {} });
     expect(empty.statusCode).toBe(400);
-    const missing = await app.inject({ method: 'PATCH', url: '/users/0190a0a0-0000-7000-8000-000000000000', payload: { name: 'x' } });
+    const missing = await app.inject({
+      method: 'PATCH',
+      url: '/users/0190a0a0-0000-7000-8000-000000000000',
+      payload: { name: 'x' },
+    });
     expect(missing.statusCode).toBe(404);
   });
 

@@ -11,7 +11,7 @@ import { buildApp } from '@shop/order-service/dist/app';
 import { customerExists } from '@shop/order-service/dist/customers/customer-replica';
 import { orderEventHandlers } from '@shop/order-service/dist/events/order-event-handlers';
 import { migrationDirs } from '@shop/order-service/dist/migrations';
-import { eventEnvelopeLike, PACT_DIR, Pacticipant } from '../src';
+import { CONTRACT_JWT_SECRET, eventEnvelopeLike, PACT_DIR, Pacticipant } from '../src';
 import { advanceOrder } from '../support/order-lifecycle';
 import { consumeEvent } from './support/consume-event';
 
@@ -41,6 +41,7 @@ describe('order-service ← user-service and shipping-service events', () => {
     app = await buildApp({
       db,
       logger: false,
+      authentication: { secret: CONTRACT_JWT_SECRET },
       participants: { inventoryUrl: nowhere, paymentUrl: nowhere, shippingUrl: nowhere },
     });
   });

@@ -2,11 +2,12 @@
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/inventory-service/dist/app';
 import { migrationDirs } from '@shop/inventory-service/dist/migrations';
-import { Pacticipant } from '../src';
+import { CONTRACT_JWT_SECRET, Pacticipant } from '../src';
 import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
 import { integerParam, stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
+import { asService } from './support/service-caller';
 
 describe('inventory-service', () => {
   let database: ProviderDatabase;
@@ -14,8 +15,7 @@ describe('inventory-service', () => {
 
   beforeAll(async () => {
     database = await providerDatabase(migrationDirs, ['products', 'reservations', 'reservation_lines']);
-    // No `authentication` option: inventory does not verify tokens (see the README's findings).
-    app = await buildApp({ db: database.db, logger: false });
+    app = await buildApp({ db: database.db, logger: false, authentication: { secret: CONTRACT_JWT_SECRET } });
   });
   afterAll(async () => {
     await app?.close();
@@ -27,6 +27,7 @@ describe('inventory-service', () => {
       await app.inject({
         method: 'PUT',
         url: `/products/${sku}`,
+        headers: asService('catalogue-admin'),
         payload: { name: `Product ${sku}`, price: { amountMinor, currency }, stock },
       }),
       200,
@@ -53,6 +54,7 @@ describe('inventory-service', () => {
           await app.inject({
             method: 'POST',
             url: '/reservations',
+            headers: asService('order-service'),
             payload: { orderId: stringParam(params, 'orderId'), items: [{ sku, quantity }] },
           }),
           201,

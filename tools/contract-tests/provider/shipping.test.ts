@@ -8,11 +8,12 @@ import { buildApp } from '@shop/shipping-service/dist/app';
 import { runDispatchPass } from '@shop/shipping-service/dist/dispatch-pass';
 import { migrationsDir } from '@shop/shipping-service/dist/migrations';
 import { messagingMigrationsDir } from '@shop/messaging';
-import { asPactMessage, Pacticipant, publishedEvent } from '../src';
+import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent } from '../src';
 import { itHonoursEveryPact } from './support/honours-every-pact';
 import { expectStatus } from './support/expect-status';
 import { stringParam } from './support/params';
 import { providerDatabase, type ProviderDatabase } from './support/provider-database';
+import { asService } from './support/service-caller';
 
 const schedule = { dispatchDelayMs: 60_000, deliveryDelayMs: 120_000 };
 const address = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
@@ -25,8 +26,13 @@ describe('shipping-service', () => {
   beforeAll(async () => {
     database = await providerDatabase([messagingMigrationsDir, migrationsDir], ['shipments']);
     clock = new FakeClock(Date.parse('2030-01-01T00:00:00.000Z'));
-    // No `authentication` option: shipping does not verify tokens (see the README's findings).
-    app = await buildApp({ db: database.db, schedule, clock, logger: false });
+    app = await buildApp({
+      db: database.db,
+      schedule,
+      clock,
+      logger: false,
+      authentication: { secret: CONTRACT_JWT_SECRET },
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -38,6 +44,7 @@ describe('shipping-service', () => {
       await app.inject({
         method: 'POST',
         url: '/shipments',
+        headers: asService('order-service'),
         payload: { orderId, address, items: [{ sku: 'MUG', quantity: 2 }] },
       }),
       201,

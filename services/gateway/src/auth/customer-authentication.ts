@@ -71,10 +71,3 @@ export function rejectAnonymousCallers(app: ServiceApp): void {
     route.preParsing = [...existing, rejectAnonymous];
   });
 }
-
-/** The verified customer of a protected route (rejectAnonymousCallers guarantees there is one). */
-export function customerOf(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal?.kind !== 'customer') throw new Error('customerOf called on a route without a customer');
-  return principal.customerId;
-}

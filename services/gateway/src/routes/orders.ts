@@ -3,8 +3,7 @@
  * The order service authorises by the forwarded token: orders are placed for the token's subject, and another
  * customer's order answers 404. The list is always narrowed to the caller here as well.
  */
-import type { ServiceApp } from '@shop/service-kit';
-import { customerOf } from '../auth/customer-authentication';
+import { customerOf, type ServiceApp } from '@shop/service-kit';
 import { callUpstream, forward, publicLocation, sendUpstreamResponse } from '../proxy/forward';
 import type { Upstream } from '../proxy/upstream';
 import {

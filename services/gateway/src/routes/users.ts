@@ -3,8 +3,7 @@
  * `me` stands for the token's subject. Another customer's id is answered 404 here without an upstream call — the
  * user service would answer the same, since it authorises by the forwarded token too.
  */
-import { notFound, Type, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
-import { customerOf } from '../auth/customer-authentication';
+import { customerOf, notFound, Type, type FastifyRequest, type ServiceApp } from '@shop/service-kit';
 import { forward } from '../proxy/forward';
 import type { Upstream } from '../proxy/upstream';
 import { commonProblems, OrderHistory, problem, ProfileUpdate, Registration, User } from './public-schemas';

@@ -1,37 +1,24 @@
 /**
- * The whole shop behind the gateway, in-process: user, inventory, payment, shipping and order services, each its own
- * buildApp on its own PGlite database, listening on a port the OS picks; events travel over local-aws (SNS → SQS)
+ * The whole shop behind the gateway, in-process: user, inventory, payment, shipping and order services, each started
+ * through the test kit it exports (`@shop/<name>-service/testing`) on its own PGlite database, verifying tokens like
+ * in production and listening on a port the OS picks; events travel over local-aws (SNS → SQS)
  * through each service's outbox and consumer. The catalogue holds SKU-MUG (10 units at 12.50 EUR).
  *
  * Everything started is closed by `close()`, in reverse order — also what a setup still running when the test gave
  * up creates afterwards: once closed, anything new is closed the moment it is tracked.
  */
 import { systemTopology } from '@shop/contracts';
-import { runMigrations, type Database } from '@shop/db';
+import type { Database } from '@shop/db';
 import { startLocalAws } from '@shop/local-aws';
-import {
-  createAwsClients,
-  createServiceMessaging,
-  destroyAwsClients,
-  messagingMigrationsDir,
-  provisionTopology,
-} from '@shop/messaging';
+import { createAwsClients, createServiceMessaging, destroyAwsClients, provisionTopology } from '@shop/messaging';
 import { constantBackoff } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
-import { createTestDatabase } from '@shop/testing';
-import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
-import { migrationDirs as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
-import { buildApp as buildOrder } from '@shop/order-service/dist/app';
-import { orderEventHandlers } from '@shop/order-service/dist/events/order-event-handlers';
-import { migrationDirs as orderMigrations } from '@shop/order-service/dist/migrations';
-import { buildApp as buildPayment } from '@shop/payment-service/dist/app';
-import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/migrations';
-import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
-import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
-import { buildApp as buildUser } from '@shop/user-service/dist/app';
-import { TEST_SCRYPT_COST } from '@shop/user-service/dist/domain/password';
-import { migrations as userMigrations } from '@shop/user-service/dist/migrations';
-import { orderHistoryHandlers } from '@shop/user-service/dist/order-history/order-history';
+import { bearer, createTestDatabase } from '@shop/testing';
+import { buildInventoryForTests } from '@shop/inventory-service/testing';
+import { buildOrderForTests, orderEventHandlers } from '@shop/order-service/testing';
+import { buildPaymentForTests } from '@shop/payment-service/testing';
+import { buildShippingForTests } from '@shop/shipping-service/testing';
+import { buildUserForTests, orderHistoryHandlers } from '@shop/user-service/testing';
 import { JWT_SECRET, startGateway } from './gateway';
 
 export interface Shop {
@@ -66,10 +53,9 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   await provisionTopology(clients, systemTopology);
   destroyAwsClients(clients);
 
-  async function database(dirs: string[]): Promise<Database> {
+  async function database(): Promise<Database> {
     const db = await createTestDatabase('pglite');
     await track(() => db.close());
-    for (const dir of dirs) await runMigrations(db, dir);
     return db;
   }
   async function listen(app: ServiceApp): Promise<string> {
@@ -94,35 +80,35 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
     return started;
   }
 
-  const inventoryDb = await database(inventoryMigrations);
-  const inventoryUrl = await listen(await buildInventory({ db: inventoryDb, logger: false }));
-  const paymentDb = await database([messagingMigrationsDir, paymentMigrations]);
-  const paymentUrl = await listen(await buildPayment({ db: paymentDb, logger: false }));
-  const shippingDb = await database([]);
-  await migrateShippingDatabase(shippingDb);
+  const inventoryUrl = await listen(
+    await buildInventoryForTests({ db: await database(), logger: false, authentication }),
+  );
+  const paymentUrl = await listen(await buildPaymentForTests({ db: await database(), logger: false, authentication }));
   const shippingUrl = await listen(
-    await buildShipping({
-      db: shippingDb,
+    await buildShippingForTests({
+      db: await database(),
       logger: false,
+      authentication,
       schedule: { dispatchDelayMs: 60_000, deliveryDelayMs: 60_000 },
     }),
   );
 
-  const userDb = await database(userMigrations);
-  const userMessaging = await messaging('user', userDb, orderHistoryHandlers);
-  const user = await buildUser({
+  // Each app wakes its relay, and the relay reads the tables the kit migrates: tie the knot once both exist.
+  const userDb = await database();
+  let wakeUserRelay = (): void => {};
+  const user = await buildUserForTests({
     db: userDb,
     logger: false,
     authentication,
-    passwordCost: TEST_SCRYPT_COST,
-    onEventsCommitted: () => userMessaging.wake(),
+    onEventsCommitted: () => wakeUserRelay(),
   });
   const userUrl = await listen(user);
+  const userMessaging = await messaging('user', userDb, orderHistoryHandlers);
+  wakeUserRelay = () => userMessaging.wake();
 
-  const orderDb = await database(orderMigrations);
-  // The order consumer's handlers need the app, and the app wakes the relay: tie the knot once both exist.
+  const orderDb = await database();
   let wakeOrderRelay = (): void => {};
-  const order = await buildOrder({
+  const order = await buildOrderForTests({
     db: orderDb,
     logger: false,
     authentication,
@@ -141,7 +127,7 @@ async function startShop(track: (close: Close) => Promise<void>, close: () => Pr
   // The catalogue is stocked by an admin, inside the network: catalogue writes are not public.
   const stocked = await fetch(`${inventoryUrl}/products/SKU-MUG`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(JWT_SECRET, { sub: 'catalogue-admin', role: 'service' }) },
     body: JSON.stringify({ name: 'Red mug', price: { amountMinor: 1_250, currency: 'EUR' }, stock: 10 }),
   });
   if (stocked.status !== 201) throw new Error(`stocking the catalogue answered ${stocked.status}`);

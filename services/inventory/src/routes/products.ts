@@ -1,8 +1,11 @@
-/** The catalogue API. Anyone authenticated may browse; writes (POST, PUT) are for services (operators) only. */
-import { HttpProblem, notFound, ProblemSchema, requireServiceCaller, Type, type ServiceApp } from '@shop/service-kit';
+/**
+ * The catalogue API in two groups, registered for their callers in app.ts: anyone verified may browse; changes
+ * (POST, PUT) are an operator's job, made with a service token.
+ */
+import { notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { PriceSchema } from '../domain/money';
 import { ProductSchema, SkuSchema } from '../domain/product';
-import { InvalidCursorError, ProductExistsError, type ProductStore } from '../product-store';
+import type { ProductStore } from '../product-store';
 
 const SkuParams = Type.Object({ sku: SkuSchema });
 
@@ -24,11 +27,10 @@ const ListQuery = Type.Object(
 
 const problem = Type.Ref(ProblemSchema);
 
-export function registerProductRoutes(app: ServiceApp, products: ProductStore): void {
+export function registerCatalogueChangeRoutes(app: ServiceApp, products: ProductStore): void {
   app.post(
     '/products',
     {
-      onRequest: requireServiceCaller, // catalogue changes are an operator's (service) job, not a customer's
       schema: {
         tags: ['products'],
         summary: 'Add a product (admin)',
@@ -38,25 +40,17 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
     },
     async (request, reply) => {
       const { sku, ...details } = request.body;
-      try {
-        const product = await products.create(sku, details);
-        return reply
-          .code(201)
-          .header('location', `/products/${encodeURIComponent(sku)}`)
-          .send(product);
-      } catch (error) {
-        if (error instanceof ProductExistsError) {
-          throw new HttpProblem(409, 'product-exists', 'Product already exists', error.message, { sku });
-        }
-        throw error;
-      }
+      const product = await products.create(sku, details);
+      return reply
+        .code(201)
+        .header('location', `/products/${encodeURIComponent(sku)}`)
+        .send(product);
     },
   );
 
   app.put(
     '/products/:sku',
     {
-      onRequest: requireServiceCaller, // catalogue changes are an operator's (service) job, not a customer's
       schema: {
         tags: ['products'],
         summary: 'Create or replace a product: name, price and reservable stock (admin)',
@@ -74,7 +68,9 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
       return reply.send(product);
     },
   );
+}
 
+export function registerCatalogueRoutes(app: ServiceApp, products: ProductStore): void {
   app.get(
     '/products/:sku',
     {
@@ -108,14 +104,6 @@ export function registerProductRoutes(app: ServiceApp, products: ProductStore): 
         },
       },
     },
-    async (request) => {
-      try {
-        return await products.list(request.query);
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
-        throw error;
-      }
-    },
+    async (request) => products.list(request.query),
   );
 }

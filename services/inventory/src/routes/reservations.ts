@@ -1,20 +1,12 @@
 /**
  * The reservation API the order saga drives. Reservations are addressed by **orderId** (one per order), so every
  * step and compensation of the saga names the same key: reserve, then release or commit `/reservations/{orderId}`.
+ * For services only (app.ts); domain refusals are answered by routes/domain-problems.ts.
  */
-import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import { eventMetadataOf, HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { SkuSchema } from '../domain/product';
-import { ReservationSchema, type Reservation } from '../domain/reservation';
-import {
-  InsufficientStockError,
-  MixedCurrenciesError,
-  ReservationMismatchError,
-  ReservationNotFoundError,
-  ReservationStateError,
-  UnknownSkusError,
-} from '../reservation-errors';
+import { ReservationSchema } from '../domain/reservation';
 import type { ReservationStore } from '../reservation-store';
-import { eventContextOf } from './event-context';
 
 const OrderId = Type.String({
   pattern: '^[A-Za-z0-9._:-]{1,100}$',
@@ -42,50 +34,6 @@ const ReleaseBody = Type.Object(
 );
 
 const problem = Type.Ref(ProblemSchema);
-
-const itemsOf = (reservation: Reservation) => reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
-
-/** Domain refusals → problem+json with what the caller needs to act (the short skus, the existing items…). */
-function toHttpProblem(error: unknown): unknown {
-  if (error instanceof InsufficientStockError) {
-    return new HttpProblem(409, 'insufficient-stock', 'Not enough stock', error.message, {
-      shortages: error.shortages,
-    });
-  }
-  if (error instanceof UnknownSkusError) {
-    return new HttpProblem(422, 'unknown-sku', 'Unknown sku', error.message, { unknownSkus: error.skus });
-  }
-  if (error instanceof MixedCurrenciesError) {
-    return new HttpProblem(422, 'mixed-currencies', 'Items priced in different currencies', error.message, {
-      currencies: error.currencies,
-    });
-  }
-  if (error instanceof ReservationMismatchError) {
-    return new HttpProblem(422, 'reservation-mismatch', 'Order already reserved with different items', error.message, {
-      orderId: error.existing.orderId,
-      reservedItems: itemsOf(error.existing),
-    });
-  }
-  if (error instanceof ReservationStateError) {
-    const { status, orderId, tombstone } = error.existing;
-    // Not `status`: extensions are spread into the problem and would overwrite its HTTP status member.
-    return new HttpProblem(409, `reservation-${status}`, `Reservation already ${status}`, error.message, {
-      orderId,
-      reservationStatus: status,
-      tombstone,
-    });
-  }
-  if (error instanceof ReservationNotFoundError) return notFound('Reservation of order', error.orderId);
-  return error;
-}
-
-async function answering<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toHttpProblem(error);
-  }
-}
 
 export function registerReservationRoutes(app: ServiceApp, reservations: ReservationStore): void {
   app.post(
@@ -116,9 +64,7 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
           },
         );
       }
-      const { reservation, created } = await answering(() =>
-        reservations.reserve(orderId, items, eventContextOf(request)),
-      );
+      const { reservation, created } = await reservations.reserve(orderId, items, eventMetadataOf(request));
       return reply
         .code(created ? 201 : 200)
         .header('location', `/reservations/${encodeURIComponent(orderId)}`)
@@ -165,7 +111,7 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
     },
     async (request) => {
       const reason = request.body.reason ?? 'released';
-      return answering(() => reservations.release(request.params.orderId, reason, eventContextOf(request)));
+      return reservations.release(request.params.orderId, reason, eventMetadataOf(request));
     },
   );
 
@@ -180,6 +126,6 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
         response: { 200: ReservationSchema, 400: problem, 404: problem, 409: problem },
       },
     },
-    async (request) => answering(() => reservations.commit(request.params.orderId)),
+    async (request) => reservations.commit(request.params.orderId),
   );
 }

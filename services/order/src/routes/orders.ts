@@ -1,22 +1,25 @@
 /**
- * The order API: place an order (202 — the saga runs in the background), follow it, list orders.
- * Schemas sit next to their handlers (validation + types + OpenAPI).
+ * The order API in two groups, registered for their callers in app.ts: a customer places their own order (202 — the
+ * saga runs in the background); customers and services follow and list orders (a customer only their own).
+ * Schemas sit next to their handlers (validation + types + OpenAPI); domain refusals are answered by
+ * routes/domain-problems.ts.
  */
 import type { Database } from '@shop/db';
 import type { SagaEngine } from '@shop/saga';
 import {
+  customerOf,
+  eventMetadataOf,
   HttpProblem,
   mayActFor,
   notFound,
   ProblemSchema,
-  requireCustomer,
   Type,
+  type FastifyRequest,
   type ServiceApp,
 } from '@shop/service-kit';
-import type { FastifyRequest } from 'fastify';
 import type { Orders } from '../orders';
-import { IdempotencyKeyReusedError, placeOrder, UnknownCustomerError } from '../place-order';
-import { InvalidCursorError, listOrderSummaries, type SummaryStatus } from '../read-model/order-summaries';
+import { placeOrder } from '../place-order';
+import { listOrderSummaries, type SummaryStatus } from '../read-model/order-summaries';
 import { AddressSchema, OrderItemSchema, OrderSchema, OrderSummarySchema, StatusSchema } from './order-schemas';
 import { sagaView } from './saga-view';
 
@@ -63,13 +66,13 @@ export interface OrderRouteDeps {
   onEventsCommitted: () => void;
 }
 
-/** A customer sees only their own orders; a service (or an unauthenticated in-process test) may ask for anyone's. */
+/** A customer sees only their own orders; a service may ask for anyone's. */
 function customerFilter(request: FastifyRequest, requested: string | undefined): string | undefined {
   const principal = request.principal;
   return principal?.kind === 'customer' ? principal.customerId : requested;
 }
 
-export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEventsCommitted }: OrderRouteDeps): void {
+export function registerPlaceOrderRoute(app: ServiceApp, { orders, sagas, onEventsCommitted }: OrderRouteDeps): void {
   app.post(
     '/orders',
     {
@@ -86,7 +89,7 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
       },
     },
     async (request, reply) => {
-      const customerId = requireCustomer(request);
+      const customerId = customerOf(request);
       const { items, shippingAddress, paymentMethod } = request.body;
       const repeated = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
       if (repeated.length > 0) {
@@ -101,34 +104,26 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
         );
       }
       const idempotencyKey = request.headers['idempotency-key'];
-      try {
-        const { orderId, created } = await placeOrder(
-          { orders, sagas },
-          {
-            customerId,
-            items,
-            shippingAddress,
-            paymentMethod,
-            correlationId: request.id,
-            ...(idempotencyKey ? { idempotencyKey } : {}),
-          },
-        );
-        if (created) onEventsCommitted();
-        else reply.header('idempotent-replayed', 'true');
-        const location = `/orders/${orderId}`;
-        return reply.code(202).header('location', location).send({ id: orderId, status: 'PENDING', location });
-      } catch (error) {
-        if (error instanceof UnknownCustomerError) {
-          throw new HttpProblem(422, 'unknown-customer', 'Unknown customer', error.message, { customerId });
-        }
-        if (error instanceof IdempotencyKeyReusedError) {
-          throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
-        }
-        throw error;
-      }
+      const { orderId, created } = await placeOrder(
+        { orders, sagas },
+        {
+          customerId,
+          items,
+          shippingAddress,
+          paymentMethod,
+          metadata: eventMetadataOf(request),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        },
+      );
+      if (created) onEventsCommitted();
+      else reply.header('idempotent-replayed', 'true');
+      const location = `/orders/${orderId}`;
+      return reply.code(202).header('location', location).send({ id: orderId, status: 'PENDING', location });
     },
   );
+}
 
+export function registerOrderReadRoutes(app: ServiceApp, { db, orders, sagas }: OrderRouteDeps): void {
   app.get(
     '/orders/:id',
     {
@@ -179,18 +174,12 @@ export function registerOrderRoutes(app: ServiceApp, { db, orders, sagas, onEven
     async (request) => {
       const { customerId, status, limit, cursor } = request.query;
       const forCustomer = customerFilter(request, customerId);
-      try {
-        return await listOrderSummaries(db, {
-          limit,
-          ...(forCustomer !== undefined ? { customerId: forCustomer } : {}),
-          ...(status !== undefined ? { status: status as SummaryStatus } : {}),
-          ...(cursor !== undefined ? { cursor } : {}),
-        });
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
-        throw error;
-      }
+      return listOrderSummaries(db, {
+        limit,
+        ...(forCustomer !== undefined ? { customerId: forCustomer } : {}),
+        ...(status !== undefined ? { status: status as SummaryStatus } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
     },
   );
 }

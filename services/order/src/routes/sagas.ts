@@ -1,16 +1,17 @@
 /**
- * The saga API for operators: inspect an order's checkout saga, and resume one parked in NEEDS_ATTENTION once the
- * cause is fixed (e.g. the inventory service is back). The saga id is the order id.
+ * The saga API in two groups, registered for their callers in app.ts: an order's checkout saga, inspected by its
+ * customer or a service; and resuming one parked in NEEDS_ATTENTION once the cause is fixed (e.g. the inventory
+ * service is back), an operator's action with a service token. The saga id is the order id.
  */
-import { SagaNotFoundError, SagaNotRetryableError, type SagaEngine } from '@shop/saga';
-import { HttpProblem, mayActFor, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import type { SagaEngine } from '@shop/saga';
+import { mayActFor, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { SagaSchema } from './order-schemas';
 import { sagaView } from './saga-view';
 
 const SagaId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const problem = Type.Ref(ProblemSchema);
 
-export function registerSagaRoutes(app: ServiceApp, sagas: SagaEngine): void {
+export function registerSagaReadRoutes(app: ServiceApp, sagas: SagaEngine): void {
   app.get(
     '/sagas/:id',
     {
@@ -27,7 +28,9 @@ export function registerSagaRoutes(app: ServiceApp, sagas: SagaEngine): void {
       return sagaView(saga);
     },
   );
+}
 
+export function registerSagaRetryRoute(app: ServiceApp, sagas: SagaEngine): void {
   app.post(
     '/sagas/:id/retry',
     {
@@ -39,18 +42,7 @@ export function registerSagaRoutes(app: ServiceApp, sagas: SagaEngine): void {
       },
     },
     async (request, reply) => {
-      if (request.principal?.kind === 'customer') {
-        throw new HttpProblem(403, 'forbidden', 'Forbidden', 'retrying a saga is an operator action (service token)');
-      }
-      try {
-        await sagas.retry(request.params.id);
-      } catch (error) {
-        if (error instanceof SagaNotFoundError) throw notFound('Saga', request.params.id);
-        if (error instanceof SagaNotRetryableError) {
-          throw new HttpProblem(409, 'saga-not-retryable', 'Saga not retryable', error.message, { state: error.state });
-        }
-        throw error;
-      }
+      await sagas.retry(request.params.id);
       const saga = await sagas.get(request.params.id);
       return reply.code(202).send(sagaView(saga!));
     },

@@ -5,8 +5,8 @@
 import { createEvent } from '@shop/contracts';
 import { runMigrations } from '@shop/db';
 import { constantBackoff } from '@shop/resilience';
-import { signCustomerToken, signServiceToken, type ServiceApp } from '@shop/service-kit';
-import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
+import type { ServiceApp } from '@shop/service-kit';
+import { bearer, createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
 import { buildApp, type OrderAppDeps } from '../../src/app';
 import { applyCustomerSnapshot } from '../../src/customers/customer-replica';
 import { migrationDirs } from '../../src/migrations';
@@ -69,10 +69,9 @@ export async function registerCustomer(db: TestDatabase, userId: string, version
   await db.transaction((tx) => applyCustomerSnapshot(tx, event));
 }
 
-export const customerAuth = (app: ServiceApp, customerId: string) => ({
-  authorization: `Bearer ${signCustomerToken(app, customerId)}`,
-});
-export const serviceAuth = (app: ServiceApp) => ({ authorization: `Bearer ${signServiceToken(app, 'ops-console')}` });
+export const customerAuth = (_app: ServiceApp, customerId: string) =>
+  bearer(JWT_SECRET, { sub: customerId, role: 'customer' });
+export const serviceAuth = (_app: ServiceApp) => bearer(JWT_SECRET, { sub: 'ops-console', role: 'service' });
 
 export async function placeOrder(
   app: ServiceApp,

@@ -1,20 +1,15 @@
 /**
- * The saga's participants as real HTTP servers on ports the OS picks: inventory, payment and shipping, each built
- * with its own `buildApp` on its own PGlite database, with fault injection on so tests can make them fail.
+ * The saga's participants as real HTTP servers on ports the OS picks: inventory, payment and shipping, each started
+ * through the test kit its service exports (`@shop/<name>-service/testing`) on its own PGlite database, with fault
+ * injection on so tests can make them fail.
  * Plus the reads the tests check invariants with (stock, reservations, payments, shipments).
  */
 import { systemClock } from '@shop/clock';
-import { runMigrations } from '@shop/db';
-import { messagingMigrationsDir } from '@shop/messaging';
-import type { ServiceApp } from '@shop/service-kit';
+import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
-import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
-import { migrationDirs as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
-import { buildApp as buildPayment } from '@shop/payment-service/dist/app';
-import { migrationsDir as paymentMigrations } from '@shop/payment-service/dist/migrations';
-import { buildApp as buildShipping } from '@shop/shipping-service/dist/app';
-import { Dispatcher } from '@shop/shipping-service/dist/dispatcher';
-import { migrateShippingDatabase } from '@shop/shipping-service/dist/migrations';
+import { buildInventoryForTests } from '@shop/inventory-service/testing';
+import { buildPaymentForTests } from '@shop/payment-service/testing';
+import { buildShippingForTests, Dispatcher } from '@shop/shipping-service/testing';
 
 export interface RunningService {
   app: ServiceApp;
@@ -43,22 +38,25 @@ export async function startParticipants(options: { onShippingEvents?: () => void
     createTestDatabase('pglite'),
     createTestDatabase('pglite'),
   ]);
-  for (const dir of inventoryMigrations) await runMigrations(inventoryDb, dir);
-  await runMigrations(paymentDb, [messagingMigrationsDir, paymentMigrations]);
-  await migrateShippingDatabase(shippingDb);
 
   const schedule = { dispatchDelayMs: 0, deliveryDelayMs: 0 };
+  // These tests are about the saga, not about tokens: the participants take every caller for a service.
+  const authentication = trustEveryCallerForTests();
   const inventory = await listen(
-    await buildInventory({ db: inventoryDb, logger: false, faultInjection: true }),
+    await buildInventoryForTests({ db: inventoryDb, logger: false, faultInjection: true, authentication }),
     inventoryDb,
   );
-  const payment = await listen(await buildPayment({ db: paymentDb, logger: false, faultInjection: true }), paymentDb);
+  const payment = await listen(
+    await buildPaymentForTests({ db: paymentDb, logger: false, faultInjection: true, authentication }),
+    paymentDb,
+  );
   const shipping = await listen(
-    await buildShipping({
+    await buildShippingForTests({
       db: shippingDb,
       schedule,
       logger: false,
       faultInjection: true,
+      authentication,
       ...(options.onShippingEvents ? { onEventsCommitted: options.onShippingEvents } : {}),
     }),
     shippingDb,

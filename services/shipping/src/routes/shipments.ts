@@ -1,20 +1,20 @@
-/** The shipment API. Schemas sit next to their handlers (validation + types + OpenAPI); SQL is in the store. */
-import { HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+/**
+ * The shipment API, for services only (app.ts). Schemas sit next to their handlers (validation + types + OpenAPI);
+ * SQL is in the store; its domain refusals are answered by routes/domain-problems.ts.
+ */
+import { eventMetadataOf, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { CreateShipmentBody, OrderIdSchema, ShipmentSchema, type Shipment } from '../domain/shipment';
-import {
-  ShipmentAlreadyDispatchedError,
-  ShipmentCancelledBeforeCreationError,
-  ShipmentRequestMismatchError,
-  type ShipmentStore,
-} from '../shipment-store';
-import { eventMetadataOf } from './request-metadata';
+import type { ShipmentStore } from '../shipment-store';
 
 const ShipmentId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const OrderIdParams = Type.Object({ orderId: OrderIdSchema });
 const ByOrderQuery = Type.Object({ orderId: OrderIdSchema }, { additionalProperties: false });
 const CancelBody = Type.Union(
   [
-    Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }),
+    Type.Object(
+      { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+      { additionalProperties: false },
+    ),
     Type.Null(),
   ],
   { description: 'Optional; `{}` or no body at all cancels with a default reason' },
@@ -22,39 +22,6 @@ const CancelBody = Type.Union(
 const DEFAULT_REASON = 'cancelled on request';
 
 const problem = Type.Ref(ProblemSchema);
-
-/** Turns the store's domain refusals into problems; anything else stays a 500. */
-function toHttpProblem(error: unknown): unknown {
-  if (error instanceof ShipmentRequestMismatchError) {
-    return new HttpProblem(422, 'shipment-request-mismatch', 'Order already has a different shipment', error.message, {
-      shipmentId: error.existing.id,
-      orderId: error.existing.orderId,
-    });
-  }
-  if (error instanceof ShipmentCancelledBeforeCreationError) {
-    return new HttpProblem(409, 'shipment-cancelled', 'Shipment cancelled before creation', error.message, {
-      shipmentId: error.tombstone.id,
-      orderId: error.tombstone.orderId,
-      shipmentStatus: error.tombstone.status,
-    });
-  }
-  if (error instanceof ShipmentAlreadyDispatchedError) {
-    return new HttpProblem(409, 'shipment-already-dispatched', 'Shipment already dispatched', error.message, {
-      shipmentId: error.shipment.id,
-      orderId: error.shipment.orderId,
-      shipmentStatus: error.shipment.status,
-    });
-  }
-  return error;
-}
-
-async function answering<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toHttpProblem(error);
-  }
-}
 
 const location = (shipment: Shipment) => `/shipments/${shipment.id}`;
 
@@ -73,7 +40,7 @@ export function registerShipmentRoutes(app: ServiceApp, shipments: ShipmentStore
       },
     },
     async (request, reply) => {
-      const { created, shipment } = await answering(() => shipments.create(request.body, eventMetadataOf(request)));
+      const { created, shipment } = await shipments.create(request.body, eventMetadataOf(request));
       return reply
         .code(created ? 201 : 200)
         .header('location', location(shipment))
@@ -124,7 +91,7 @@ export function registerShipmentRoutes(app: ServiceApp, shipments: ShipmentStore
     },
     async (request) => {
       const reason = request.body?.reason ?? DEFAULT_REASON;
-      const result = await answering(() => shipments.cancel(request.params.id, reason, eventMetadataOf(request)));
+      const result = await shipments.cancel(request.params.id, reason, eventMetadataOf(request));
       if (!result) throw notFound('Shipment', request.params.id);
       return result.shipment;
     },
@@ -146,9 +113,7 @@ export function registerShipmentRoutes(app: ServiceApp, shipments: ShipmentStore
     },
     async (request) => {
       const reason = request.body?.reason ?? DEFAULT_REASON;
-      const result = await answering(() =>
-        shipments.cancelByOrder(request.params.orderId, reason, eventMetadataOf(request)),
-      );
+      const result = await shipments.cancelByOrder(request.params.orderId, reason, eventMetadataOf(request));
       return result.shipment;
     },
   );

@@ -1,9 +1,9 @@
 /**
- * Credential check for the gateway's token endpoint: the password hash never leaves this service. A hash made at an
+ * Credential check for the gateway's token endpoint (services only, app.ts): the password hash never leaves this service. A hash made at an
  * older scrypt cost is replaced after a successful check — the only moment the plain password is at hand.
  */
 import { randomBytes } from 'node:crypto';
-import { HttpProblem, ProblemSchema, requireServiceCaller, Type, type ServiceApp } from '@shop/service-kit';
+import { HttpProblem, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../domain/password';
 import type { UserStore } from '../user-store';
 
@@ -28,7 +28,6 @@ export function registerCredentialRoutes(app: ServiceApp, users: UserStore, pass
       },
     },
     async (request) => {
-      await requireServiceCaller(request);
       const { email, password } = request.body;
       const credentials = await users.findCredentials(email);
       const valid = await verifyPassword(password, credentials?.passwordHash ?? (await decoy()));

@@ -1,4 +1,8 @@
-/** The user API: register, read, update profile, list. Schemas sit next to their handlers (validation + types + OpenAPI). */
+/**
+ * The user API in two groups, registered for their callers in app.ts: registering and listing users is the
+ * gateway's (a service's) job; a user's profile is read and updated by that user or a service. Schemas sit next to
+ * their handlers (validation + types + OpenAPI); domain refusals are answered by routes/domain-problems.ts.
+ */
 import {
   eventMetadataOf,
   HttpProblem,
@@ -6,13 +10,12 @@ import {
   notFound,
   ProblemSchema,
   Type,
-  requireServiceCaller,
   type ServiceApp,
 } from '@shop/service-kit';
 import { hashPassword, type ScryptCost } from '../domain/password';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
 import { AddressSchema, UserSchema } from '../domain/user';
-import { EmailAlreadyRegisteredError, InvalidCursorError, type UserStore } from '../user-store';
+import type { UserStore } from '../user-store';
 
 const UserId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -23,7 +26,8 @@ const RegisterUserBody = Type.Object(
     password: Type.String({
       minLength: MIN_PASSWORD_LENGTH,
       maxLength: 200,
-      description: 'At least 8 characters, not a commonly used password (NIST SP 800-63B); stored only as a scrypt hash',
+      description:
+        'At least 8 characters, not a commonly used password (NIST SP 800-63B); stored only as a scrypt hash',
     }),
     shippingAddress: AddressSchema,
   },
@@ -52,7 +56,7 @@ function weakPassword(reason: string): HttpProblem {
   });
 }
 
-export function registerUserRoutes(app: ServiceApp, users: UserStore, passwordCost: ScryptCost): void {
+export function registerUserAdministrationRoutes(app: ServiceApp, users: UserStore, passwordCost: ScryptCost): void {
   app.post(
     '/users',
     {
@@ -64,23 +68,35 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore, passwordCo
       },
     },
     async (request, reply) => {
-      await requireServiceCaller(request); // the gateway registers users; customers do not
       const { password, ...profile } = request.body;
       const reason = passwordProblem(password, { email: profile.email });
       if (reason) throw weakPassword(reason);
-      try {
-        const passwordHash = await hashPassword(password, passwordCost);
-        const user = await users.register({ ...profile, email: profile.email.trim(), passwordHash }, eventMetadataOf(request));
-        return reply.code(201).header('location', `/users/${user.id}`).send(user);
-      } catch (error) {
-        if (error instanceof EmailAlreadyRegisteredError) {
-          throw new HttpProblem(409, 'email-already-registered', 'Email already registered', error.message);
-        }
-        throw error;
-      }
+      const passwordHash = await hashPassword(password, passwordCost);
+      const user = await users.register(
+        { ...profile, email: profile.email.trim(), passwordHash },
+        eventMetadataOf(request),
+      );
+      return reply.code(201).header('location', `/users/${user.id}`).send(user);
     },
   );
 
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users, oldest first (keyset pagination)',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({ users: Type.Array(UserSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+        },
+      },
+    },
+    async (request) => users.list(request.query),
+  );
+}
+
+export function registerProfileRoutes(app: ServiceApp, users: UserStore): void {
   app.get(
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Get a user', params: UserId, response: { 200: UserSchema, 404: problem } } },
@@ -109,27 +125,6 @@ export function registerUserRoutes(app: ServiceApp, users: UserStore, passwordCo
         : undefined;
       if (!user) throw notFound('User', request.params.id);
       return user;
-    },
-  );
-
-  app.get(
-    '/users',
-    {
-      schema: {
-        tags: ['users'],
-        summary: 'List users, oldest first (keyset pagination)',
-        querystring: ListQuery,
-        response: { 200: Type.Object({ users: Type.Array(UserSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
-      },
-    },
-    async (request) => {
-      await requireServiceCaller(request); // listing everyone is not a customer's business
-      try {
-        return await users.list(request.query);
-      } catch (error) {
-        if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', error.message);
-        throw error;
-      }
     },
   );
 }

@@ -2,7 +2,7 @@
 import { eventCatalog, type EventData, type EventOf, type EventType } from './catalog';
 import { EventEnvelopeSchema, type EventMetadata } from './envelope';
 import { schemaErrors } from './schema-check';
-import { uuidv7 } from './uuidv7';
+import { uuidv7 } from '@shop/clock';
 
 export interface CreateEventInput<K extends EventType> {
   readonly eventType: K;

@@ -24,7 +24,6 @@ export {
   type EventRejectionReason,
   type EventValidation,
 } from './validate-event';
-export { uuidv7 } from './uuidv7';
 export { canonicalJson, fingerprintOf } from './canonical-json';
 export {
   systemTopology,

@@ -7,7 +7,7 @@
  * Rows go in batches (`DELETE … WHERE ctid IN (SELECT … LIMIT n)`), so a large backlog after downtime is removed in
  * short transactions rather than one long lock on the table.
  */
-import { wallClock, type Clock, type TimerHandle } from '@shop/resilience';
+import { systemClock, type Clock, type TimerHandle } from '@shop/clock';
 import type { Queryable } from './database';
 
 export interface RetentionRule {
@@ -86,7 +86,7 @@ export async function pruneExpiredRows(
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const { db, rules } = options;
   rules.forEach(checkIdentifiers);
-  const clock = options.clock ?? wallClock;
+  const clock = options.clock ?? systemClock;
   const intervalMs = options.intervalMs ?? 3_600_000;
   const batchSize = options.batchSize ?? 1_000;
   let timer: TimerHandle | undefined;

@@ -2,7 +2,7 @@
  * Retention on a fake clock: days of traffic are simulated in milliseconds, and the pruned table stays bounded by
  * (write rate × retention) however long the system runs — the failure it prevents is a table that grows forever.
  */
-import { FakeClock } from '@shop/resilience';
+import { FakeClock } from '@shop/clock';
 import { createRetentionJob, type RetentionJob } from '../src';
 import { createTestDatabase, testEngines, testResources, type TestDatabase } from '../src/testing';
 
@@ -55,7 +55,7 @@ describe.each(testEngines())('retention on %s', (engine) => {
       largest = Math.max(largest, await countOf('handled'));
     }
     // Two days of rows, plus the interval written since the last pass: never the 20 days written in all.
-    const bound = (2 * DAY / interval + 1) * perInterval;
+    const bound = ((2 * DAY) / interval + 1) * perInterval;
     expect(largest).toBeLessThanOrEqual(bound);
     expect(await countOf('handled')).toBeGreaterThanOrEqual(bound - 2 * perInterval);
     expect(pruned.reduce((sum, rows) => sum + rows, 0)).toBeGreaterThanOrEqual(17 * 4 * perInterval);
@@ -64,14 +64,16 @@ describe.each(testEngines())('retention on %s', (engine) => {
 
   it('prunes only rows matching the rule condition, older than the retention period', async () => {
     const now = clock.now();
-    await db.query(
-      `INSERT INTO published (created_at, published_at) VALUES ($1, $1), ($1, NULL), ($2, $2)`,
-      [new Date(now - 3 * DAY), new Date(now - HOUR)],
-    );
+    await db.query(`INSERT INTO published (created_at, published_at) VALUES ($1, $1), ($1, NULL), ($2, $2)`, [
+      new Date(now - 3 * DAY),
+      new Date(now - HOUR),
+    ]);
     const job = createRetentionJob({
       db,
       clock,
-      rules: [{ table: 'published', timestampColumn: 'created_at', retentionMs: DAY, where: 'published_at IS NOT NULL' }],
+      rules: [
+        { table: 'published', timestampColumn: 'created_at', retentionMs: DAY, where: 'published_at IS NOT NULL' },
+      ],
     });
     expect(await job.prune()).toEqual({ published: 1 });
     const { rows } = await db.query<{ published_at: Date | null }>('SELECT published_at FROM published ORDER BY id');

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
-import type { EventStore } from './event-store';
+import { lockStreamForAppend, type EventStore } from './event-store';
 import type { EventMetadata, ExpectedVersion, RecordedEvent } from './events';
 
 /** A domain event as the decider sees it: no ids, versions or timestamps — those belong to the store. */
@@ -84,6 +84,10 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Event>,
   tx: Queryable,
 ): Promise<CommandResult<Event, State>> {
+  // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
+  // on the first one's events instead of losing the expected-version check it could not have won. (Re-entrant: the
+  // append takes the same lock again.)
+  await lockStreamForAppend(tx, streamId);
   const { currentVersion, events } = await store.readStream(streamId, { tx });
   const expected = options.expectedVersion;
   if (expected !== undefined && expected !== 'any' && currentVersion !== (expected === 'no_stream' ? 0 : expected)) {

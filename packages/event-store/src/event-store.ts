@@ -2,6 +2,7 @@
  * The event store: append to a stream with an expected version, read a stream, read the whole log in a gap-safe
  * order. Plain SQL over `@shop/db`, identical on PGlite and Postgres.
  */
+import { systemClock, uuidv7, type Clock } from '@shop/clock';
 import { isUniqueViolation, type Database, type Queryable } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
 import type { EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent } from './events';
@@ -9,14 +10,9 @@ import { START_OF_LOG } from './events';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-rows';
 import { readLog } from './read-log';
 import type { Projection } from './projection';
-import { uuidv7 } from './uuid-v7';
-
-export interface Clock {
-  now(): Date;
-}
 
 export interface EventStoreOptions {
-  /** Stamps `recordedAt`; inject a fake one in tests. */
+  /** Stamps `recordedAt` (wall time); a FakeClock in tests. */
   clock?: Clock;
   /** Generates ids for events appended without one; UUIDv7 by default. */
   newEventId?: () => string;
@@ -78,8 +74,8 @@ export interface EventStore {
 }
 
 export function createEventStore(db: Database, options: EventStoreOptions = {}): EventStore {
-  const clock = options.clock ?? { now: () => new Date() };
-  const newEventId = options.newEventId ?? (() => uuidv7(clock.now().getTime()));
+  const clock = options.clock ?? systemClock;
+  const newEventId = options.newEventId ?? (() => uuidv7(clock.now()));
   const inlineProjections = options.inlineProjections ?? [];
   const listeners = new Set<() => void>();
 
@@ -124,7 +120,7 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     events: readonly NewEvent[],
     metadata: EventMetadata | undefined,
   ): Promise<RecordedEvent[]> {
-    const recordedAt = clock.now().toISOString();
+    const recordedAt = new Date(clock.now()).toISOString();
     const params: unknown[] = [];
     const rows = events.map((event, index) => {
       params.push(
@@ -196,14 +192,15 @@ async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
 const STREAM_LOCK_NAMESPACE = 7_240_118;
 
 /**
- * Appenders to one stream queue up until the first commits. Two reasons, both about `readAll` order rather than
+ * Appenders to one stream queue up until the first commits (`handleCommand` takes it before it reads the stream, so
+ * a second writer reads what the first committed instead of failing its expected-version check). Two reasons, both about `readAll` order rather than
  * correctness of versions (the unique index guarantees that on its own):
  * - the lock is taken before this transaction has an id (unless the caller wrote earlier), so the id assigned at
  *   the insert is younger than the previous appender's, and a stream's versions sort in the same order as the log;
  * - `'any'` appends get the next version without a retry loop, and a stale expected version is reported with the
  *   actual version instead of a bare unique violation.
  */
-async function lockStreamForAppend(tx: Queryable, streamId: string): Promise<void> {
+export async function lockStreamForAppend(tx: Queryable, streamId: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_NAMESPACE, streamId]);
 }
 

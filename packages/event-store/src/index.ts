@@ -2,7 +2,6 @@ export {
   createEventStore,
   type EventStore,
   type EventStoreOptions,
-  type Clock,
   type AppendOptions,
   type AppendResult,
   type ReadStreamOptions,
@@ -28,8 +27,7 @@ export {
   type CommandResult,
 } from './decider';
 export type { Projection } from './projection';
-export { createProjector, type Projector, type ProjectorOptions, type Timers } from './projector';
+export { createProjector, type Projector, type ProjectorOptions } from './projector';
 export { rebuildProjection, type RebuildResult } from './rebuild';
 export { readCheckpoint } from './checkpoints';
-export { uuidv7 } from './uuid-v7';
 export { eventStoreMigrationsDir } from './migrations-dir';

@@ -1,25 +1,23 @@
 /**
  * Runs an asynchronous projection: reads the log after its checkpoint, applies a batch and moves the checkpoint in
- * one transaction, then sleeps until woken (an append through the store) or until the poll interval passes
- * (appends from other processes, or through a transaction the store did not open).
+ * one transaction, on the shared PollingLoop: batches back to back while they come back full, then a wait until woken
+ * (an append through the store) or until the poll interval passes (appends from other processes, or through a
+ * transaction the store did not open).
  */
+import { systemClock, type Clock } from '@shop/clock';
+import { PollingLoop } from '@shop/resilience';
 import { lockCheckpoint, saveCheckpoint } from './checkpoints';
 import type { EventStore } from './event-store';
 import { positionOf } from './events';
 import type { Projection } from './projection';
-
-/** Injected so tests control time; defaults to the global timers. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface ProjectorOptions {
   /** Events per transaction. Default 500. */
   batchSize?: number;
   /** Upper bound on the lag when no in-process wake-up arrives. Default 1000 ms. */
   pollIntervalMs?: number;
-  timers?: Timers;
+  /** Timers for the poll; a FakeClock in tests. Default: the system clock. */
+  clock?: Clock;
   /** A failing batch rolls back (checkpoint included) and is retried on the next wake-up or poll. */
   onError?: (error: unknown) => void;
   /** After each committed, non-empty batch (metrics, tests). */
@@ -40,24 +38,18 @@ export interface Projector {
 export function createProjector(store: EventStore, projection: Projection, options: ProjectorOptions = {}): Projector {
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const timers: Timers = options.timers ?? {
-    setTimeout: (callback, ms) => setTimeout(callback, ms),
-    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  };
-  let running: Promise<void> | undefined;
-  let stopping = false;
-  let wakeRequested = false;
-  let wakeUp: (() => void) | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  function processBatch(): Promise<number> {
-    return store.db.transaction(async (tx) => {
+  async function processBatch(): Promise<number> {
+    const count = await store.db.transaction(async (tx) => {
       const checkpoint = await lockCheckpoint(tx, projection.name);
       const events = await store.readAll({ after: checkpoint, limit: batchSize, tx });
       for (const event of events) await projection.handle(tx, event);
       if (events.length > 0) await saveCheckpoint(tx, projection.name, positionOf(events.at(-1)!));
       return events.length;
     });
+    if (count > 0) options.onBatch?.(count);
+    return count;
   }
 
   async function catchUp(): Promise<number> {
@@ -65,57 +57,32 @@ export function createProjector(store: EventStore, projection: Projection, optio
     for (;;) {
       const count = await processBatch();
       total += count;
-      if (count > 0) options.onBatch?.(count);
       if (count < batchSize) return total;
     }
   }
 
-  function sleep(): Promise<void> {
-    if (wakeRequested || stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = timers.setTimeout(() => wake(), pollIntervalMs);
-      wakeUp = () => {
-        timers.clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  function wake(): void {
-    wakeRequested = true;
-    const resolve = wakeUp;
-    wakeUp = undefined;
-    resolve?.();
-  }
-
-  async function loop(): Promise<void> {
-    while (!stopping) {
-      wakeRequested = false;
-      try {
-        await catchUp();
-      } catch (error) {
-        options.onError?.(error);
-      }
-      await sleep();
-    }
-  }
+  // The checkpoint is the loop's state: a failed batch rolled back with it, so the next pass simply reads again.
+  const loop = new PollingLoop({
+    clock: options.clock ?? systemClock,
+    pollIntervalMs,
+    runPass: async () => ((await processBatch()) === batchSize ? 'more' : 'idle'),
+    onError: (error) => options.onError?.(error),
+  });
+  const wake = (): void => loop.wake();
 
   return {
     processBatch,
     catchUp,
     wake,
     start() {
-      if (running) return;
-      stopping = false;
+      if (loop.isRunning) return;
       unsubscribe = store.onCommitted(wake);
-      running = loop();
+      loop.start();
     },
     async stop() {
-      stopping = true;
       unsubscribe?.();
-      wake();
-      await running;
-      running = undefined;
+      unsubscribe = undefined;
+      await loop.stop();
     },
   };
 }

@@ -2,6 +2,4 @@
 export { startLocalAws } from './server';
 export type { LocalAws, LocalAwsOptions } from './server';
 export type { AdminAccess } from './admin-api';
-export type { Clock, TimerHandle } from './clock';
-export { systemClock } from './clock';
 export { ACCOUNT_ID } from './request-context';

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { handleAdminRequest, isAdminPath } from './admin-api';
 import type { AdminAccess } from './admin-api';
 import { AwsError } from './aws-error';
-import { systemClock } from './clock';
-import type { Clock, TimerHandle } from './clock';
+import { systemClock, type Clock } from '@shop/clock';
+import { scheduleInBackground, type BackgroundTimer } from './background-timer';
 import { answerQueryError, parseQueryForm } from './query-protocol';
 import { DEFAULT_REGION, credentialScope, ACCOUNT_ID } from './request-context';
 import type { RequestContext } from './request-context';
@@ -90,9 +90,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     return handleSqsQuery(sqs, action, params, url.pathname, ctx, res);
   }
 
-  let sweep: TimerHandle | undefined;
+  let sweep: BackgroundTimer | undefined;
   const scheduleSweep = () => {
-    sweep = clock.schedule(RETENTION_SWEEP_MS, () => {
+    sweep = scheduleInBackground(clock, RETENTION_SWEEP_MS, () => {
       sqs.expireRetained();
       scheduleSweep();
     });

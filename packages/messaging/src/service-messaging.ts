@@ -11,10 +11,11 @@
  * and the consumer retries its start-up (e.g. the queue has not been provisioned yet) with backoff in the
  * background instead of failing the process.
  */
+import { sleep, systemClock, type Clock } from '@shop/clock';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { deadLetterQueueName, systemTopology, type Topology } from '@shop/contracts';
 import { createRetentionJob, type Database, type RetentionJob, type RetentionRule } from '@shop/db';
-import { exponentialBackoff, sleep, systemClock, wallClock, type Clock } from '@shop/resilience';
+import { exponentialBackoff } from '@shop/resilience';
 import { consumerMetrics, dlqDepthMetrics, outboxMetrics, retentionMetrics, type Registry } from '@shop/telemetry';
 import { findQueueUrl } from './aws-lookups';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './aws-clients';
@@ -101,7 +102,7 @@ export function createServiceMessaging(options: ServiceMessagingOptions): Servic
     db,
     rules: retentionRules,
     logger,
-    clock: options.retentionClock ?? wallClock,
+    clock: options.retentionClock ?? systemClock,
     ...(options.retention?.intervalMs ? { intervalMs: options.retention.intervalMs } : {}),
     onPruned: (table, rows) => pruneMetrics?.pruned(table, rows),
   });

@@ -1,5 +1,6 @@
+import { FakeClock } from '@shop/clock';
 import type { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { FakeClock, CircuitBreaker } from '@shop/resilience';
+import { CircuitBreaker } from '@shop/resilience';
 import { eventually, testEngines, type TestDatabase } from '@shop/testing';
 import {
   createOutboxRelay,

@@ -3,7 +3,7 @@
  * messaging prunes both on a schedule. Weeks of traffic are simulated on a fake clock (rows are stamped with its
  * time), and the row counts never exceed (rows per day × retention days + one day not yet due).
  */
-import { FakeClock } from '@shop/resilience';
+import { FakeClock } from '@shop/clock';
 import { createMetricsRegistry } from '@shop/telemetry';
 import { testEngines, testResources, type TestDatabase } from '@shop/testing';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Circuit breaker: stops calling a failing dependency, then lets a few trial calls probe whether it has recovered.
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '@shop/clock';
 import { BrokenCircuitError, IsolatedCircuitError, TimeoutError } from './errors';
 import { Listeners, type Unsubscribe } from './listeners';
 import { neverAbortedSignal, type CallContext, type Operation, type Policy } from './policy';
@@ -117,7 +117,7 @@ export class CircuitBreaker implements Policy {
 
   /** The current state; an open circuit whose wait is over reads (and becomes) half-open. */
   get state(): CircuitState {
-    if (this.current === CircuitState.Open && this.clock.now() >= this.openUntil) {
+    if (this.current === CircuitState.Open && this.clock.monotonic() >= this.openUntil) {
       this.transition(CircuitState.HalfOpen);
     }
     return this.current;
@@ -138,7 +138,7 @@ export class CircuitBreaker implements Policy {
 
   metrics(): CircuitMetrics {
     const state = this.state;
-    const counts = this.window.snapshot(this.clock.now());
+    const counts = this.window.snapshot(this.clock.monotonic());
     return {
       name: this.name,
       state,
@@ -149,7 +149,7 @@ export class CircuitBreaker implements Policy {
       slowCallRate: counts.calls ? counts.slowCalls / counts.calls : 0,
       consecutiveFailures: this.consecutiveFailureCount,
       consecutiveTrips: this.consecutiveTrips,
-      retryAfterMs: state === CircuitState.Open ? this.openUntil - this.clock.now() : undefined,
+      retryAfterMs: state === CircuitState.Open ? this.openUntil - this.clock.monotonic() : undefined,
     };
   }
 
@@ -175,7 +175,7 @@ export class CircuitBreaker implements Policy {
 
   private async runClosed<T>(fn: Operation<T>, signal: AbortSignal | undefined): Promise<T> {
     const generation = this.generation;
-    const startedAt = this.timesCalls() ? this.clock.now() : undefined;
+    const startedAt = this.timesCalls() ? this.clock.monotonic() : undefined;
     let result: T;
     try {
       result = await fn(signal ?? neverAbortedSignal);
@@ -194,7 +194,7 @@ export class CircuitBreaker implements Policy {
   private runTrial<T>(fn: Operation<T>, signal: AbortSignal | undefined): Promise<T> {
     this.trialsAdmitted++;
     const generation = this.generation;
-    const startedAt = this.clock.now();
+    const startedAt = this.clock.monotonic();
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (verdict: Verdict, error: unknown): boolean => {
@@ -245,7 +245,7 @@ export class CircuitBreaker implements Policy {
   }
 
   private settle(generation: number, startedAt: number | undefined, verdict: Verdict, error: unknown): void {
-    const now = startedAt !== undefined || this.timesCalls() ? this.clock.now() : 0;
+    const now = startedAt !== undefined || this.timesCalls() ? this.clock.monotonic() : 0;
     const durationMs = startedAt !== undefined ? now - startedAt : 0;
     if (this.outcomeListeners.size > 0) {
       this.outcomeListeners.emit(
@@ -283,7 +283,7 @@ export class CircuitBreaker implements Policy {
     const duration = backoff
       ? Math.min(backoff.maxMs, this.openDurationMs * backoff.multiplier ** (this.consecutiveTrips - 1))
       : this.openDurationMs;
-    this.openUntil = this.clock.now() + duration;
+    this.openUntil = this.clock.monotonic() + duration;
     this.transition(CircuitState.Open);
   }
 
@@ -299,7 +299,7 @@ export class CircuitBreaker implements Policy {
         : BrokenCircuitError.create(
             this.name,
             // Half-open with every permit taken: the trials will decide soon; suggest the shortest sensible wait.
-            state === CircuitState.Open ? Math.max(0, this.openUntil - this.clock.now()) : 0,
+            state === CircuitState.Open ? Math.max(0, this.openUntil - this.clock.monotonic()) : 0,
           );
     if (this.outcomeListeners.size > 0) this.outcomeListeners.emit({ kind: 'rejected', error });
     return error;

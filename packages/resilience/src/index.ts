@@ -1,5 +1,3 @@
-export { systemClock, wallClock, sleep, type Clock, type TimerHandle } from './clock';
-export { FakeClock, type PendingTimer } from './fake-clock';
 export {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -26,3 +24,4 @@ export { TimeoutPolicy, timeout, type TimeoutOptions } from './timeout';
 export { Bulkhead, bulkhead, type BulkheadOptions } from './bulkhead';
 export { FallbackPolicy, fallback, type FallbackOptions } from './fallback';
 export { Pipeline, pipeline } from './pipeline';
+export { PollingLoop, type PassResult, type PollingLoopOptions } from './polling-loop';

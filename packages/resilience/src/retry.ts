@@ -1,5 +1,5 @@
 // Retry: runs an operation again after transient failures, with backoff, a time budget and respect for cancellation.
-import { sleep, systemClock, type Clock } from './clock';
+import { sleep, systemClock, type Clock } from '@shop/clock';
 import { BrokenCircuitError, BulkheadRejectedError, retryAfterOf } from './errors';
 import { exponentialBackoff, type Backoff } from './backoff';
 import { Listeners, type Unsubscribe } from './listeners';
@@ -103,7 +103,7 @@ export class RetryPolicy implements Policy {
   async execute<T>(fn: Operation<T>, signal?: AbortSignal, context?: CallContext): Promise<T> {
     const operationSignal = signal ?? neverAbortedSignal;
     const canRepeat = context?.idempotent ?? this.idempotentByDefault;
-    const startedAt = this.maxElapsedMs === Infinity ? 0 : this.clock.now();
+    const startedAt = this.maxElapsedMs === Infinity ? 0 : this.clock.monotonic();
     let previousDelayMs = 0;
     for (let attempt = 1; ; attempt++) {
       let failed: Failed<T>;
@@ -156,7 +156,7 @@ export class RetryPolicy implements Policy {
 
   private whyNotWait(delayMs: number, fromServer: boolean, startedAt: number): GiveUpReason | undefined {
     if (fromServer && delayMs > this.maxServerDelayMs) return 'budget-exhausted';
-    if (this.maxElapsedMs !== Infinity && this.clock.now() - startedAt + delayMs > this.maxElapsedMs) {
+    if (this.maxElapsedMs !== Infinity && this.clock.monotonic() - startedAt + delayMs > this.maxElapsedMs) {
       return 'budget-exhausted';
     }
     return undefined;

@@ -1,6 +1,6 @@
 // Timeout: gives an operation a deadline. The operation gets a signal that aborts at the deadline (cooperative
 // cancellation: fetch, streams and timers stop their work), and the caller is released at the deadline either way.
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { systemClock, type Clock, type TimerHandle } from '@shop/clock';
 import { TimeoutError } from './errors';
 import type { CallContext, Operation, Policy } from './policy';
 
@@ -79,7 +79,7 @@ export class TimeoutPolicy implements Policy {
   }
 
   private joinGroup(): DeadlineGroup {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     const deadline = Math.ceil(now / this.precisionMs) * this.precisionMs + this.timeoutMs;
     let group = this.latest;
     if (group === undefined || group.deadline !== deadline) {
@@ -96,7 +96,7 @@ export class TimeoutPolicy implements Policy {
 
   private readonly sweep = (): void => {
     this.sweeper = undefined;
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     for (const group of this.groups.values()) {
       if (group.deadline > now) {
         this.sweeper = this.clock.setTimeout(this.sweep, group.deadline - now);

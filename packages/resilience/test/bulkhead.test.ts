@@ -1,5 +1,6 @@
+import { FakeClock } from '@shop/clock';
 import { getEventListeners } from 'node:events';
-import { Bulkhead, BulkheadRejectedError, FakeClock } from '../src';
+import { Bulkhead, BulkheadRejectedError } from '../src';
 
 describe('Bulkhead', () => {
   it('never over-admits under 1,000 concurrent calls, queues up to the bound and rejects the rest', async () => {

@@ -1,8 +1,8 @@
+import { FakeClock } from '@shop/clock';
 import {
   BrokenCircuitError,
   CircuitBreaker,
   CircuitState,
-  FakeClock,
   IsolatedCircuitError,
   TimeoutError,
   type CircuitBreakerOptions,

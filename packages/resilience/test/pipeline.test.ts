@@ -1,17 +1,16 @@
+import { FakeClock, systemClock } from '@shop/clock';
 import { getEventListeners, setMaxListeners } from 'node:events';
 import {
   BrokenCircuitError,
   Bulkhead,
   CircuitBreaker,
   CircuitState,
-  FakeClock,
   RetryPolicy,
   TimeoutError,
   TimeoutPolicy,
   constantBackoff,
   fallback,
   pipeline,
-  systemClock,
 } from '../src';
 
 describe('pipeline', () => {

@@ -1,6 +1,6 @@
+import { FakeClock } from '@shop/clock';
 import {
   BrokenCircuitError,
-  FakeClock,
   RetryPolicy,
   constantBackoff,
   type GiveUpEvent,

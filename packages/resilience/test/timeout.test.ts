@@ -1,5 +1,6 @@
+import { FakeClock } from '@shop/clock';
 import { getEventListeners } from 'node:events';
-import { FakeClock, TimeoutError, TimeoutPolicy } from '../src';
+import { TimeoutError, TimeoutPolicy } from '../src';
 
 describe('TimeoutPolicy', () => {
   it('aborts the operation signal and rejects with TimeoutError at the deadline', async () => {

@@ -29,7 +29,6 @@ export { type StepAction, type StepOutcome } from './saga-store';
 export { defaultCompensatePolicy, defaultInvokePolicy, type SagaPolicies, type StepPolicy } from './step-policy';
 export { SagaNotFoundError, SagaNotRetryableError, UnknownSagaError } from './errors';
 export { silentLogger, type SagaLogger } from './saga-logger';
-export { wallClock } from '@shop/resilience';
 
 /** The engine's SQL migrations, for `runMigrations(db, sagaMigrationsDir)` from @shop/db. */
 export const sagaMigrationsDir: string = join(__dirname, '..', 'migrations');

@@ -2,11 +2,12 @@
  * The engine: starts saga instances, finds the ones that are due, claims each with a lease and runs it, and exposes
  * what the order service needs around that (inspection, manual retry, counts for metrics, events for tracing).
  */
+import { systemClock, type Clock } from '@shop/clock';
 import { currentTraceContext, StartedHere, traceIdOf } from './saga-tracing';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Queryable } from '@shop/db';
-import { wallClock, type Clock, type Unsubscribe } from '@shop/resilience';
+import { PollingLoop, type Unsubscribe } from '@shop/resilience';
 import type { SagaData, SagaDefinition } from './define-saga';
 import { SagaNotFoundError, SagaNotRetryableError, UnknownSagaError } from './errors';
 import { SagaEvents, type SagaEventName, type SagaListener } from './saga-events';
@@ -15,7 +16,6 @@ import { SagaRunner } from './saga-runner';
 import { allSagaStates, SagaState, type ActiveSagaState } from './saga-state';
 import { LeaseLostError, SagaStore, type SagaRecord, type StepAction, type StepOutcome } from './saga-store';
 import type { SagaPolicies } from './step-policy';
-import { SagaWorker } from './saga-worker';
 
 export interface SagaEngineOptions {
   readonly db: Database;
@@ -109,7 +109,7 @@ export interface SagaEngine {
 }
 
 export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
-  const clock = options.clock ?? wallClock;
+  const clock = options.clock ?? systemClock;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const batchSize = options.batchSize ?? 50;
@@ -195,18 +195,26 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     return ran;
   }
 
-  const worker: SagaWorker = new SagaWorker({
+  // Backoff lives in each saga's `next_attempt_at`, so the loop itself only polls: a failed pass (the database is
+  // away) is logged and tried again at the next poll or wake.
+  const worker: PollingLoop = new PollingLoop({
     clock,
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
-    logger,
-    runPass: (): Promise<number> => runDue(() => worker.isRunning),
-    batchSize,
+    runPass: async () => ((await runDue(() => worker.isRunning)) >= batchSize ? 'more' : 'idle'),
+    onError: (error) => logger.error({ err: error }, 'saga worker pass failed; trying again next interval'),
   });
 
   return {
     async start(sagaName, sagaId, data, startOptions) {
       if (!definitions.has(sagaName)) throw new UnknownSagaError(sagaName);
-      const created = await store.insert(startOptions?.tx ?? db, sagaId, sagaName, data, clock.now(), currentTraceContext());
+      const created = await store.insert(
+        startOptions?.tx ?? db,
+        sagaId,
+        sagaName,
+        data,
+        clock.now(),
+        currentTraceContext(),
+      );
       if (created) {
         startedHere.add(sagaId);
         events.emit('stateChanged', { sagaId, sagaName, from: undefined, to: SagaState.RUNNING });

@@ -1,16 +1,18 @@
 /**
- * Runs one claimed saga instance: invoke the current step (or compensate), persist the outcome, decide what comes
- * next, and repeat until the saga finishes, waits for a backoff, or is parked. Every attempt is persisted before it
+ * Runs one claimed saga instance: invoke the current step (or compensate), ask `nextTransition` what comes next,
+ * persist that and report it, and repeat until the saga finishes, waits for a backoff, or is parked. Every attempt is persisted before it
  * starts and after it ends, so a process may die at any point and another resumes from the last committed row.
  */
+import type { Clock } from '@shop/clock';
 import { traceStep } from './saga-tracing';
 import type { Database, Queryable } from '@shop/db';
-import { retryAfterOf, TimeoutPolicy, type Clock } from '@shop/resilience';
-import type { CompensatableStep, SagaData, SagaDefinition, SagaStep, StepContext } from './define-saga';
+import { retryAfterOf, TimeoutPolicy } from '@shop/resilience';
+import type { CompensatableStep, DataPatch, SagaData, SagaDefinition, SagaStep, StepContext } from './define-saga';
 import type { SagaEvents } from './saga-events';
 import type { SagaLogger } from './saga-logger';
 import { SagaState } from './saga-state';
 import type { SagaRecord, SagaStore, StepAction, StepOutcome } from './saga-store';
+import { nextTransition, type AttemptVerdict, type SagaTransition } from './saga-transition';
 import {
   defaultCompensatePolicy,
   defaultInvokePolicy,
@@ -52,6 +54,52 @@ interface AttemptResult {
   readonly error?: unknown;
 }
 
+interface CallResult<T> {
+  readonly result: AttemptResult;
+  /** What the call returned, when it succeeded. */
+  readonly value?: T;
+}
+
+/** Everything known once an attempt has returned or thrown: what `apply` needs to build the next record. */
+interface FinishedAttempt {
+  readonly definition: AnyDefinition;
+  readonly step: SagaStep<SagaData>;
+  readonly index: number;
+  /** The record as the attempt started it (attempt counted, lease stretched). */
+  readonly record: SagaRecord;
+  readonly attempt: OpenAttempt;
+  readonly policy: StepPolicy;
+  readonly result: AttemptResult;
+  /** What a successful invoke returned, to merge into the data. */
+  readonly patch?: DataPatch<SagaData>;
+}
+
+/** One state change to persist and report: the record before and after, the attempt it closes, its hooks. */
+interface Change {
+  readonly from: SagaRecord;
+  readonly to: SagaRecord;
+  readonly attempt?: OpenAttempt;
+  readonly result?: AttemptResult;
+  /** Run inside the transaction that persists `to`; a HookFailedError rolls it back and parks the saga. */
+  readonly hooks?: (tx: Queryable) => Promise<void>;
+  /** Why the state changes, when the new record does not say it already. */
+  readonly reason?: string;
+}
+
+interface Parking {
+  readonly definition: AnyDefinition | undefined;
+  readonly from: SagaRecord;
+  readonly reason: string;
+  readonly attempt?: OpenAttempt;
+  readonly result?: AttemptResult;
+}
+
+function verdictOf(result: AttemptResult): AttemptVerdict {
+  if (result.outcome === 'succeeded') return { outcome: 'succeeded' };
+  const outcome = result.outcome === 'business-failure' ? 'business-failure' : 'transient-failure';
+  return { outcome, message: messageOf(result.error) };
+}
+
 /** A hook (user code inside our transaction) failed: the change is rolled back and the saga parked. */
 class HookFailedError extends Error {
   override readonly name = 'HookFailedError';
@@ -88,7 +136,7 @@ export class SagaRunner {
         : await this.compensateStep(definition, record);
     } catch (error) {
       if (!(error instanceof DefinitionMismatchError)) throw error;
-      return this.park(definition, record, error.message);
+      return this.park({ definition, from: record, reason: error.message });
     }
   }
 
@@ -102,99 +150,118 @@ export class SagaRunner {
     const policy = resolvePolicy(defaultInvokePolicy, this.deps.policies.invoke, step.policy);
     const key = `${record.id}:${step.name}`;
     const { attempt, started } = await this.beginAttempt(record, step.name, 'invoke', key, policy);
-
-    let patch: Partial<SagaData> | void = undefined;
-    let failure: unknown;
-    let failed = false;
-    try {
-      patch = await traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () => {
+    const { result, value: patch } = await this.call(definition, () =>
+      traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () => {
         // Logged inside the step's span, so the line carries the same trace_id as the step in the trace viewer.
         this.deps.logger.info({ sagaId: record.id, step: step.name, attempt: attempt.attempt }, 'saga step invoking');
         return this.withTimeout(policy, (signal) =>
           step.invoke(record.data, this.context(record, step.name, key, attempt.attempt, signal)),
         );
-      });
-    } catch (error) {
-      failed = true;
-      failure = error;
-    }
-    const now = this.deps.clock.now();
-
-    if (!failed) {
-      const data = { ...record.data, ...(patch ?? {}) };
-      const isLast = index === definition.steps.length - 1;
-      const next: SagaRecord = isLast
-        ? { ...finished(started, SagaState.COMPLETED, now), data, currentStep: index + 1, attempt: 0 }
-        : { ...started, data, currentStep: index + 1, attempt: 0, nextAttemptAt: now, updatedAt: now };
-      return this.commit(definition, started, next, attempt, { outcome: 'succeeded' }, async (tx) => {
-        if (step.onCompleted)
-          await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data, patch));
-        const { options } = definition;
-        if (isLast && options.onCompleted) await runHook('onCompleted', () => options.onCompleted!(tx, data));
-      });
-    }
-
-    const business = this.isBusinessFailure(definition, failure);
-    const result: AttemptResult = { outcome: business ? 'business-failure' : 'transient-failure', error: failure };
-    if (business) {
-      const reason = `step "${step.name}" failed: ${messageOf(failure)}`;
-      // After the pivot there is no going back, and a definite "no" means the flow itself is wrong.
-      if (step.kind === 'retriable')
-        return this.park(definition, started, `${reason} (business failure after the pivot)`, attempt, result);
-      // The participant refused, so this step did nothing: undo only the ones before it.
-      return this.beginCompensation(definition, started, index - 1, reason, attempt, result);
-    }
-    if (step.kind !== 'compensatable' || attempt.attempt < policy.maxAttempts) {
-      return this.scheduleRetry(definition, started, policy, attempt, result);
-    }
-    // Out of attempts on a transient failure: the last attempt may have taken effect (a timeout says nothing about
-    // the other side), so compensate this step too. Compensations must tolerate "nothing to undo".
-    const reason = `step "${step.name}" failed after ${attempt.attempt} attempts: ${messageOf(failure)}`;
-    return this.beginCompensation(definition, started, index, reason, attempt, result);
+      }),
+    );
+    const isLastStep = index === definition.steps.length - 1;
+    const transition = nextTransition({
+      action: 'invoke',
+      step,
+      isLastStep,
+      attempt: attempt.attempt,
+      maxAttempts: policy.maxAttempts,
+      verdict: verdictOf(result),
+    });
+    return this.apply(transition, { definition, step, index, record: started, attempt, policy, result, patch });
   }
 
   private async compensateStep(definition: AnyDefinition, record: SagaRecord): Promise<SagaRecord> {
     const index = lastCompensatableAtOrBefore(definition.steps, record.currentStep);
-    const now = this.deps.clock.now();
-    if (index < 0) {
-      const next = finished(record, SagaState.COMPENSATED, now);
-      const reason = record.failureReason ?? 'compensated';
-      return this.commit(definition, record, next, undefined, undefined, async (tx) => {
-        const { options } = definition;
-        if (options.onCompensated) await runHook('onCompensated', () => options.onCompensated!(tx, next.data, reason));
-      });
-    }
+    if (index < 0) return this.finishCompensation(definition, record);
     const step = definition.steps[index] as CompensatableStep<SagaData>;
     const policy = resolvePolicy(defaultCompensatePolicy, this.deps.policies.compensate, step.compensationPolicy);
     const invokeKey = `${record.id}:${step.name}`;
     // Its own key: a participant caching responses by key alone must not answer the undo with the do's response.
     const key = `${invokeKey}:compensate`;
     const { attempt, started } = await this.beginAttempt(record, step.name, 'compensate', key, policy);
-
-    try {
-      await traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () => {
-        this.deps.logger.info({ sagaId: record.id, step: step.name, attempt: attempt.attempt }, 'saga step compensating');
+    const { result } = await this.call(definition, () =>
+      traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () => {
+        this.deps.logger.info(
+          { sagaId: record.id, step: step.name, attempt: attempt.attempt },
+          'saga step compensating',
+        );
         return this.withTimeout(policy, (signal) =>
           step.compensate(record.data, {
             ...this.context(record, step.name, key, attempt.attempt, signal),
             invokeIdempotencyKey: invokeKey,
           }),
         );
-      });
-    } catch (error) {
-      const business = this.isBusinessFailure(definition, error);
-      const result: AttemptResult = { outcome: business ? 'business-failure' : 'transient-failure', error };
-      if (business) {
-        const reason = `compensation of "${step.name}" was refused: ${messageOf(error)}`;
-        return this.park(definition, started, reason, attempt, result);
+      }),
+    );
+    const transition = nextTransition({
+      action: 'compensate',
+      step,
+      isLastStep: false,
+      attempt: attempt.attempt,
+      maxAttempts: policy.maxAttempts,
+      verdict: verdictOf(result),
+    });
+    return this.apply(transition, { definition, step, index, record: started, attempt, policy, result });
+  }
+
+  /** Turns the transition the rules chose into the record to persist, with the hooks that go with it. */
+  private apply(transition: SagaTransition, finished: FinishedAttempt): Promise<SagaRecord> {
+    const { definition, index, record, attempt, result } = finished;
+    const now = this.deps.clock.now();
+    switch (transition.type) {
+      case 'advance':
+      case 'complete':
+        return this.completeStep(finished, transition.type === 'complete', now);
+      case 'undo-previous': {
+        const to: SagaRecord = { ...record, currentStep: index - 1, attempt: 0, nextAttemptAt: now, updatedAt: now };
+        return this.commit({ definition, from: record, to, attempt, result });
       }
-      if (attempt.attempt < policy.maxAttempts) return this.scheduleRetry(definition, started, policy, attempt, result);
-      const reason = `compensation of "${step.name}" failed after ${attempt.attempt} attempts: ${messageOf(error)}`;
-      return this.park(definition, started, reason, attempt, result);
+      case 'retry':
+        return this.scheduleRetry(finished, now);
+      case 'compensate-before':
+        return this.beginCompensation(finished, index - 1, transition.reason, now);
+      case 'compensate-including':
+        return this.beginCompensation(finished, index, transition.reason, now);
+      case 'park':
+        return this.park({ definition, from: record, reason: transition.reason, attempt, result });
     }
-    const done = this.deps.clock.now();
-    const next: SagaRecord = { ...started, currentStep: index - 1, attempt: 0, nextAttemptAt: done, updatedAt: done };
-    return this.commit(definition, started, next, attempt, { outcome: 'succeeded' });
+  }
+
+  private completeStep(finished: FinishedAttempt, isLast: boolean, now: number): Promise<SagaRecord> {
+    const { definition, step, index, record, attempt, result, patch } = finished;
+    const data = { ...record.data, ...(patch ?? {}) };
+    const to: SagaRecord = isLast
+      ? { ...finishedRecord(record, SagaState.COMPLETED, now), data, currentStep: index + 1, attempt: 0 }
+      : { ...record, data, currentStep: index + 1, attempt: 0, nextAttemptAt: now, updatedAt: now };
+    const { onCompleted } = definition.options;
+    return this.commit({
+      definition,
+      from: record,
+      to,
+      attempt,
+      result,
+      hooks: async (tx) => {
+        if (step.onCompleted)
+          await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data, patch));
+        if (isLast && onCompleted) await runHook('onCompleted', () => onCompleted(tx, data));
+      },
+    });
+  }
+
+  /** Nothing left to undo: COMPENSATED, with the definition's hook in the same transaction. */
+  private finishCompensation(definition: AnyDefinition, record: SagaRecord): Promise<SagaRecord> {
+    const to = finishedRecord(record, SagaState.COMPENSATED, this.deps.clock.now());
+    const reason = record.failureReason ?? 'compensated';
+    const { onCompensated } = definition.options;
+    return this.commit({
+      definition,
+      from: record,
+      to,
+      hooks: async (tx) => {
+        if (onCompensated) await runHook('onCompensated', () => onCompensated(tx, to.data, reason));
+      },
+    });
   }
 
   /**
@@ -225,16 +292,23 @@ export class SagaRunner {
     return { attempt, started };
   }
 
+  /** Makes the participant call and sorts its outcome into success, business failure or transient failure. */
+  private async call<T>(definition: AnyDefinition, work: () => Promise<T>): Promise<CallResult<T>> {
+    try {
+      return { result: { outcome: 'succeeded' }, value: await work() };
+    } catch (error) {
+      const outcome = this.isBusinessFailure(definition, error) ? 'business-failure' : 'transient-failure';
+      return { result: { outcome, error } };
+    }
+  }
+
   private beginCompensation(
-    definition: AnyDefinition,
-    record: SagaRecord,
+    { definition, record, attempt, result }: FinishedAttempt,
     fromIndex: number,
     reason: string,
-    attempt: OpenAttempt,
-    result: AttemptResult,
+    now: number,
   ): Promise<SagaRecord> {
-    const now = this.deps.clock.now();
-    const next: SagaRecord = {
+    const to: SagaRecord = {
       ...record,
       state: SagaState.COMPENSATING,
       currentStep: fromIndex,
@@ -243,123 +317,104 @@ export class SagaRunner {
       failureReason: reason,
       updatedAt: now,
     };
-    return this.commit(definition, record, next, attempt, result, undefined, reason);
+    return this.commit({ definition, from: record, to, attempt, result, reason });
   }
 
   /** Persists the backoff and lets go of the instance; whichever process is polling when it is due picks it up. */
-  private scheduleRetry(
-    definition: AnyDefinition,
-    record: SagaRecord,
-    policy: StepPolicy,
-    attempt: OpenAttempt,
-    result: AttemptResult,
-  ): Promise<SagaRecord> {
-    const now = this.deps.clock.now();
+  private scheduleRetry({ definition, record, policy, attempt, result }: FinishedAttempt, now: number) {
     const delayMs = retryAfterOf(result.error) ?? policy.backoff(attempt.attempt, 0, this.deps.random);
-    const next: SagaRecord = {
+    const to: SagaRecord = {
       ...record,
       nextAttemptAt: now + Math.max(0, delayMs),
       leaseOwner: null,
       leaseUntil: null,
       updatedAt: now,
     };
-    return this.commit(definition, record, next, attempt, result);
+    return this.commit({ definition, from: record, to, attempt, result });
   }
 
   /** NEEDS_ATTENTION: stops, remembering why and where to go back to on a manual retry. */
-  private async park(
-    definition: AnyDefinition | undefined,
-    record: SagaRecord,
-    reason: string,
-    attempt?: OpenAttempt,
-    result?: AttemptResult,
-  ): Promise<SagaRecord> {
-    const now = this.deps.clock.now();
-    const next: SagaRecord = {
-      ...finished(record, SagaState.NEEDS_ATTENTION, now),
+  private async park(parking: Parking): Promise<SagaRecord> {
+    const { definition, from, reason, attempt, result } = parking;
+    const to: SagaRecord = {
+      ...finishedRecord(from, SagaState.NEEDS_ATTENTION, this.deps.clock.now()),
       attentionReason: reason,
-      attentionFrom: record.state === SagaState.COMPENSATING ? SagaState.COMPENSATING : SagaState.RUNNING,
+      attentionFrom: from.state === SagaState.COMPENSATING ? SagaState.COMPENSATING : SagaState.RUNNING,
     };
-    const options = definition?.options;
+    const onNeedsAttention = definition?.options.onNeedsAttention;
     // A failing onNeedsAttention hook is not caught here: the error reaches runDue, which logs it, and the instance
     // is tried again when its lease expires.
-    await this.persist(next, attempt, result, async (tx) => {
-      await options?.onNeedsAttention?.(tx, next.data, reason);
+    await this.persist({
+      from,
+      to,
+      attempt,
+      result,
+      hooks: async (tx) => {
+        await onNeedsAttention?.(tx, to.data, reason);
+      },
     });
-    this.deps.logger.warn({ sagaId: record.id, saga: record.sagaName, reason }, 'saga needs attention');
-    this.report(record, next, attempt, result, reason);
-    return next;
+    this.deps.logger.warn({ sagaId: from.id, saga: from.sagaName, reason }, 'saga needs attention');
+    this.report({ from, to, attempt, result, reason });
+    return to;
   }
 
   /**
    * Persists a transition with its hooks in one transaction, then reports it. A hook that throws rolls everything
    * back and parks the saga instead: the domain events it would have written must never be half there.
    */
-  private async commit(
-    definition: AnyDefinition,
-    record: SagaRecord,
-    next: SagaRecord,
-    attempt: OpenAttempt | undefined,
-    result: AttemptResult | undefined,
-    hooks?: (tx: Queryable) => Promise<void>,
-    reason?: string,
-  ): Promise<SagaRecord> {
+  private async commit(change: Change & { readonly definition: AnyDefinition }): Promise<SagaRecord> {
     try {
-      await this.persist(next, attempt, result, hooks);
+      await this.persist(change);
     } catch (error) {
       if (!(error instanceof HookFailedError)) throw error;
-      return this.park(definition, record, error.message, attempt, { outcome: 'error', error: error.cause });
+      const { definition, from, attempt } = change;
+      return this.park({
+        definition,
+        from,
+        reason: error.message,
+        attempt,
+        result: { outcome: 'error', error: error.cause },
+      });
     }
-    this.report(record, next, attempt, result, reason);
-    return next;
+    this.report(change);
+    return change.to;
   }
 
-  private persist(
-    next: SagaRecord,
-    attempt: OpenAttempt | undefined,
-    result: AttemptResult | undefined,
-    hooks?: (tx: Queryable) => Promise<void>,
-  ): Promise<void> {
+  private persist({ to, attempt, result, hooks }: Change): Promise<void> {
     return this.deps.db.transaction(async (tx) => {
       // The fenced save goes first so a process that lost its lease never runs hooks.
-      await this.deps.store.save(tx, next);
+      await this.deps.store.save(tx, to);
       if (attempt && result) {
         const error = result.error === undefined ? null : messageOf(result.error);
-        await this.deps.store.logAttemptFinished(tx, attempt.logId, result.outcome, error, next.updatedAt);
+        await this.deps.store.logAttemptFinished(tx, attempt.logId, result.outcome, error, to.updatedAt);
       }
       await hooks?.(tx);
     });
   }
 
-  private report(
-    record: SagaRecord,
-    next: SagaRecord,
-    attempt: OpenAttempt | undefined,
-    result: AttemptResult | undefined,
-    reason: string | undefined,
-  ): void {
+  private report({ from, to, attempt, result, reason }: Change): void {
     const { events } = this.deps;
     if (attempt && result) {
-      const base = { ...this.stepEvent(record, attempt), durationMs: next.updatedAt - attempt.startedAt };
+      const base = { ...this.stepEvent(from, attempt), durationMs: to.updatedAt - attempt.startedAt };
       if (result.outcome === 'succeeded') events.emit('stepSucceeded', base);
       else {
-        const retrying = next.state === record.state && next.leaseOwner === null && next.nextAttemptAt !== null;
+        const retrying = to.state === from.state && to.leaseOwner === null && to.nextAttemptAt !== null;
         events.emit('stepFailed', {
           ...base,
           error: result.error,
           business: result.outcome === 'business-failure',
-          ...(retrying ? { retryAt: new Date(next.nextAttemptAt!).toISOString() } : {}),
+          ...(retrying ? { retryAt: new Date(to.nextAttemptAt!).toISOString() } : {}),
         });
       }
     }
-    if (next.state !== record.state) {
+    if (to.state !== from.state) {
       const changeReason =
-        reason ?? next.attentionReason ?? (next.state === SagaState.COMPENSATED ? record.failureReason : null);
+        reason ?? to.attentionReason ?? (to.state === SagaState.COMPENSATED ? from.failureReason : null);
       events.emit('stateChanged', {
-        sagaId: record.id,
-        sagaName: record.sagaName,
-        from: record.state,
-        to: next.state,
+        sagaId: from.id,
+        sagaName: from.sagaName,
+        from: from.state,
+        to: to.state,
         ...(changeReason ? { reason: changeReason } : {}),
       });
     }
@@ -401,7 +456,7 @@ export class SagaRunner {
 }
 
 /** A terminal (or parked) record: no more work is due and the lease is released. */
-function finished(record: SagaRecord, state: SagaState, now: number): SagaRecord {
+function finishedRecord(record: SagaRecord, state: SagaState, now: number): SagaRecord {
   return { ...record, state, nextAttemptAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now };
 }
 

@@ -48,7 +48,13 @@ export function traceStep<T>(
   return startActiveSpan(
     `saga ${record.sagaName} ${step} ${action}`,
     {
-      attributes: { 'saga.id': record.id, 'saga.step': step, 'saga.action': action, 'saga.attempt': attempt, 'saga.resumed': !continuesTrace },
+      attributes: {
+        'saga.id': record.id,
+        'saga.step': step,
+        'saga.action': action,
+        'saga.attempt': attempt,
+        'saga.resumed': !continuesTrace,
+      },
       ...(continuesTrace ? { parent: carrier } : { root: true, links: [carrier] }),
     },
     run,

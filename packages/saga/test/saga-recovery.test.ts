@@ -1,7 +1,8 @@
 // Crashes, restarts and competing processes: the lease and the persisted step log make each step effectively once.
+import { FakeClock } from '@shop/clock';
 import { openPostgresDatabase, type Database } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
-import { constantBackoff, FakeClock } from '@shop/resilience';
+import { constantBackoff } from '@shop/resilience';
 import { SagaState, type SagaLogger } from '../src';
 import { createHarness, LEASE_MS, T0, TIMEOUT_MS, type Harness } from './support/harness';
 

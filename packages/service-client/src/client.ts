@@ -1,13 +1,12 @@
 // createServiceClient: JSON over fetch to one downstream service, through timeout → retry → circuit breaker.
+import { systemClock, type Clock } from '@shop/clock';
 import {
   CircuitBreaker,
   RetryPolicy,
   TimeoutPolicy,
   exponentialBackoff,
   pipeline,
-  systemClock,
   type CircuitBreakerOptions,
-  type Clock,
   type Policy,
   type RetryEvent,
   type RetryOptions,

@@ -1,4 +1,5 @@
-import { BrokenCircuitError, CircuitState, FakeClock, TimeoutError, constantBackoff } from '@shop/resilience';
+import { FakeClock } from '@shop/clock';
+import { BrokenCircuitError, CircuitState, TimeoutError, constantBackoff } from '@shop/resilience';
 import {
   ServiceError,
   ServiceNetworkError,

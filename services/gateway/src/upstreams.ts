@@ -1,5 +1,5 @@
 /** The internal services the gateway routes to, each behind its own pool, timeout and circuit breaker. */
-import type { Clock } from '@shop/resilience';
+import type { Clock } from '@shop/clock';
 import { Upstream } from './proxy/upstream';
 
 export interface UpstreamSettings {

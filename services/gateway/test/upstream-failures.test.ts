@@ -3,7 +3,7 @@
  * timeout → 504, and after a run of failures the circuit opens and answers 503 without calling the upstream, until
  * the open period ends and a trial call finds it back.
  */
-import type { FakeClock } from '@shop/resilience';
+import type { FakeClock } from '@shop/clock';
 import type { ServiceApp } from '@shop/service-kit';
 import { FakeUpstream } from './support/fake-upstream';
 import {

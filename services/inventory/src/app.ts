@@ -1,4 +1,5 @@
 /** Builds the inventory service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import type { Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
@@ -25,7 +26,8 @@ export interface InventoryAppDeps {
   /** `{ secret }` in main.ts: customers may browse products; catalogue changes and reservations are for services. */
   authentication: Authentication;
   faultInjection?: CreateAppOptions['faultInjection'];
-  now?: () => Date;
+  /** Wall time for products and reservations; a FakeClock in tests. */
+  clock?: Clock;
 }
 
 export async function buildApp({
@@ -34,7 +36,7 @@ export async function buildApp({
   onEventsCommitted,
   faultInjection,
   authentication,
-  now,
+  clock,
 }: InventoryAppDeps): Promise<ServiceApp> {
   const app = await createApp({
     name: 'inventory-service',
@@ -45,8 +47,8 @@ export async function buildApp({
     authentication,
     problems: inventoryProblems,
   });
-  const products = new ProductStore(db, now);
-  const reservations = new ReservationStore(db, { now, onEventsCommitted });
+  const products = new ProductStore(db, clock);
+  const reservations = new ReservationStore(db, { clock, onEventsCommitted });
   await registerRoutesFor(app, anyVerifiedCaller, (callers) => registerCatalogueRoutes(callers, products));
   await registerRoutesFor(app, onlyServices, (services) => {
     registerCatalogueChangeRoutes(services, products);

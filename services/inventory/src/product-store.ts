@@ -1,4 +1,5 @@
 /** The catalogue: plain SQL over @shop/db. A sku is unique because it is the primary key, not because we checked first. */
+import { systemClock, type Clock } from '@shop/clock';
 import { isUniqueViolation, type Database } from '@shop/db';
 import type { Money } from './domain/money';
 import type { Product } from './domain/product';
@@ -58,8 +59,11 @@ const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toStri
 export class ProductStore {
   constructor(
     private readonly db: Database,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /** Wall time from the injected clock, as the Date the SQL and the events take (a function: it is passed on). */
+  private readonly now = (): Date => new Date(this.clock.now());
 
   async create(sku: string, details: ProductDetails): Promise<Product> {
     try {

@@ -9,6 +9,7 @@
  *   (`WHERE available >= $q`), backed by a CHECK constraint, so stock never goes negative.
  * Every transition and its event commit in one transaction (transactional outbox).
  */
+import { systemClock, type Clock } from '@shop/clock';
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
@@ -92,22 +93,25 @@ export interface ReserveResult {
 }
 
 export interface ReservationStoreOptions {
-  now?: () => Date;
+  clock?: Clock;
   /** Called after a transaction that wrote events commits (the outbox relay's `wake`). */
   onEventsCommitted?: () => void;
 }
 
 export class ReservationStore {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private readonly onEventsCommitted: () => void;
 
   constructor(
     private readonly db: Database,
     options: ReservationStoreOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.onEventsCommitted = options.onEventsCommitted ?? (() => undefined);
   }
+
+  /** Wall time from the injected clock, as the Date the SQL and the events take (a function: it is passed on). */
+  private readonly now = (): Date => new Date(this.clock.now());
 
   /** Reserves every item or none. Items must name distinct skus. */
   async reserve(orderId: string, items: readonly RequestedItem[], context: EventContext): Promise<ReserveResult> {

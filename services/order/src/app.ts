@@ -3,6 +3,7 @@
  * The app owns its saga engine and order commands (decorated as `app.sagas` and `app.orders`); main.ts starts the
  * background parts (saga worker, consumer, outbox relay) once the server listens.
  */
+import type { Clock } from '@shop/clock';
 import { reportClientMetrics } from '@shop/service-client';
 import { sagaMetrics } from '@shop/telemetry';
 import type { Database } from '@shop/db';
@@ -70,7 +71,8 @@ export interface OrderAppDeps {
   };
   /** Called after a transaction that enqueued integration events commits: the outbox relay's `wake`. */
   onEventsCommitted?: () => void;
-  now?: () => Date;
+  /** Wall time for the order's commands; a FakeClock in tests. */
+  clock?: Clock;
 }
 
 export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
@@ -86,7 +88,7 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
   });
 
   const store = createEventStore(db, { inlineProjections: [orderSummariesProjection] });
-  const orders = new Orders(store, deps.now ? { now: deps.now } : {});
+  const orders = new Orders(store, deps.clock ? { clock: deps.clock } : {});
   const serviceToken = verifiesTokens(deps.authentication)
     ? cachedServiceToken(() => signServiceToken(app, 'order-service'))
     : undefined;

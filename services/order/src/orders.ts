@@ -3,6 +3,7 @@
  * the order's events, its read model, its integration events (the outbox) and the caller's own writes (saga state,
  * inbox) commit together. This is the only place that appends to an order stream.
  */
+import { systemClock, type Clock } from '@shop/clock';
 import type { EventMetadata as LogMetadata, EventStore, RecordedEvent } from '@shop/event-store';
 import { foldEvents, handleCommand } from '@shop/event-store';
 import type { Queryable } from '@shop/db';
@@ -34,17 +35,18 @@ export interface NewOrder {
 }
 
 export interface OrdersOptions {
-  now?: () => Date;
+  /** Stamps the commands' `now`; a FakeClock in tests. Default: the system clock. */
+  clock?: Clock;
 }
 
 export class Orders {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(
     readonly store: EventStore,
     options: OrdersOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   create(tx: Queryable, order: NewOrder, metadata: LogMetadata): Promise<void> {
@@ -97,16 +99,14 @@ export class Orders {
   }
 
   /**
-   * Commands on an existing order take its read-model row's lock first, so two writers of one order (a saga hook
-   * and a consumer) queue up instead of failing each other's expected-version check.
+   * Commands on an existing order. Two writers of one order (a saga hook and a consumer) queue up on the stream's
+   * lock, which `handleCommand` takes before it reads: the write side never looks at the read model. The order's
+   * existence and customer, read here first, never change once it is created.
    */
   private async execute(tx: Queryable, orderId: string, command: OrderCommand, metadata: LogMetadata): Promise<void> {
-    const { rows } = await tx.query<{ customer_id: string }>(
-      'SELECT customer_id FROM order_summaries WHERE id = $1 FOR UPDATE',
-      [orderId],
-    );
-    if (!rows[0]) throw new OrderNotFoundError(orderId);
-    await this.run(tx, orderId, rows[0].customer_id, command, metadata);
+    const order = await this.get(orderId, tx);
+    if (!order) throw new OrderNotFoundError(orderId);
+    await this.run(tx, orderId, order.customerId, command, metadata);
   }
 
   private async run(tx: Queryable, orderId: string, customerId: string, command: OrderCommand, metadata: LogMetadata) {
@@ -120,6 +120,6 @@ export class Orders {
   }
 
   private stamp(): string {
-    return this.now().toISOString();
+    return new Date(this.clock.now()).toISOString();
   }
 }

@@ -3,7 +3,8 @@
  * (OrderCreated), and start the place-order saga. Either the order exists with its saga, or neither does. With an
  * Idempotency-Key, a repeat of the same request returns the first order instead of placing a second one.
  */
-import { fingerprintOf, uuidv7, type EventMetadata } from '@shop/contracts';
+import { uuidv7 } from '@shop/clock';
+import { fingerprintOf, type EventMetadata } from '@shop/contracts';
 import type { Queryable } from '@shop/db';
 import type { SagaEngine } from '@shop/saga';
 import type { Address, OrderItem } from './domain/order';

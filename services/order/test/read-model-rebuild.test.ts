@@ -3,6 +3,7 @@
  * code the saga and the consumer use), rebuilding `order_summaries` from an empty table gives exactly the rows the
  * inline projection maintained live.
  */
+import { systemClock } from '@shop/clock';
 import { runMigrations } from '@shop/db';
 import { createEventStore, rebuildProjection } from '@shop/event-store';
 import { createTestDatabase, testEngines, type TestDatabase } from '@shop/testing';
@@ -28,7 +29,7 @@ describe.each(testEngines())('order summaries on %s', (engine) => {
   it(`rebuilt from the log equal the live read model (${ORDERS} orders)`, async () => {
     const store = createEventStore(db, { inlineProjections: [orderSummariesProjection] });
     let tick = Date.parse('2030-01-01T00:00:00.000Z');
-    const orders = new Orders(store, { now: () => new Date((tick += 1_000)) });
+    const orders = new Orders(store, { clock: { ...systemClock, now: () => (tick += 1_000) } });
     const meta = { correlationId: 'rebuild-test' };
 
     // Every path through the lifecycle, in batches of 50 orders per transaction.

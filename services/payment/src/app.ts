@@ -1,4 +1,5 @@
 /** Builds the payment service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import type { Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
 import {
@@ -28,7 +29,8 @@ export interface PaymentAppDeps {
   authentication: Authentication;
   faultInjection?: boolean;
   idempotencyWaitMs?: number;
-  now?: () => Date;
+  /** Wall time for payments and refunds; a FakeClock in tests. */
+  clock?: Clock;
 }
 
 export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
@@ -45,7 +47,7 @@ export async function buildApp(deps: PaymentAppDeps): Promise<ServiceApp> {
     db: deps.db,
     provider: deps.provider ?? new SimulatedPaymentProvider(),
     ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.idempotencyWaitMs ? { idempotencyWaitMs: deps.idempotencyWaitMs } : {}),
   });
   await registerRoutesFor(app, onlyServices, (services) => registerChargeAndRefundRoutes(services, payments));

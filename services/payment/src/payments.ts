@@ -3,7 +3,8 @@
  * transaction that holds the idempotency record, the payment and its outbox event, so they commit together or not
  * at all; the relay is woken after the commit.
  */
-import { createEvent, uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
+import { systemClock, uuidv7, type Clock } from '@shop/clock';
+import { createEvent, type EventEnvelope, type EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
 import { HttpProblem } from '@shop/service-kit';
@@ -40,7 +41,7 @@ export interface PaymentsDeps {
   provider: PaymentProvider;
   /** Called after a transaction that enqueued events commits (the outbox relay's `wake`). */
   onEventsCommitted?: () => void;
-  now?: () => Date;
+  clock?: Clock;
   /** How long a duplicate waits for the first request with its Idempotency-Key. */
   idempotencyWaitMs?: number;
 }
@@ -57,10 +58,13 @@ export interface ChargeCommand {
 const money = (payment: Payment) => ({ amountMinor: payment.amount, currency: payment.currency });
 
 export class Payments {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   constructor(private readonly deps: PaymentsDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
   }
+
+  /** Wall time from the injected clock, as the Date the SQL and the events take (a function: it is passed on). */
+  private readonly now = (): Date => new Date(this.clock.now());
 
   /**
    * Returns the response to send: 201 + payment when captured, 402 + problem when declined — either freshly decided

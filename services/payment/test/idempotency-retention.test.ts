@@ -3,8 +3,8 @@
  * period, while a key still inside it keeps replaying. Days of charges are simulated on a fake clock that is both the
  * service's clock (it stamps the keys) and the job's.
  */
+import { FakeClock } from '@shop/clock';
 import { createRetentionJob, type RetentionJob } from '@shop/db';
-import { FakeClock } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { testEngines, testResources, type TestDatabase } from '@shop/testing';
 import { idempotencyKeyRetention } from '../src/idempotency/idempotency-keys';
@@ -23,7 +23,7 @@ describe.each(testEngines())('Idempotency-Key retention on %s', (engine) => {
     resources.setup(async (track) => {
       clock = new FakeClock(Date.parse('2030-01-01T00:00:00Z'));
       db = await track(migratedDatabase(engine));
-      ({ app } = await track(testApp(db, { now: () => new Date(clock.now()) }), ({ app: built }) => built.close()));
+      ({ app } = await track(testApp(db, { clock }), ({ app: built }) => built.close()));
       job = await track(
         createRetentionJob({ db, clock, intervalMs: 6 * HOUR, rules: [idempotencyKeyRetention(DAY)] }),
         (started) => started.stop(),

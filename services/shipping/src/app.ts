@@ -1,7 +1,7 @@
 /** Builds the shipping service's Fastify app from its dependencies; tests call this and use `app.inject()`. */
+import { systemClock, type Clock } from '@shop/clock';
 import type { Database } from '@shop/db';
 import { outboxBacklog } from '@shop/messaging';
-import { wallClock, type Clock } from '@shop/resilience';
 import {
   createApp,
   onlyServices,
@@ -42,7 +42,7 @@ export async function buildApp(deps: ShippingAppDeps): Promise<ServiceApp> {
   });
   const store = new ShipmentStore({
     db,
-    clock: deps.clock ?? wallClock,
+    clock: deps.clock ?? systemClock,
     schedule: deps.schedule,
     ...(deps.onEventsCommitted ? { onEventsCommitted: deps.onEventsCommitted } : {}),
   });

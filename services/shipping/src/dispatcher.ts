@@ -1,9 +1,10 @@
 /**
- * The background loop around `runDispatchPass`: a pass at start (catching up on whatever fell due while the process
- * was down), then one every poll interval. Its timers only ever trigger a database query — the schedule itself lives
+ * The background loop around `runDispatchPass`, on the shared PollingLoop: a pass at start (catching up on whatever
+ * fell due while the process was down), passes back to back while they come back full, then one every poll interval. Its timers only ever trigger a database query — the schedule itself lives
  * in `next_transition_at` — so a restart, a crash or a second replica loses nothing and moves nothing twice.
  */
-import type { Clock, TimerHandle } from '@shop/resilience';
+import type { Clock } from '@shop/clock';
+import { PollingLoop } from '@shop/resilience';
 import { runDispatchPass, type DispatchPassOptions } from './dispatch-pass';
 
 export interface DispatcherLogger {
@@ -21,28 +22,24 @@ export interface DispatcherOptions extends DispatchPassOptions {
 }
 
 export class Dispatcher {
-  private running = false;
-  /** Set by stop(): a pass in progress finishes its batch but starts no more. */
-  private stopping = false;
-  private timer: TimerHandle | undefined;
-  private pass: Promise<void> | undefined;
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.loop = new PollingLoop({
+      clock: options.clock,
+      pollIntervalMs: options.pollIntervalMs,
+      runPass: async () => ((await this.runPass()) >= options.batchSize ? 'more' : 'idle'),
+      onError: (error) => options.logger?.error({ err: error }, 'dispatcher pass failed; trying again next interval'),
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopping = false;
-    this.runNow();
+    this.loop.start();
   }
 
   /** Stops polling and waits for a pass in progress, so its transaction is committed or rolled back. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopping = true;
-    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** `stop()` under the name `runService` closes resources by. */
@@ -54,25 +51,18 @@ export class Dispatcher {
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const moved = await runDispatchPass(this.options, this.options.clock.now());
+      const moved = await this.runPass();
       total += moved;
-      if (moved > 0) this.options.onEventsCommitted?.();
-      if (moved < this.options.batchSize || this.stopping) return total;
+      if (moved < this.options.batchSize) return total;
     }
   }
 
-  private runNow(): void {
-    this.timer = undefined;
-    this.pass = this.runDue()
-      .then((moved) => {
-        if (moved > 0) this.options.logger?.info({ moved }, 'dispatcher: shipments moved on');
-      })
-      .catch((error: unknown) => {
-        this.options.logger?.error({ err: error }, 'dispatcher pass failed; trying again next interval');
-      })
-      .finally(() => {
-        this.pass = undefined;
-        if (this.running) this.timer = this.options.clock.setTimeout(() => this.runNow(), this.options.pollIntervalMs);
-      });
+  private async runPass(): Promise<number> {
+    const moved = await runDispatchPass(this.options, this.options.clock.now());
+    if (moved > 0) {
+      this.options.onEventsCommitted?.();
+      this.options.logger?.info({ moved }, 'dispatcher: shipments moved on');
+    }
+    return moved;
   }
 }

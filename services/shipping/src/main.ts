@@ -1,6 +1,6 @@
 /** Process entry of the shipping service. */
 import './instrument'; // first: tracing must patch modules before they load
-import { wallClock } from '@shop/resilience';
+import { systemClock } from '@shop/clock';
 import { runService } from '@shop/service-kit';
 import { buildApp } from './app';
 import { dispatcherSettings, ShippingServiceConfig, shippingSchedule } from './config';
@@ -15,6 +15,6 @@ void runService({
   buildApp: ({ config, deps }) => buildApp({ ...deps, schedule: shippingSchedule(config) }),
   // Moves shipments along from the database's `next_transition_at`, so it survives restarts.
   workers: (_app, { config, deps: { db, logger, onEventsCommitted } }) => [
-    new Dispatcher({ db, logger, onEventsCommitted, clock: wallClock, ...dispatcherSettings(config) }),
+    new Dispatcher({ db, logger, onEventsCommitted, clock: systemClock, ...dispatcherSettings(config) }),
   ],
 });

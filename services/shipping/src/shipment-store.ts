@@ -3,10 +3,10 @@
  * Races are settled by the database — the unique index on `order_id`, conditional UPDATEs on `status` and row
  * locks — never by reading first and deciding in code.
  */
-import { fingerprintOf, uuidv7, type EventEnvelope, type EventMetadata } from '@shop/contracts';
+import { uuidv7, type Clock } from '@shop/clock';
+import { fingerprintOf, type EventEnvelope, type EventMetadata } from '@shop/contracts';
 import type { Database, Queryable } from '@shop/db';
 import { enqueueEvents } from '@shop/messaging';
-import type { Clock } from '@shop/resilience';
 import type { ShippingSchedule } from './domain/lifecycle';
 import { ShipmentStatus, type CreateShipmentRequest, type Shipment } from './domain/shipment';
 import { shipmentEvent } from './shipment-events';

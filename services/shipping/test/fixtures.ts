@@ -1,7 +1,7 @@
 // Shared set-up: a migrated database on the engine under test, a fake wall clock, the app, and outbox readers.
+import { FakeClock } from '@shop/clock';
 import type { EventEnvelope } from '@shop/contracts';
 import { runMigrations, type Engine } from '@shop/db';
-import { FakeClock } from '@shop/resilience';
 import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildApp } from '../src/app';

@@ -1,4 +1,5 @@
 /** Persistence of users: plain SQL over @shop/db. Uniqueness of emails is the database's job, not a pre-check's. */
+import { systemClock, type Clock } from '@shop/clock';
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@shop/contracts';
 import { isUniqueViolation, type Database, type Queryable } from '@shop/db';
@@ -82,8 +83,11 @@ export class UserStore {
   constructor(
     private readonly db: Database,
     private readonly hooks: UserChangeHooks = {},
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /** Wall time from the injected clock, as the Date the SQL and the events take (a function: it is passed on). */
+  private readonly now = (): Date => new Date(this.clock.now());
 
   async register(input: NewUser, metadata: EventMetadata): Promise<User> {
     const now = this.now();
@@ -113,7 +117,11 @@ export class UserStore {
 
   /** Swaps the hash only if it is still `current`: a concurrent change (another login upgrading it) wins. */
   async replacePasswordHash(id: string, current: string, replacement: string): Promise<void> {
-    await this.db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [id, current, replacement]);
+    await this.db.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [
+      id,
+      current,
+      replacement,
+    ]);
   }
 
   async findCredentials(email: string): Promise<{ id: string; passwordHash: string } | undefined> {
@@ -133,7 +141,12 @@ export class UserStore {
            version = version + 1,
            updated_at = $4
          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, changes.name ?? null, changes.shippingAddress ? JSON.stringify(changes.shippingAddress) : null, this.now()],
+        [
+          id,
+          changes.name ?? null,
+          changes.shippingAddress ? JSON.stringify(changes.shippingAddress) : null,
+          this.now(),
+        ],
       );
       if (!rows[0]) return undefined;
       const user = toUser(rows[0]);

@@ -2,7 +2,7 @@
  * shipping-service verifies the pacts of its consumers against its real app: order-service's HTTP calls, and the
  * Shipment* events order-service consumes, produced by the real dispatcher and published by the real outbox relay.
  */
-import { FakeClock } from '@shop/resilience';
+import { FakeClock } from '@shop/clock';
 import type { ServiceApp } from '@shop/service-kit';
 import { buildApp } from '@shop/shipping-service/dist/app';
 import { runDispatchPass } from '@shop/shipping-service/dist/dispatch-pass';

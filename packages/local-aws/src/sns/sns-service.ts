@@ -2,7 +2,7 @@
 // subscribers: by the time Publish answers, every matching queue holds the message.
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../aws-error';
-import type { Clock } from '../clock';
+import type { Clock } from '@shop/clock';
 import { policyWithStatement, policyWithoutStatement } from '../policy-statements';
 import { XmlMap } from '../query-protocol';
 import type { XmlValue } from '../query-protocol';

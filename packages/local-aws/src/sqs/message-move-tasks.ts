@@ -2,7 +2,8 @@
 // the DLQ when it started, at a fixed rate or as fast as it can, back to their source queue or to a chosen one.
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../aws-error';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '@shop/clock';
+import { scheduleInBackground, type BackgroundTimer } from '../background-timer';
 import type { Queue, QueuedMessage } from './queue';
 
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
@@ -23,7 +24,7 @@ export interface MoveTaskSnapshot {
 
 interface MoveTask extends Omit<MoveTaskSnapshot, 'pending'> {
   pending: Set<string>;
-  timer?: TimerHandle;
+  timer?: BackgroundTimer;
 }
 
 /** A ListMessageMoveTasks result entry, in the JSON protocol's shape. */
@@ -118,7 +119,7 @@ export class MessageMoveTasks {
 
   private schedule(task: MoveTask, delayMs: number): void {
     task.timer?.cancel();
-    task.timer = this.clock.schedule(delayMs, () => this.step(task));
+    task.timer = scheduleInBackground(this.clock, delayMs, () => this.step(task));
   }
 
   /** One tick: moves what the rate allows of the messages that are receivable now, then plans the next tick. */

@@ -1,7 +1,8 @@
 // One SQS queue: messages in arrival order, visibility and delays as "visible at" times, FIFO group locks,
 // deduplication, redrive to a dead-letter queue and long-poll waiters woken the moment a message becomes receivable.
 import { randomUUID } from 'node:crypto';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '@shop/clock';
+import { scheduleInBackground, type BackgroundTimer } from '../background-timer';
 import { md5Hex, md5OfMessageAttributes } from './md5';
 import type { MessageAttributes } from './md5';
 import { defaultAttributes } from './queue-attributes';
@@ -75,7 +76,7 @@ interface Waiter {
   max: number;
   visibilityTimeout: number;
   resolve: (messages: QueuedMessage[]) => void;
-  timer: TimerHandle;
+  timer: BackgroundTimer;
 }
 
 /** How a queue reaches its dead-letter queue at the moment of a move (it may have been deleted since). */
@@ -98,7 +99,7 @@ export class Queue {
   private readonly deduplication = new Map<string, DeduplicationEntry>();
   private sequence = 0n;
   private waiters: Waiter[] = [];
-  private wakeTimer: TimerHandle | undefined;
+  private wakeTimer: BackgroundTimer | undefined;
   private wakeAt = Infinity;
   private redrive: RedrivePolicy | undefined;
 
@@ -274,7 +275,7 @@ export class Queue {
         max,
         visibilityTimeout,
         resolve,
-        timer: this.clock.schedule(waitSeconds * 1000, () => {
+        timer: scheduleInBackground(this.clock, waitSeconds * 1000, () => {
           this.dropWaiter(waiter);
           resolve(this.receive(max, visibilityTimeout));
         }),
@@ -501,7 +502,7 @@ export class Queue {
     this.wakeTimer =
       next === Infinity
         ? undefined
-        : this.clock.schedule(next - now, () => {
+        : scheduleInBackground(this.clock, next - now, () => {
             this.wakeAt = Infinity;
             this.wakeTimer = undefined;
             this.onMessagesChanged();

@@ -1,7 +1,7 @@
 // The SQS operations, independent of wire protocol: inputs and outputs use the AWS JSON protocol's shapes
 // (binary values as Buffers), so the JSON and query front ends only translate.
 import { AwsError } from '../aws-error';
-import type { Clock } from '../clock';
+import type { Clock } from '@shop/clock';
 import { policyWithStatement, policyWithoutStatement } from '../policy-statements';
 import { ACCOUNT_ID } from '../request-context';
 import type { RequestContext } from '../request-context';

@@ -1,6 +1,7 @@
 /**
- * The SQS consumer: long-polls one queue, validates each event, runs its handler in a transaction together with the
- * inbox record, and deletes the message only after that transaction commits.
+ * The SQS consumer: long-polls one queue and takes each message through three named steps — `classifyMessage`
+ * (pure: hopeless, or an event with its handler), `handle` (inbox record + handler in one transaction) and
+ * `settleMessage` (delete, delay or dead-letter) — deleting the message only after the transaction commits.
  *
  *  - bounded concurrency: never more than `concurrency` messages in flight; it receives only when a slot is free;
  *  - slow handlers: a visibility heartbeat keeps the message hidden while the handler works;
@@ -10,28 +11,23 @@
  *    DLQ after maxReceiveCount receives;
  *  - `stop()` stops receiving at once and resolves when the messages in flight have finished.
  */
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { systemTopology, validateEvent, type EventOf, type EventType, type Topology } from '@shop/contracts';
-import type { Database, Queryable } from '@shop/db';
-import { exponentialBackoff, sleep, systemClock, type Clock } from '@shop/resilience';
+import { sleep, systemClock, type Clock } from '@shop/clock';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { systemTopology, type Topology } from '@shop/contracts';
+import type { Database } from '@shop/db';
+import { exponentialBackoff } from '@shop/resilience';
 import { requireQueueUrl } from '../aws-lookups';
 import { silentLogger, type Logger } from '../logger';
-import { findDeadLetterQueueUrl, sendToDeadLetterQueue } from './dead-letter';
+import { classifyMessage, type Classification, type EventHandlers } from './classify-message';
+import { findDeadLetterQueueUrl } from './dead-letter';
 import { recordInInbox } from './inbox';
-import { decodeMessageBody } from './message-body';
+import { settleMessage, type Disposition, type MessageOutcome } from './settle-message';
 import { UnrecoverableMessageError } from './unrecoverable-message-error';
 import { startVisibilityHeartbeat } from './visibility-heartbeat';
 import { withConsumeSpan } from '../tracing';
 
-export type EventHandler<K extends EventType> = (event: EventOf<K>, tx: Queryable) => Promise<void>;
-export type EventHandlers = { readonly [K in EventType]?: EventHandler<K> };
+export type { EventHandler, EventHandlers } from './classify-message';
+export type { MessageOutcome } from './settle-message';
 
 export interface ConsumerOptions {
   readonly db: Database;
@@ -62,8 +58,6 @@ export interface Consumer {
   /** Stops receiving and resolves once every message in flight is handled and deleted (or released). */
   stop(): Promise<void>;
 }
-
-export type MessageOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'retry-later';
 
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { db, sqs, name, handlers } = options;
@@ -144,9 +138,52 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     });
   }
 
+  /** classify → handle → settle; the heartbeat keeps the message hidden while its handler runs. */
   async function processMessage(message: Message): Promise<void> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-    const context = { consumer: name, messageId: message.MessageId, receiveCount };
+    const classification = classifyMessage(message.Body, handlers, name);
+    const { event } = classification;
+    const context = {
+      consumer: name,
+      messageId: message.MessageId,
+      receiveCount,
+      ...(event ? { eventId: event.eventId, eventType: event.eventType, aggregateId: event.aggregateId } : {}),
+    };
+    const disposition: Disposition =
+      classification.action === 'handle'
+        ? await withHeartbeat(message, () => handle(classification, message))
+        : { outcome: 'dead-lettered', reason: classification.reason, errors: classification.errors };
+    options.onOutcome?.(disposition.outcome, event?.eventType);
+    await settleMessage(
+      { sqs, queueUrl, deadLetterQueueUrl, retryDelaySeconds, logger },
+      message,
+      disposition,
+      context,
+    );
+  }
+
+  /** The inbox record and the handler in one transaction: a duplicate delivery commits nothing and is acknowledged. */
+  async function handle(
+    { event, handle: runHandler }: Extract<Classification, { action: 'handle' }>,
+    message: Message,
+  ): Promise<Disposition> {
+    const traceparent = message.MessageAttributes?.traceparent?.StringValue;
+    try {
+      return await withConsumeSpan(name, event, traceparent, () =>
+        db.transaction(async (tx): Promise<Disposition> => {
+          if (!(await recordInInbox(tx, name, event))) return { outcome: 'duplicate' };
+          await runHandler(tx);
+          return { outcome: 'handled' };
+        }),
+      );
+    } catch (error) {
+      if (error instanceof UnrecoverableMessageError)
+        return { outcome: 'dead-lettered', reason: 'unrecoverable', errors: [error.message] };
+      return { outcome: 'retry-later', error };
+    }
+  }
+
+  async function withHeartbeat<T>(message: Message, work: () => Promise<T>): Promise<T> {
     const heartbeat = startVisibilityHeartbeat({
       sqs,
       queueUrl,
@@ -155,70 +192,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       clock,
       logger,
     });
-    let outcome: MessageOutcome;
-    let failure: { reason: string; errors: readonly string[] } | undefined;
-    let handlerError: unknown;
     try {
-      const decoded = decodeMessageBody(message.Body);
-      const validation = decoded.ok ? validateEvent(decoded.value) : undefined;
-      if (!decoded.ok) failure = { reason: 'unparseable-body', errors: [decoded.error] };
-      else if (!validation!.ok) failure = { reason: validation!.reason, errors: validation!.errors };
-      if (failure) outcome = 'dead-lettered';
-      else {
-        const event = (validation as { event: EventOf<EventType> }).event;
-        Object.assign(context, { eventId: event.eventId, eventType: event.eventType, aggregateId: event.aggregateId });
-        const handler = handlers[event.eventType] as EventHandler<EventType> | undefined;
-        if (!handler) {
-          failure = { reason: 'no-handler', errors: [`consumer "${name}" has no handler for ${event.eventType}`] };
-          outcome = 'dead-lettered';
-        } else {
-          const traceparent = message.MessageAttributes?.traceparent?.StringValue;
-          outcome = await withConsumeSpan(name, event, traceparent, () =>
-            db.transaction(async (tx): Promise<MessageOutcome> => {
-              if (!(await recordInInbox(tx, name, event))) return 'duplicate';
-              await handler(event, tx);
-              return 'handled';
-            }),
-          );
-        }
-      }
-    } catch (error) {
-      handlerError = error;
-      if (error instanceof UnrecoverableMessageError) {
-        failure = { reason: 'unrecoverable', errors: [error.message] };
-        outcome = 'dead-lettered';
-      } else outcome = 'retry-later';
-    }
-    await heartbeat.stop();
-    options.onOutcome?.(outcome, (context as { eventType?: string }).eventType);
-
-    try {
-      if (outcome === 'retry-later') {
-        const delaySeconds = Math.max(0, Math.min(43_200, Math.round(retryDelaySeconds(receiveCount))));
-        logger.warn({ ...context, err: handlerError, retryInSeconds: delaySeconds }, 'consumer: handler failed');
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: queueUrl,
-            ReceiptHandle: message.ReceiptHandle!,
-            VisibilityTimeout: delaySeconds,
-          }),
-        );
-        return;
-      }
-      if (outcome === 'dead-lettered') {
-        const reason = `${failure!.reason}: ${failure!.errors.join('; ')}`;
-        if (!deadLetterQueueUrl) {
-          logger.error({ ...context, reason }, 'consumer: cannot handle message and there is no DLQ; leaving it');
-          return;
-        }
-        await sendToDeadLetterQueue(sqs, deadLetterQueueUrl, message, reason);
-        logger.error({ ...context, reason: failure!.reason, errors: failure!.errors }, 'consumer: dead-lettered');
-      }
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-      if (outcome === 'duplicate') logger.info(context, 'consumer: duplicate delivery acknowledged');
-    } catch (error) {
-      // The message reappears after its visibility timeout; the inbox makes handling it again harmless.
-      logger.warn({ ...context, err: error }, 'consumer: could not acknowledge message');
+      return await work();
+    } finally {
+      await heartbeat.stop();
     }
   }
 

@@ -1,6 +1,6 @@
 // Keeps a message invisible while its handler is still working, so a slow handler does not cause a redelivery.
+import type { Clock, TimerHandle } from '@shop/clock';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Clock, TimerHandle } from '@shop/resilience';
 import type { Logger } from '../logger';
 
 export interface VisibilityHeartbeat {

@@ -1,21 +1,22 @@
 /**
- * The outbox relay: moves committed outbox rows to SNS. Woken by the service right after a commit (no polling delay
- * on the happy path), polling as a safety net, backing off behind a circuit breaker while SNS fails.
+ * The outbox relay: moves committed outbox rows to SNS. Three pieces: `planPublishRounds` (pure: which events go
+ * out together without reordering an aggregate), an SNS batch publisher (circuit breaker around a timeout), and
+ * the shared PollingLoop — woken by the service right after a commit (no polling delay on the happy path), polling
+ * as a safety net, backing off behind the breaker while SNS fails.
  * Delivery is at-least-once: a crash after publishing but before marking re-publishes, and the inbox deduplicates.
  */
-import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import { systemClock, type Clock } from '@shop/clock';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Database } from '@shop/db';
 import {
   BrokenCircuitError,
   CircuitBreaker,
   exponentialBackoff,
-  systemClock,
+  PollingLoop,
+  TimeoutPolicy,
   type Backoff,
-  type Clock,
-  type TimerHandle,
 } from '@shop/resilience';
 import { findTopicArn } from '../aws-lookups';
-import { endPublishSpans, startPublishSpan } from '../tracing';
 import { silentLogger, type Logger } from '../logger';
 import {
   claimPendingEvents,
@@ -26,9 +27,16 @@ import {
   recordFailedAttempt,
   type PendingEvent,
 } from './outbox-store';
+import { batchesOfRound, planPublishRounds } from './publish-rounds';
+import { createSnsBatchPublisher } from './sns-batch-publisher';
 
-/** SNS PublishBatch takes at most 10 entries. */
-const SNS_BATCH_LIMIT = 10;
+interface PublishOutcome {
+  readonly published: string[];
+  readonly failed: string[];
+  readonly error?: string;
+}
+
+const idsOf = (events: readonly PendingEvent[]): string[] => events.map((event) => event.id);
 
 export interface OutboxRelayOptions {
   readonly db: Database;
@@ -86,6 +94,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const breaker =
     options.breaker ??
     new CircuitBreaker({ name: 'outbox-sns', consecutiveFailures: 5, openDurationMs: 10_000, clock });
+  const publishBatch = createSnsBatchPublisher({
+    sns,
+    breaker,
+    timeout: new TimeoutPolicy(publishTimeoutMs, { clock }),
+  });
   const retentionMs = options.retentionMs ?? DEFAULT_OUTBOX_RETENTION_MS;
   const random = options.random ?? Math.random;
   if (!options.topicArn && !options.topicName) throw new Error('createOutboxRelay needs topicArn or topicName');
@@ -98,13 +111,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
     return topicArn;
   };
-
-  let stopped = true;
-  let timer: TimerHandle | undefined;
-  let running: Promise<void> | undefined;
-  let rerun = false;
-  let failureStreak = 0;
-  let lastDelayMs = 0;
 
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
@@ -120,156 +126,58 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /**
-   * Round r publishes the r-th pending event of every aggregate, so an aggregate's events reach SNS in version
-   * order; an aggregate whose event failed publishes nothing more in this pass.
+   * Publishes the claimed events round by round (see publish-rounds.ts). A rejected entry blocks its aggregate for
+   * the rest of the pass; a call that throws (SNS unreachable, circuit open) ends the pass, since the rest of it
+   * would fail the same way.
    */
-  async function publishInAggregateOrder(
-    arn: string,
-    events: readonly PendingEvent[],
-  ): Promise<{ published: string[]; failed: string[]; error?: string }> {
-    const byAggregate = new Map<string, PendingEvent[]>();
-    for (const event of events) {
-      const list = byAggregate.get(event.aggregateId) ?? [];
-      list.push(event);
-      byAggregate.set(event.aggregateId, list);
-    }
+  async function publishInAggregateOrder(arn: string, events: readonly PendingEvent[]): Promise<PublishOutcome> {
     const published: string[] = [];
-    const failed: string[] = [];
+    const rejectedIds: string[] = [];
     const blocked = new Set<string>();
-    let error: string | undefined;
-    for (let round = 0; ; round++) {
-      const roundEvents = [...byAggregate]
-        .filter(([aggregateId, list]) => round < list.length && !blocked.has(aggregateId))
-        .map(([, list]) => list[round]!);
-      if (roundEvents.length === 0) break;
-      for (let start = 0; start < roundEvents.length; start += SNS_BATCH_LIMIT) {
-        const chunk = roundEvents.slice(start, start + SNS_BATCH_LIMIT);
+    for (const round of planPublishRounds(events)) {
+      for (const batch of batchesOfRound(round, blocked)) {
+        let rejected: ReadonlySet<string>;
         try {
-          const failedIds = await publishBatch(arn, chunk);
-          for (const event of chunk) {
-            if (failedIds.has(event.id)) {
-              failed.push(event.id);
-              blocked.add(event.aggregateId);
-            } else published.push(event.id);
-          }
-          if (failedIds.size > 0) error ??= 'PublishBatch rejected some entries';
+          rejected = await publishBatch(arn, batch);
         } catch (cause) {
-          // SNS unreachable or the circuit is open: the rest of this pass would fail the same way.
-          error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-          failed.push(...events.filter((e) => !published.includes(e.id)).map((e) => e.id));
-          return { published, failed, error };
+          const error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+          return { published, failed: idsOf(events).filter((id) => !published.includes(id)), error };
+        }
+        for (const event of batch) {
+          if (!rejected.has(event.id)) published.push(event.id);
+          else {
+            rejectedIds.push(event.id);
+            blocked.add(event.aggregateId);
+          }
         }
       }
     }
-    return { published, failed, ...(error ? { error } : {}) };
+    // The events of a blocked aggregate after the rejected one were not tried: they stay as they are.
+    if (rejectedIds.length === 0) return { published, failed: [] };
+    return { published, failed: rejectedIds, error: 'PublishBatch rejected some entries' };
   }
 
-  /** Returns the ids of entries SNS rejected. */
-  async function publishBatch(arn: string, chunk: readonly PendingEvent[]): Promise<Set<string>> {
-    const spans = chunk.map((event) =>
-      startPublishSpan({ ...event, eventId: String(event.envelope.eventId), traceparent: event.traceparent ?? undefined }, arn),
-    );
-    const entries: PublishBatchRequestEntry[] = chunk.map((event, i) => {
-      const traceparent = spans[i]!.traceparent;
-      return {
-        Id: event.id,
-        Message: JSON.stringify(event.envelope),
-        // Subscriptions filter on eventType; raw delivery turns these into SQS message attributes.
-        MessageAttributes: {
-          eventType: { DataType: 'String', StringValue: event.eventType },
-          aggregateId: { DataType: 'String', StringValue: event.aggregateId },
-          ...(traceparent ? { traceparent: { DataType: 'String', StringValue: traceparent } } : {}),
-        },
-      };
-    });
-    try {
-      const failedIds = await sendBatch(arn, entries);
-      endPublishSpans(spans.filter((_, i) => failedIds.has(chunk[i]!.id)), 'rejected by SNS');
-      endPublishSpans(spans.filter((_, i) => !failedIds.has(chunk[i]!.id)));
-      return failedIds;
-    } catch (error) {
-      endPublishSpans(spans, error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-  }
-
-  async function sendBatch(arn: string, entries: PublishBatchRequestEntry[]): Promise<Set<string>> {
-    const result = await breaker.execute(async () => {
-      const controller = new AbortController();
-      const deadline = clock.setTimeout(() => controller.abort(), publishTimeoutMs);
-      try {
-        return await sns.send(new PublishBatchCommand({ TopicArn: arn, PublishBatchRequestEntries: entries }), {
-          abortSignal: controller.signal,
-        });
-      } finally {
-        clock.clearTimeout(deadline);
-      }
-    });
-    return new Set((result.Failed ?? []).map((entry) => entry.Id!));
-  }
-
-  /** Passes until nothing is left or a pass fails; then schedules the next poll or retry. */
-  function runLoop(): void {
-    if (running || stopped) return;
-    clearTimer();
-    running = (async () => {
-      let failed: boolean;
-      do {
-        rerun = false;
-        try {
-          let report: PublishReport;
-          do report = await publishPending();
-          while (report.more && report.failed === 0 && !stopped);
-          failed = report.failed > 0;
-        } catch (error) {
-          failed = true;
-          if (!(error instanceof BrokenCircuitError)) logger.error({ err: error }, 'outbox: relay pass failed');
-        }
-      } while (rerun && !failed && !stopped);
-      scheduleNext(failed);
-    })().finally(() => {
-      running = undefined;
-    });
-  }
-
-  function scheduleNext(failed: boolean): void {
-    if (stopped) return;
-    let delayMs = pollIntervalMs;
-    if (failed) {
-      failureStreak++;
-      lastDelayMs = backoff(failureStreak, lastDelayMs, random);
-      delayMs = Math.max(lastDelayMs, breaker.metrics().retryAfterMs ?? 0);
-    } else {
-      failureStreak = 0;
-      lastDelayMs = 0;
-    }
-    timer = clock.setTimeout(() => {
-      timer = undefined;
-      runLoop();
-    }, delayMs);
-  }
-
-  function clearTimer(): void {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-  }
+  // A pass that could not publish everything counts as failed: the loop backs off (at least as long as the circuit
+  // stays open) instead of spinning on a broker that is down.
+  const loop = new PollingLoop({
+    clock,
+    pollIntervalMs,
+    backoff,
+    random,
+    minRetryDelayMs: () => breaker.metrics().retryAfterMs,
+    runPass: async () => {
+      const report = await publishPending();
+      return report.failed > 0 ? 'failed' : report.more ? 'more' : 'idle';
+    },
+    onError: (error) => {
+      if (!(error instanceof BrokenCircuitError)) logger.error({ err: error }, 'outbox: relay pass failed');
+    },
+  });
 
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      runLoop();
-    },
-    wake() {
-      if (stopped) return;
-      if (running) rerun = true;
-      else if (failureStreak === 0) runLoop(); // while backing off, the retry timer decides
-    },
-    async stop() {
-      stopped = true;
-      clearTimer();
-      await running;
-    },
+    start: () => loop.start(),
+    wake: () => loop.wake(),
+    stop: () => loop.stop(),
     publishPending,
     prunePublished: () => prunePublished(db, retentionMs),
     pendingCount: () => countPending(db),

@@ -1,7 +1,8 @@
 // One test's world: a migrated database, a fake clock, fake participants and an engine factory.
+import { FakeClock } from '@shop/clock';
 import { runMigrations, type Database, type Engine } from '@shop/db';
 import { createTestDatabase, type TestDatabase } from '@shop/db/testing';
-import { constantBackoff, FakeClock } from '@shop/resilience';
+import { constantBackoff } from '@shop/resilience';
 import { createSagaEngine, sagaMigrationsDir, SagaState, type SagaEngine, type SagaEngineOptions } from '../../src';
 import {
   createParticipants,

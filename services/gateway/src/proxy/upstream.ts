@@ -4,7 +4,8 @@
  * opens, calls are answered 503 at once without touching the network, until a trial call finds the upstream healthy
  * again. Nothing a client sends can open it: 4xx and 500 answers are passed through and never counted.
  */
-import { CircuitBreaker, TimeoutPolicy, pipeline, systemClock, type Clock, type Pipeline } from '@shop/resilience';
+import { systemClock, type Clock } from '@shop/clock';
+import { CircuitBreaker, TimeoutPolicy, pipeline, type Pipeline } from '@shop/resilience';
 import { countsAgainstBreaker, isUnavailableStatus } from '@shop/service-client';
 import { Pool } from 'undici';
 

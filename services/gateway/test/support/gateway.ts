@@ -1,5 +1,5 @@
 /** The gateway in-process with test settings: fake upstream URLs, a fake clock for breakers and timeouts. */
-import { FakeClock } from '@shop/resilience';
+import { FakeClock } from '@shop/clock';
 import type { ServiceApp } from '@shop/service-kit';
 import { bearer } from '@shop/testing';
 import { buildApp, type GatewayAppDeps } from '../../src/app';

@@ -4,7 +4,7 @@
  * injection on so tests can make them fail.
  * Plus the reads the tests check invariants with (stock, reservations, payments, shipments).
  */
-import { wallClock } from '@shop/saga';
+import { systemClock } from '@shop/clock';
 import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { buildInventoryForTests } from '@shop/inventory-service/testing';
@@ -63,7 +63,7 @@ export async function startParticipants(options: { onShippingEvents?: () => void
   );
   const dispatcher = new Dispatcher({
     db: shippingDb,
-    clock: wallClock,
+    clock: systemClock,
     schedule,
     carrier: 'Test Parcel',
     batchSize: 50,

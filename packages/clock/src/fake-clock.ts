@@ -24,7 +24,12 @@ export class FakeClock implements Clock {
     this.current = startMs;
   }
 
+  /** Fake time is both wall and monotonic: start it at an epoch value where stored timestamps matter. */
   now(): number {
+    return this.current;
+  }
+
+  monotonic(): number {
     return this.current;
   }
 

@@ -1,4 +1,4 @@
-import { uuidv7 } from '../src/uuidv7';
+import { uuidv7 } from '../src';
 
 describe('uuidv7', () => {
   it('has version 7, the RFC variant, and the timestamp in its first 48 bits', () => {
@@ -12,6 +12,11 @@ describe('uuidv7', () => {
     const ids = Array.from({ length: 5000 }, (_, i) => uuidv7(1_700_000_000_000 + Math.floor(i / 2500)));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('sorts by creation time across milliseconds', () => {
+    const ids = [1_000, 2_000, 3_000].map((ms) => uuidv7(ms));
+    expect([...ids].sort()).toEqual(ids);
   });
 
   it('stays ordered when the clock steps backwards', () => {

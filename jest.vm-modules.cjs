@@ -8,3 +8,13 @@ process.emitWarning = function emitWarningExceptVmModulesNotice(warning, ...rest
   if (typeof message === 'string' && message.startsWith('VM Modules is an experimental feature')) return;
   return emitWarning.call(process, warning, ...rest);
 };
+
+// The test scripts name this file relative to the package (`--require ../../jest.vm-modules.cjs`), and child
+// processes a test starts (a service's dist/main.js, in whatever cwd) inherit NODE_OPTIONS: with the relative path
+// they would exit at once with "Cannot find module". Make it absolute for them.
+if (process.env.NODE_OPTIONS) {
+  process.env.NODE_OPTIONS = process.env.NODE_OPTIONS.replace(
+    /--require[= ](\S*jest\.vm-modules\.cjs)/,
+    () => `--require ${JSON.stringify(__filename)}`,
+  );
+}

@@ -29,7 +29,8 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   const levels = (env.BENCH_LEVELS ?? (quick ? '1,4,8' : '1,4,8,16')).split(',').map((level) => {
     const value = Number(level.trim());
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_LEVELS="${env.BENCH_LEVELS}": expected e.g. 1,4,8,16`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`BENCH_LEVELS="${env.BENCH_LEVELS}": expected e.g. 1,4,8,16`);
     return value;
   });
   const sections = (env.BENCH_SECTIONS ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim());

@@ -51,8 +51,14 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
       results.skipped.push(message);
     } else {
       try {
-        const system = Object.fromEntries(SYSTEM_SERVICES.map((s) => [s, databases.urls[s]!])) as Record<ServiceName, string>;
-        const bare = Object.fromEntries(BARE_ROLES.map((r) => [r, databases.urls[`bare_${r}`] ?? ''])) as Record<BareRole, string>;
+        const system = Object.fromEntries(SYSTEM_SERVICES.map((s) => [s, databases.urls[s]!])) as Record<
+          ServiceName,
+          string
+        >;
+        const bare = Object.fromEntries(BARE_ROLES.map((r) => [r, databases.urls[`bare_${r}`] ?? ''])) as Record<
+          BareRole,
+          string
+        >;
         results.saga.push(await runSagaBench({ ...sagaOptions(config, 'postgres'), databaseUrls: { system, bare } }));
       } finally {
         await databases.drop();
@@ -61,10 +67,15 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
   }
   if (config.sections.has('messaging')) {
     log('\n▶ Messaging: outbox commit → consumer handler (local-aws, PGlite)');
-    results.messaging = await runMessagingBench({ events: config.messagingEvents, concurrency: config.messagingConcurrency });
+    results.messaging = await runMessagingBench({
+      events: config.messagingEvents,
+      concurrency: config.messagingConcurrency,
+    });
     const { sequential, concurrent } = results.messaging;
     log(`    sequential p50 ${sequential.p50.toFixed(2)} ms, p99 ${sequential.p99.toFixed(2)} ms`);
-    log(`    ${concurrent.concurrency} producers p50 ${concurrent.p50.toFixed(2)} ms, p99 ${concurrent.p99.toFixed(2)} ms, ${concurrent.eventsPerSecond.toFixed(0)} events/s`);
+    log(
+      `    ${concurrent.concurrency} producers p50 ${concurrent.p50.toFixed(2)} ms, p99 ${concurrent.p99.toFixed(2)} ms, ${concurrent.eventsPerSecond.toFixed(0)} events/s`,
+    );
   }
   if (config.sections.has('packages')) {
     log('\n▶ Package benchmarks: @shop/resilience, @shop/local-aws');

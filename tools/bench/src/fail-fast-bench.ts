@@ -44,6 +44,8 @@ interface SagaStepView {
 interface FailFastContext {
   gatewayUrl: string;
   paymentUrl: string;
+  /** A service token for payment's service-only `/admin/faults`. */
+  operatorToken: string;
   orderUrl: string;
   customers: BenchCustomer[];
   stepTimeoutMs: number;
@@ -51,10 +53,13 @@ interface FailFastContext {
   log(line: string): void;
 }
 
-async function setFaults(paymentUrl: string, rules: object[]): Promise<void> {
+async function setFaults(paymentUrl: string, rules: object[], token: string): Promise<void> {
   const response = rules.length
-    ? await requestJson('PUT', `${paymentUrl}/admin/faults`, { body: { rules } })
-    : await requestJson('DELETE', `${paymentUrl}/admin/faults`);
+    ? await requestJson('PUT', `${paymentUrl}/admin/faults`, {
+        body: { rules },
+        headers: { authorization: `Bearer ${token}` },
+      })
+    : await requestJson('DELETE', `${paymentUrl}/admin/faults`, { headers: { authorization: `Bearer ${token}` } });
   if (response.status >= 300) throw new Error(`payment fault injection answered ${response.status}`);
 }
 
@@ -66,11 +71,21 @@ async function paymentBreakerState(orderUrl: string): Promise<number | undefined
   return match ? Number(match[1]) : undefined;
 }
 
-async function paymentAttempts(context: FailFastContext, customer: BenchCustomer, orderId: string): Promise<SagaStepView[]> {
-  const response = await requestJson<{ saga: { steps: SagaStepView[] } | null }>('GET', `${context.gatewayUrl}/api/orders/${orderId}`, {
-    headers: { authorization: `Bearer ${customer.token}` },
-  });
-  return (response.body.saga?.steps ?? []).filter((s) => s.step === 'processPayment' && s.action === 'invoke' && s.finishedAt);
+async function paymentAttempts(
+  context: FailFastContext,
+  customer: BenchCustomer,
+  orderId: string,
+): Promise<SagaStepView[]> {
+  const response = await requestJson<{ saga: { steps: SagaStepView[] } | null }>(
+    'GET',
+    `${context.gatewayUrl}/api/orders/${orderId}`,
+    {
+      headers: { authorization: `Bearer ${customer.token}` },
+    },
+  );
+  return (response.body.saga?.steps ?? []).filter(
+    (s) => s.step === 'processPayment' && s.action === 'invoke' && s.finishedAt,
+  );
 }
 
 const attemptMs = (step: SagaStepView) => new Date(step.finishedAt!).getTime() - new Date(step.startedAt).getTime();
@@ -88,7 +103,7 @@ async function placeTimed(context: FailFastContext, customer: BenchCustomer): Pr
 
 export async function runFailFast(context: FailFastContext, variant: FailFastVariant): Promise<FailFastResult> {
   const placed: { id: string; customer: BenchCustomer }[] = [];
-  await setFaults(context.paymentUrl, [variant.rule]);
+  await setFaults(context.paymentUrl, [variant.rule], context.operatorToken);
   try {
     // Until the breaker opens: an order every 200 ms (each saga retries payment on its own, which is what trips it).
     const faultedAt = Date.now();
@@ -118,7 +133,9 @@ export async function runFailFast(context: FailFastContext, variant: FailFastVar
         const durations: number[] = [];
         let ordersWithOne = 0;
         for (const { id, customer } of orders) {
-          const attempts = (await paymentAttempts(context, customer, id)).filter((a) => wanted(new Date(a.startedAt).getTime()));
+          const attempts = (await paymentAttempts(context, customer, id)).filter((a) =>
+            wanted(new Date(a.startedAt).getTime()),
+          );
           if (attempts.length) ordersWithOne += 1;
           durations.push(...attempts.map(attemptMs));
         }
@@ -137,6 +154,6 @@ export async function runFailFast(context: FailFastContext, variant: FailFastVar
       stepTimeoutMs: context.stepTimeoutMs,
     };
   } finally {
-    await setFaults(context.paymentUrl, []);
+    await setFaults(context.paymentUrl, [], context.operatorToken);
   }
 }

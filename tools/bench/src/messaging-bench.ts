@@ -37,7 +37,12 @@ function benchTopology(): Topology {
   return {
     producers: { order: { topic: `bench-order-events-${suffix}` } },
     consumers: {
-      user: { queue: `bench-user-service-${suffix}`, subscribes: { order: ['OrderPlaced'] }, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+      user: {
+        queue: `bench-user-service-${suffix}`,
+        subscribes: { order: ['OrderPlaced'] },
+        maxReceiveCount: 5,
+        visibilityTimeoutSeconds: 30,
+      },
     },
   };
 }
@@ -118,7 +123,11 @@ export async function runMessagingBench(options: MessagingBenchOptions): Promise
     const seconds = (performance.now() - started) / 1000;
     return {
       sequential: summarize(sequential),
-      concurrent: { ...summarize(concurrent), concurrency: options.concurrency, eventsPerSecond: concurrent.length / seconds },
+      concurrent: {
+        ...summarize(concurrent),
+        concurrency: options.concurrency,
+        eventsPerSecond: concurrent.length / seconds,
+      },
     };
   } finally {
     for (const stoppable of stoppables.reverse()) await stoppable.stop();

@@ -14,7 +14,11 @@ export interface PackageBenchResult {
   figures: { label: string; value: string; target?: string }[];
 }
 
-function runScript(repoRoot: string, filter: string, env: Record<string, string>): Promise<{ output: string; ok: boolean }> {
+function runScript(
+  repoRoot: string,
+  filter: string,
+  env: Record<string, string>,
+): Promise<{ output: string; ok: boolean }> {
   return new Promise((resolve) => {
     const child = spawn('pnpm', ['--filter', filter, 'run', 'bench'], {
       cwd: repoRoot,
@@ -36,7 +40,11 @@ function runScript(repoRoot: string, filter: string, env: Record<string, string>
 export function resilienceFigures(output: string): PackageBenchResult['figures'] {
   const figures: PackageBenchResult['figures'] = [];
   for (const match of output.matchAll(/^\s*(ours [^/\n]+?) \/ ([^:\n]+): ([\d.]+)×/gm)) {
-    figures.push({ label: `overhead ${match[1]} / ${match[2]}`, value: `${match[3]}×`, target: '≤ 1 (lower is better)' });
+    figures.push({
+      label: `overhead ${match[1]} / ${match[2]}`,
+      value: `${match[3]}×`,
+      target: '≤ 1 (lower is better)',
+    });
   }
   for (const match of output.matchAll(/^(ours (?:breaker|pipeline)(?: \(open\))?)\s+(\d+)\s+(-?\d+)\s+\d+\s*$/gm)) {
     figures.push({ label: `${match[1]} overhead per call`, value: `${match[3]} ns` });
@@ -49,7 +57,8 @@ export function localAwsFigures(output: string): PackageBenchResult['figures'] {
   const figures: PackageBenchResult['figures'] = [];
   for (const line of output.split('\n')) {
     const match = /^(.+?)\s{2,}([\d.,]+ (?:ms|msgs\/s))\s{2}(.*)$/.exec(line);
-    if (match) figures.push({ label: `local-aws ${match[1]!.trim()}`, value: match[2]!, target: match[3]!.trim() || undefined });
+    if (match)
+      figures.push({ label: `local-aws ${match[1]!.trim()}`, value: match[2]!, target: match[3]!.trim() || undefined });
   }
   return figures;
 }
@@ -65,6 +74,11 @@ export async function runPackageBenches(repoRoot: string, quick: boolean): Promi
       ...resilience,
       figures: resilienceFigures(resilience.output),
     },
-    { name: '@shop/local-aws', command: 'pnpm --filter @shop/local-aws bench', ...localAws, figures: localAwsFigures(localAws.output) },
+    {
+      name: '@shop/local-aws',
+      command: 'pnpm --filter @shop/local-aws bench',
+      ...localAws,
+      figures: localAwsFigures(localAws.output),
+    },
   ];
 }

@@ -20,17 +20,27 @@ const CONFIRMED_OR_LATER = new Set(['CONFIRMED', 'SHIPPED', 'DELIVERED']);
 
 const address = { line1: '1 Bench Street', city: 'Lisbon', postalCode: '1100-001', country: 'PT' };
 
-export const orderRequest = { items: [{ sku: BENCH_SKU, quantity: 1 }], shippingAddress: address, paymentMethod: 'tok_visa' };
+export const orderRequest = {
+  items: [{ sku: BENCH_SKU, quantity: 1 }],
+  shippingAddress: address,
+  paymentMethod: 'tok_visa',
+};
 
 /** Resolves with the time to CONFIRMED in ms; throws on a refusal, a cancellation or the timeout. */
 export async function placeOrderUntilConfirmed(options: PlaceOrderOptions): Promise<number> {
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const started = performance.now();
-  const placed = await requestJson<{ id: string }>('POST', `${options.baseUrl}/api/orders`, { body: orderRequest, headers });
-  if (placed.status !== 202) throw new Error(`POST /api/orders answered ${placed.status}: ${JSON.stringify(placed.body).slice(0, 160)}`);
+  const placed = await requestJson<{ id: string }>('POST', `${options.baseUrl}/api/orders`, {
+    body: orderRequest,
+    headers,
+  });
+  if (placed.status !== 202)
+    throw new Error(`POST /api/orders answered ${placed.status}: ${JSON.stringify(placed.body).slice(0, 160)}`);
   const deadline = started + options.timeoutMs;
   for (;;) {
-    const order = await requestJson<{ status: string }>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, { headers });
+    const order = await requestJson<{ status: string }>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, {
+      headers,
+    });
     // SHIPPED/DELIVERED come after CONFIRMED: a poll that missed it still saw a confirmed order.
     if (order.status === 200 && CONFIRMED_OR_LATER.has(order.body.status)) return performance.now() - started;
     if (order.status !== 200) throw new Error(`GET /api/orders/{id} answered ${order.status}`);

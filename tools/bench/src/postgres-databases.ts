@@ -12,7 +12,10 @@ export interface PostgresDatabases {
   drop(): Promise<void>;
 }
 
-export async function createPostgresDatabases(names: readonly string[], adminUrl = DEFAULT_POSTGRES_URL): Promise<PostgresDatabases | null> {
+export async function createPostgresDatabases(
+  names: readonly string[],
+  adminUrl = DEFAULT_POSTGRES_URL,
+): Promise<PostgresDatabases | null> {
   let admin: Database;
   try {
     admin = await openDatabase({ url: adminUrl });

@@ -17,10 +17,30 @@ const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed
 
 function levelTable(saga: ClosedLoopResult[], bare: ClosedLoopResult[]): string {
   return markdownTable(
-    ['customers', 'saga orders/s', 'saga p50 ms', 'saga p99 ms', 'saga failed', 'bare orders/s', 'bare p50 ms', 'bare p99 ms', 'saga/bare'],
+    [
+      'customers',
+      'saga orders/s',
+      'saga p50 ms',
+      'saga p99 ms',
+      'saga failed',
+      'bare orders/s',
+      'bare p50 ms',
+      'bare p99 ms',
+      'saga/bare',
+    ],
     saga.map((s, i) => {
       const b = bare[i]!;
-      return [String(s.concurrency), n(s.throughput, 1), n(s.latency.p50), n(s.latency.p99), String(s.failed), n(b.throughput, 1), n(b.latency.p50), n(b.latency.p99), n(s.throughput / b.throughput, 2)];
+      return [
+        String(s.concurrency),
+        n(s.throughput, 1),
+        n(s.latency.p50),
+        n(s.latency.p99),
+        String(s.failed),
+        n(b.throughput, 1),
+        n(b.latency.p50),
+        n(b.latency.p99),
+        n(s.throughput / b.throughput, 2),
+      ];
     }),
   );
 }
@@ -83,7 +103,10 @@ export function reportDocument(input: ReportInput): string {
     '',
   ];
   for (const run of results.saga) {
-    parts.push(`### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`, '');
+    parts.push(
+      `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,
+      '',
+    );
     parts.push(levelTable(run.saga, run.bare), '');
     const failures = run.saga.flatMap((r) => r.errors);
     if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
@@ -103,7 +126,15 @@ export function reportDocument(input: ReportInput): string {
         'calls while the fault persists are included in "while open".',
       '',
       markdownTable(
-        ['mode', 'fault', 'breaker open after', 'POST p50 / p99 ms', 'attempts while open: n, p50 / p99 ms', 'attempts before open: n, p50 / p99 ms', 'step timeout'],
+        [
+          'mode',
+          'fault',
+          'breaker open after',
+          'POST p50 / p99 ms',
+          'attempts while open: n, p50 / p99 ms',
+          'attempts before open: n, p50 / p99 ms',
+          'step timeout',
+        ],
         failFast.map((f) => [
           f.mode,
           f.variant,
@@ -125,14 +156,28 @@ export function reportDocument(input: ReportInput): string {
       '',
       'In one process: local-aws (SNS + SQS, AWS SDK over HTTP), a producer and a consumer database (PGlite in memory), ' +
         'the real `createOutboxRelay` and `createConsumer`. Each sample commits a transaction enqueuing one `OrderPlaced`, ' +
-        'calls `relay.wake()` as services do, and stops when the handler runs (inside the consumer\'s inbox transaction). ' +
+        "calls `relay.wake()` as services do, and stops when the handler runs (inside the consumer's inbox transaction). " +
         'Path: outbox row → relay claim → SNS PublishBatch → SQS (filter policy) → long poll wakes → validate → inbox → handler.',
       '',
       markdownTable(
         ['run', 'events', 'p50 ms', 'p99 ms', 'max ms', 'events/s'],
         [
-          ['sequential (one in flight)', String(sequential.count), n(sequential.p50, 2), n(sequential.p99, 2), n(sequential.max, 1), ''],
-          [`${concurrent.concurrency} producers at once`, String(concurrent.count), n(concurrent.p50, 2), n(concurrent.p99, 2), n(concurrent.max, 1), n(concurrent.eventsPerSecond, 0)],
+          [
+            'sequential (one in flight)',
+            String(sequential.count),
+            n(sequential.p50, 2),
+            n(sequential.p99, 2),
+            n(sequential.max, 1),
+            '',
+          ],
+          [
+            `${concurrent.concurrency} producers at once`,
+            String(concurrent.count),
+            n(concurrent.p50, 2),
+            n(concurrent.p99, 2),
+            n(concurrent.max, 1),
+            n(concurrent.eventsPerSecond, 0),
+          ],
         ],
       ),
       '',

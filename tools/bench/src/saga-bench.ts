@@ -70,7 +70,12 @@ async function runLevels(
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
       operationFor: (index) => () =>
-        placeOrderUntilConfirmed({ baseUrl, token: tokens[index], pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+        placeOrderUntilConfirmed({
+          baseUrl,
+          token: tokens[index],
+          pollMs: options.pollMs,
+          timeoutMs: ORDER_TIMEOUT_MS,
+        }),
     });
     options.log(
       `    ${label.padEnd(5)} ${String(concurrency).padStart(3)} customers: ${result.throughput.toFixed(1).padStart(6)} orders/s, ` +
@@ -86,10 +91,20 @@ async function runLevels(
  * After a fail-fast variant: the breaker only leaves `open` when a call is tried, so keep placing orders until one is
  * CONFIRMED (a trial call went through) and the gauge reads closed, so the next variant starts from a closed breaker.
  */
-async function waitForBreakerClosed(orderUrl: string, gatewayUrl: string, customer: BenchCustomer, pollMs: number): Promise<void> {
+async function waitForBreakerClosed(
+  orderUrl: string,
+  gatewayUrl: string,
+  customer: BenchCustomer,
+  pollMs: number,
+): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const confirmed = await placeOrderUntilConfirmed({ baseUrl: gatewayUrl, token: customer.token, pollMs, timeoutMs: 30_000 }).then(
+    const confirmed = await placeOrderUntilConfirmed({
+      baseUrl: gatewayUrl,
+      token: customer.token,
+      pollMs,
+      timeoutMs: 30_000,
+    }).then(
       () => true,
       () => false,
     );
@@ -133,9 +148,19 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
       durationMs: 2_000,
       warmupMs: 0,
       operationFor: (index) => () =>
-        placeOrderUntilConfirmed({ baseUrl: system.gatewayUrl, token: customers[index]!.token, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+        placeOrderUntilConfirmed({
+          baseUrl: system.gatewayUrl,
+          token: customers[index]!.token,
+          pollMs: options.pollMs,
+          timeoutMs: ORDER_TIMEOUT_MS,
+        }),
     });
-    const saga = await runLevels('saga', options, system.gatewayUrl, customers.map((c) => c.token));
+    const saga = await runLevels(
+      'saga',
+      options,
+      system.gatewayUrl,
+      customers.map((c) => c.token),
+    );
 
     const failFast: FailFastResult[] = [];
     if (options.runFailFast) {
@@ -144,6 +169,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
         const context = {
           gatewayUrl: system.gatewayUrl,
           paymentUrl: system.service('payment').baseUrl,
+          operatorToken: operator,
           orderUrl: system.service('order').baseUrl,
           customers,
           stepTimeoutMs: STEP_TIMEOUT_MS,
@@ -175,7 +201,8 @@ async function benchBareChain(options: SagaBenchOptions): Promise<ClosedLoopResu
       concurrency: Math.max(...options.levels),
       durationMs: 2_000,
       warmupMs: 0,
-      operationFor: () => () => placeOrderUntilConfirmed({ baseUrl: chain.gatewayUrl, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
+      operationFor: () => () =>
+        placeOrderUntilConfirmed({ baseUrl: chain.gatewayUrl, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
     });
     return await runLevels('bare', options, chain.gatewayUrl, []); // the bare gateway checks no token
   } finally {

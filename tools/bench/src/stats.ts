@@ -19,7 +19,14 @@ export function percentile(samples: readonly number[], p: number): number {
 export function summarize(samples: readonly number[]): LatencySummary {
   const count = samples.length;
   const mean = count ? samples.reduce((sum, value) => sum + value, 0) / count : Number.NaN;
-  return { count, p50: percentile(samples, 50), p99: percentile(samples, 99), mean, max: count ? Math.max(...samples) : Number.NaN };
+  return {
+    count,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    mean,
+    max: count ? Math.max(...samples) : Number.NaN,
+  };
 }
 
-export const ms = (value: number, digits = 1): string => (Number.isFinite(value) ? `${value.toFixed(digits)} ms` : 'n/a');
+export const ms = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? `${value.toFixed(digits)} ms` : 'n/a';

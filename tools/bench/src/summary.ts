@@ -72,7 +72,8 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       });
     }
   }
-  for (const skipped of results.skipped) rows.push({ metric: skipped, value: 'skipped', baseline: '', ratio: '', target: '' });
+  for (const skipped of results.skipped)
+    rows.push({ metric: skipped, value: 'skipped', baseline: '', ratio: '', target: '' });
   if (results.messaging) {
     const { sequential, concurrent } = results.messaging;
     rows.push({
@@ -91,7 +92,8 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     });
   }
   for (const pkg of results.packages) {
-    if (!pkg.ok) rows.push({ metric: `${pkg.name} bench`, value: 'FAILED', baseline: '', ratio: '', target: 'runs', pass: false });
+    if (!pkg.ok)
+      rows.push({ metric: `${pkg.name} bench`, value: 'FAILED', baseline: '', ratio: '', target: 'runs', pass: false });
     for (const figure of pkg.figures) {
       rows.push({ metric: figure.label, value: figure.value, baseline: '', ratio: '', target: figure.target ?? '' });
     }
@@ -106,7 +108,11 @@ const cells = (row: SummaryRow) => [row.metric, row.value, row.baseline, row.rat
 export function textTable(rows: SummaryRow[]): string {
   const all = [[...COLUMNS], ...rows.map(cells)];
   const widths = COLUMNS.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
-  const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   return [format(all[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...all.slice(1).map(format)].join('\n');
 }
 

@@ -35,7 +35,10 @@ export class GatewayClient {
   async request<T = WireJson>(method: string, path: string, options: RequestOptions = {}): Promise<GatewayResponse<T>> {
     const startedAt = performance.now();
     const traceId = randomBytes(16).toString('hex');
-    const headers: Record<string, string> = { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, ...options.headers };
+    const headers: Record<string, string> = {
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+      ...options.headers,
+    };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let response: Response;
@@ -47,14 +50,16 @@ export class GatewayClient {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (error) {
-      if (!options.quiet) this.out.request(method, path, 'ERR', performance.now() - startedAt, (error as Error).message);
+      if (!options.quiet)
+        this.out.request(method, path, 'ERR', performance.now() - startedAt, (error as Error).message);
       throw error;
     }
     const text = await response.text();
     const ms = performance.now() - startedAt;
     const body = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
     const result: GatewayResponse<T> = { status: response.status, body, headers: response.headers, ms, traceId };
-    if (!options.quiet) this.out.request(method, path, response.status, ms, options.note?.(result) ?? problemDetail(result));
+    if (!options.quiet)
+      this.out.request(method, path, response.status, ms, options.note?.(result) ?? problemDetail(result));
     return result;
   }
 

@@ -24,7 +24,9 @@ export class Narrator {
 
   request(method: string, path: string, status: number | 'ERR', ms: number, note = ''): void {
     const shownStatus = status === 'ERR' ? red('ERR') : statusColour(status)(String(status));
-    this.write(`  → ${method.padEnd(5)} ${path.padEnd(40)} ${shownStatus} ${dim(`${ms.toFixed(0).padStart(5)} ms`)}  ${note}`);
+    this.write(
+      `  → ${method.padEnd(5)} ${path.padEnd(40)} ${shownStatus} ${dim(`${ms.toFixed(0).padStart(5)} ms`)}  ${note}`,
+    );
   }
 
   note(text: string): void {

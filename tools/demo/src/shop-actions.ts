@@ -36,13 +36,21 @@ export const money = (value: { amountMinor: number; currency: string } | null | 
 
 export async function newCustomer({ gateway }: ScenarioContext, name = 'Ada'): Promise<Customer> {
   const email = `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
-  const registered = await gateway.post('/api/users', { email, name, password: 'demo-password', shippingAddress: address }, {
-    note: (response) => (response.status === 201 ? email : ''),
-  });
+  const registered = await gateway.post(
+    '/api/users',
+    { email, name, password: 'demo-password', shippingAddress: address },
+    {
+      note: (response) => (response.status === 201 ? email : ''),
+    },
+  );
   check(registered.status === 201, `registration answered ${registered.status}`);
-  const token = await gateway.post('/api/auth/token', { email, password: 'demo-password' }, {
-    note: (response) => (response.status === 200 ? `bearer token, expires in ${response.body.expiresIn} s` : ''),
-  });
+  const token = await gateway.post(
+    '/api/auth/token',
+    { email, password: 'demo-password' },
+    {
+      note: (response) => (response.status === 200 ? `bearer token, expires in ${response.body.expiresIn} s` : ''),
+    },
+  );
   check(token.status === 200, `token answered ${token.status}`);
   return { id: registered.body.id, email, token: token.body.accessToken };
 }
@@ -57,10 +65,14 @@ export async function placeOrder(
   const describe = items.map((item) => `${item.quantity}×${item.sku}`).join(', ');
   const response = await poll(
     () =>
-      context.gateway.post('/api/orders', { items, shippingAddress: address, paymentMethod }, {
-        token: customer.token,
-        note: (r) => (r.status === 202 ? `${describe} → order ${r.body.id.slice(0, 8)}…` : ''),
-      }),
+      context.gateway.post(
+        '/api/orders',
+        { items, shippingAddress: address, paymentMethod },
+        {
+          token: customer.token,
+          note: (r) => (r.status === 202 ? `${describe} → order ${r.body.id.slice(0, 8)}…` : ''),
+        },
+      ),
     (r) => r.status !== 422 || r.body?.type?.endsWith('unknown-customer') !== true,
     { timeoutMs: 5_000, intervalMs: 200 },
   );
@@ -103,7 +115,9 @@ export async function followOrder(
 export function sagaSteps(order: OrderView): string {
   return (order.saga?.steps ?? [])
     .map((step) => {
-      const ms = step.finishedAt ? `${new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime()} ms` : 'cut off';
+      const ms = step.finishedAt
+        ? `${new Date(step.finishedAt).getTime() - new Date(step.startedAt).getTime()} ms`
+        : 'cut off';
       return `${step.action === 'compensate' ? '↶' : '→'} ${step.step.padEnd(18)} #${step.attempt} ${String(step.outcome ?? '—').padEnd(18)} ${ms.padStart(8)}  key ${step.idempotencyKey}`;
     })
     .join('\n');

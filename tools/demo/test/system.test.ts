@@ -67,7 +67,14 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       orderId = order.id;
       await followOrder(context, customer, orderId, ['CONFIRMED', 'SHIPPED', 'DELIVERED']);
       spans = await system.collector.waitForTrace(order.traceId!, {
-        services: ['gateway', 'order-service', 'inventory-service', 'payment-service', 'shipping-service', 'user-service'],
+        services: [
+          'gateway',
+          'order-service',
+          'inventory-service',
+          'payment-service',
+          'shipping-service',
+          'user-service',
+        ],
         timeoutMs: 15_000,
       });
       // The user service handles OrderConfirmed a moment after the order reads CONFIRMED, and each process exports
@@ -86,7 +93,9 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
     const byId = () => new Map(spans.map((span) => [span.spanId, span]));
     const parentOf = (span: CollectedSpan) => (span.parentSpanId ? byId().get(span.parentSpanId) : undefined);
     const find = (service: string, name: string | RegExp) =>
-      spans.find((span) => span.service === service && (typeof name === 'string' ? span.name === name : name.test(span.name)));
+      spans.find(
+        (span) => span.service === service && (typeof name === 'string' ? span.name === name : name.test(span.name)),
+      );
 
     it('keeps a single trace id across gateway, order, the participants, the SNS publish and the SQS handler', () => {
       expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
@@ -120,7 +129,9 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       const step = find('order-service', 'saga place-order processPayment invoke')!;
       const lines = (await readFile(join(dataDir, 'logs', 'order.log'), 'utf8'))
         .split('\n')
-        .filter((line) => line.includes('"saga step invoking"') && line.includes(orderId) && line.includes('processPayment'))
+        .filter(
+          (line) => line.includes('"saga step invoking"') && line.includes(orderId) && line.includes('processPayment'),
+        )
         .map((line) => JSON.parse(line) as { trace_id?: string; span_id?: string });
       expect(lines[0]).toMatchObject({ trace_id: step.traceId, span_id: step.spanId });
     });
@@ -154,13 +165,13 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       while ((await state()) !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       return state();
     };
-    await setFaults(paymentUrl, [{ route: '/payments*', method: 'POST', down: '503' }]);
+    await setFaults(paymentUrl, [{ route: '/payments*', method: 'POST', down: '503' }], system.jwtSecret);
     const customer = await newCustomer(context, 'Brea');
     const order = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
     try {
       expect(await until(1)).toBe(1); // open
     } finally {
-      await setFaults(paymentUrl, []);
+      await setFaults(paymentUrl, [], system.jwtSecret);
     }
     await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED'], 30_000);
     expect(await until(0)).toBe(0); // closed again

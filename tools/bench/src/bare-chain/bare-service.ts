@@ -35,7 +35,11 @@ interface OrderBody {
 }
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return text ? JSON.parse(text) : undefined;
@@ -63,7 +67,10 @@ function orderRoutes(app: FastifyInstance, db: Database): void {
   const payment = process.env.PAYMENT_URL!;
   const shipping = process.env.SHIPPING_URL!;
   const step = async (orderId: string, name: string, call: () => Promise<unknown>) => {
-    const { rows } = await db.query<{ id: string }>('INSERT INTO step_log (order_id, step) VALUES ($1, $2) RETURNING id', [orderId, name]);
+    const { rows } = await db.query<{ id: string }>(
+      'INSERT INTO step_log (order_id, step) VALUES ($1, $2) RETURNING id',
+      [orderId, name],
+    );
     await call();
     await db.query(`UPDATE step_log SET finished_at = now(), outcome = 'ok' WHERE id = $1`, [rows[0]!.id]);
   };
@@ -71,29 +78,43 @@ function orderRoutes(app: FastifyInstance, db: Database): void {
   app.post<{ Body: OrderBody }>('/orders', async (request, reply) => {
     const id = randomUUID();
     const { items, shippingAddress } = request.body;
-    await db.query(`INSERT INTO orders (id, status, body) VALUES ($1, 'PENDING', $2)`, [id, JSON.stringify(request.body)]);
+    await db.query(`INSERT INTO orders (id, status, body) VALUES ($1, 'PENDING', $2)`, [
+      id,
+      JSON.stringify(request.body),
+    ]);
     await step(id, 'reserveInventory', () => postJson(`${inventory}/reservations`, { orderId: id, items }));
     await step(id, 'processPayment', () => postJson(`${payment}/payments`, { orderId: id, amountMinor: 1299 }));
-    await step(id, 'createShipment', () => postJson(`${shipping}/shipments`, { orderId: id, address: shippingAddress }));
+    await step(id, 'createShipment', () =>
+      postJson(`${shipping}/shipments`, { orderId: id, address: shippingAddress }),
+    );
     await step(id, 'confirmOrder', () => postJson(`${inventory}/reservations/${id}/commit`, {}));
     await db.query(`UPDATE orders SET status = 'CONFIRMED', updated_at = now() WHERE id = $1`, [id]);
     return reply.code(202).send({ id, status: 'CONFIRMED' });
   });
   app.get<{ Params: { id: string } }>('/orders/:id', async (request, reply) => {
-    const { rows } = await db.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE id = $1', [request.params.id]);
+    const { rows } = await db.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE id = $1', [
+      request.params.id,
+    ]);
     return rows[0] ? rows[0] : reply.code(404).send({ status: 404 });
   });
 }
 
 function inventoryRoutes(app: FastifyInstance, db: Database): void {
-  app.post<{ Body: { orderId: string; items: { sku: string; quantity: number }[] } }>('/reservations', async (request, reply) => {
-    const { orderId, items } = request.body;
-    await db.transaction(async (tx) => {
-      for (const item of items) await tx.query('UPDATE products SET stock = stock - $2 WHERE sku = $1', [item.sku, item.quantity]);
-      await tx.query(`INSERT INTO reservations (order_id, items, status) VALUES ($1, $2, 'HELD')`, [orderId, JSON.stringify(items)]);
-    });
-    return reply.code(201).send({ orderId, status: 'HELD' });
-  });
+  app.post<{ Body: { orderId: string; items: { sku: string; quantity: number }[] } }>(
+    '/reservations',
+    async (request, reply) => {
+      const { orderId, items } = request.body;
+      await db.transaction(async (tx) => {
+        for (const item of items)
+          await tx.query('UPDATE products SET stock = stock - $2 WHERE sku = $1', [item.sku, item.quantity]);
+        await tx.query(`INSERT INTO reservations (order_id, items, status) VALUES ($1, $2, 'HELD')`, [
+          orderId,
+          JSON.stringify(items),
+        ]);
+      });
+      return reply.code(201).send({ orderId, status: 'HELD' });
+    },
+  );
   app.post<{ Params: { id: string } }>('/reservations/:id/commit', async (request) => {
     await db.query(`UPDATE reservations SET status = 'COMMITTED' WHERE order_id = $1`, [request.params.id]);
     return { orderId: request.params.id, status: 'COMMITTED' };
@@ -103,7 +124,11 @@ function inventoryRoutes(app: FastifyInstance, db: Database): void {
 function paymentRoutes(app: FastifyInstance, db: Database): void {
   app.post<{ Body: { orderId: string; amountMinor: number } }>('/payments', async (request, reply) => {
     const id = randomUUID();
-    await db.query('INSERT INTO payments (id, order_id, amount_minor) VALUES ($1, $2, $3)', [id, request.body.orderId, request.body.amountMinor]);
+    await db.query('INSERT INTO payments (id, order_id, amount_minor) VALUES ($1, $2, $3)', [
+      id,
+      request.body.orderId,
+      request.body.amountMinor,
+    ]);
     return reply.code(201).send({ id, status: 'CAPTURED' });
   });
 }
@@ -111,7 +136,11 @@ function paymentRoutes(app: FastifyInstance, db: Database): void {
 function shippingRoutes(app: FastifyInstance, db: Database): void {
   app.post<{ Body: { orderId: string; address: unknown } }>('/shipments', async (request, reply) => {
     const id = randomUUID();
-    await db.query('INSERT INTO shipments (id, order_id, address) VALUES ($1, $2, $3)', [id, request.body.orderId, JSON.stringify(request.body.address)]);
+    await db.query('INSERT INTO shipments (id, order_id, address) VALUES ($1, $2, $3)', [
+      id,
+      request.body.orderId,
+      JSON.stringify(request.body.address),
+    ]);
     return reply.code(201).send({ id, status: 'PENDING' });
   });
 }
@@ -119,7 +148,10 @@ function shippingRoutes(app: FastifyInstance, db: Database): void {
 async function main(): Promise<void> {
   const role = process.env.BARE_ROLE as Role;
   if (!(role in SCHEMA)) throw new Error(`BARE_ROLE must be one of ${Object.keys(SCHEMA).join(', ')}`);
-  const db = role === 'gateway' ? undefined : await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.BARE_DATA_DIR });
+  const db =
+    role === 'gateway'
+      ? undefined
+      : await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.BARE_DATA_DIR });
   if (db) await db.exec(SCHEMA[role]);
   const app = Fastify({ logger: false });
   if (role === 'gateway') gatewayRoutes(app);
@@ -131,7 +163,10 @@ async function main(): Promise<void> {
   const address = app.server.address();
   process.stdout.write(`BARE_READY ${typeof address === 'object' && address ? address.port : 0}\n`);
   process.once('SIGTERM', () => {
-    void app.close().then(() => db?.close()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => db?.close())
+      .then(() => process.exit(0));
   });
 }
 

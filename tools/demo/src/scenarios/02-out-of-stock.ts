@@ -8,17 +8,28 @@ export const outOfStock: Scenario = {
   async run(context) {
     const { gateway, out } = context;
     const customer = await newCustomer(context, 'Grace');
-    const before = await gateway.get('/api/products/SNEAKER-42', { token: customer.token, note: (r) => `stock ${r.body.stock}` });
+    const before = await gateway.get('/api/products/SNEAKER-42', {
+      token: customer.token,
+      note: (r) => `stock ${r.body.stock}`,
+    });
     const order = await placeOrder(context, customer, [
       { sku: 'MUG-CLASSIC', quantity: 1 },
       { sku: 'SNEAKER-42', quantity: 5 },
     ]);
-    const cancelled = await followOrder(context, customer, order.id, ['CANCELLED', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
+    const cancelled = await followOrder(context, customer, order.id, [
+      'CANCELLED',
+      'CONFIRMED',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
     check(cancelled.status === 'CANCELLED', `order ended ${cancelled.status}`);
     out.figure('cancellation reason', cancelled.cancellationReason ?? '—');
     out.line('  saga steps:');
     out.block(sagaSteps(cancelled));
-    const after = await gateway.get('/api/products/SNEAKER-42', { token: customer.token, note: (r) => `stock ${r.body.stock}` });
+    const after = await gateway.get('/api/products/SNEAKER-42', {
+      token: customer.token,
+      note: (r) => `stock ${r.body.stock}`,
+    });
     check(after.body.stock === before.body.stock, 'stock of the short sku changed');
     check(cancelled.paymentId === null, 'a payment was taken for an order that could not be reserved');
   },

@@ -8,14 +8,25 @@ export const paymentDeclined: Scenario = {
   async run(context) {
     const { gateway, out } = context;
     const customer = await newCustomer(context, 'Alan');
-    const before = await gateway.get('/api/products/HOODIE-L', { token: customer.token, note: (r) => `stock ${r.body.stock}` });
+    const before = await gateway.get('/api/products/HOODIE-L', {
+      token: customer.token,
+      note: (r) => `stock ${r.body.stock}`,
+    });
     const order = await placeOrder(context, customer, [{ sku: 'HOODIE-L', quantity: 2 }], 'tok_declined');
-    const cancelled = await followOrder(context, customer, order.id, ['CANCELLED', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
+    const cancelled = await followOrder(context, customer, order.id, [
+      'CANCELLED',
+      'CONFIRMED',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
     check(cancelled.status === 'CANCELLED', `order ended ${cancelled.status}`);
     out.figure('cancellation reason', cancelled.cancellationReason ?? '—');
     out.line('  saga steps:');
     out.block(sagaSteps(cancelled));
-    const after = await gateway.get('/api/products/HOODIE-L', { token: customer.token, note: (r) => `stock ${r.body.stock}` });
+    const after = await gateway.get('/api/products/HOODIE-L', {
+      token: customer.token,
+      note: (r) => `stock ${r.body.stock}`,
+    });
     check(after.body.stock === before.body.stock, `stock is ${after.body.stock}, was ${before.body.stock}`);
   },
 };

@@ -33,18 +33,25 @@ export const paymentDown: Scenario = {
     const customer = await newCustomer(context, 'Barbara');
 
     out.note('payment: every POST /payments now takes 5 s (the order service gives each call 1 s)');
-    await setFaults(payment.baseUrl, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }]);
+    await setFaults(payment.baseUrl, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }], system.jwtSecret);
     let first: { id: string } | undefined;
     let second: { id: string } | undefined;
     try {
       first = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
       const [slow] = await paymentAttempts(context, customer, first.id, 2);
       out.figure('first order: payment attempt', `${attemptMs(slow!)} ms  (${slow!.error})`);
-      const open = await poll(() => breakerLines(orderService.baseUrl), (lines) => lines.some((l) => /state\{.*\} 1$/.test(l)), {
-        timeoutMs: 10_000,
-      });
+      const open = await poll(
+        () => breakerLines(orderService.baseUrl),
+        (lines) => lines.some((l) => /state\{.*\} 1$/.test(l)),
+        {
+          timeoutMs: 10_000,
+        },
+      );
       for (const line of open) out.block(dim(line));
-      check(open.some((l) => /state\{.*\} 1$/.test(l)), 'the payment breaker never opened');
+      check(
+        open.some((l) => /state\{.*\} 1$/.test(l)),
+        'the payment breaker never opened',
+      );
 
       second = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
       const [fast] = await paymentAttempts(context, customer, second.id, 1);
@@ -52,7 +59,7 @@ export const paymentDown: Scenario = {
       check(attemptMs(fast!) < attemptMs(slow!) / 10, 'the later order did not fail fast');
       out.figure('fail-fast speed-up', `${(attemptMs(slow!) / Math.max(1, attemptMs(fast!))).toFixed(0)}× faster`);
     } finally {
-      await setFaults(payment.baseUrl, []);
+      await setFaults(payment.baseUrl, [], system.jwtSecret);
     }
     out.note('payment healthy again: after the open period a trial call goes through and closes the breaker');
     const recoveredAt = Date.now();

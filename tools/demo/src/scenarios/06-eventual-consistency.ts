@@ -9,12 +9,20 @@ export const eventualConsistency: Scenario = {
     const { gateway, out } = context;
     const customer = await newCustomer(context, 'Barbara');
     const order = await placeOrder(context, customer, [{ sku: 'POSTER-LTD', quantity: 1 }]);
-    const confirmed = await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
+    const confirmed = await followOrder(context, customer, order.id, [
+      'CONFIRMED',
+      'SHIPPED',
+      'DELIVERED',
+      'CANCELLED',
+    ]);
     const confirmedAt = Date.now();
     check(confirmed.status !== 'CANCELLED', 'order was cancelled');
     const history = await poll(
       () => gateway.get(`/api/users/${customer.id}/orders`, { token: customer.token, quiet: true }),
-      (r) => r.body.orders?.some((entry: { orderId: string; status: string }) => entry.orderId === order.id && entry.status !== 'PLACED'),
+      (r) =>
+        r.body.orders?.some(
+          (entry: { orderId: string; status: string }) => entry.orderId === order.id && entry.status !== 'PLACED',
+        ),
       // The promise: the history shows a confirmed order within a second.
       { timeoutMs: 1_000, intervalMs: 20 },
     );

@@ -6,7 +6,8 @@ import { followOrder, getOrder, newCustomer, placeOrder, sagaSteps } from '../sh
 export const crashAndResume: Scenario = {
   id: 7,
   title: 'Crash and resume: the order service is SIGKILLed mid-saga, restarted, and finishes the saga',
-  lesson: 'Saga state is in the database, written with each step; a restarted process resumes with the same idempotency keys.',
+  lesson:
+    'Saga state is in the database, written with each step; a restarted process resumes with the same idempotency keys.',
   needsLocalSystem: true,
   async run(context) {
     const { out } = context;
@@ -16,7 +17,7 @@ export const crashAndResume: Scenario = {
     const customer = await newCustomer(context, 'Margaret');
 
     // Slow payments (still within the order service's timeout) leave time to crash while a charge is in flight.
-    await setFaults(payment.baseUrl, [{ route: '/payments', method: 'POST', latencyMs: 700 }]);
+    await setFaults(payment.baseUrl, [{ route: '/payments', method: 'POST', latencyMs: 700 }], system.jwtSecret);
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
       const inFlight = await poll(
@@ -34,8 +35,16 @@ export const crashAndResume: Scenario = {
 
       orderService.start();
       await orderService.waitUntilReady();
-      out.note(`order-service restarted after ${seconds(Date.now() - killedAt)}; its worker picks the saga up once the lease expires`);
-      const done = await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'], 30_000);
+      out.note(
+        `order-service restarted after ${seconds(Date.now() - killedAt)}; its worker picks the saga up once the lease expires`,
+      );
+      const done = await followOrder(
+        context,
+        customer,
+        order.id,
+        ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'],
+        30_000,
+      );
       check(done.status !== 'CANCELLED', 'the resumed saga cancelled the order');
       out.figure('crash → confirmed', seconds(Date.now() - killedAt));
       out.line('  saga steps (the cut-off attempt was re-invoked with the same key):');
@@ -48,7 +57,7 @@ export const crashAndResume: Scenario = {
       out.figure('payments captured for the order', String(captured));
       check(captured === 1, `${captured} captures for one order`);
     } finally {
-      await setFaults(payment.baseUrl, []);
+      await setFaults(payment.baseUrl, [], system.jwtSecret);
       if (!orderService.running) {
         orderService.start();
         await orderService.waitUntilReady();

@@ -14,10 +14,16 @@ export const poisonMessage: Scenario = {
     const { aws } = requireSystem(context);
     const before = (await listDeadLetters(aws.sqs, QUEUE)).length;
     const { QueueUrl } = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: QUEUE }));
-    await aws.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"eventType":"OrderPlaced","data":"not an envelope"}' }));
+    await aws.sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: '{"eventType":"OrderPlaced","data":"not an envelope"}' }),
+    );
     out.note(`sent a malformed OrderPlaced to ${QUEUE}`);
 
-    const parked = await poll(() => listDeadLetters(aws.sqs, QUEUE), (letters) => letters.length > before, { timeoutMs: 10_000 });
+    const parked = await poll(
+      () => listDeadLetters(aws.sqs, QUEUE),
+      (letters) => letters.length > before,
+      { timeoutMs: 10_000 },
+    );
     check(parked.length > before, 'the poison message never reached the DLQ');
     const letter = parked[parked.length - 1]!;
     out.figure(`${QUEUE}-dlq depth`, String(parked.length));
@@ -26,7 +32,11 @@ export const poisonMessage: Scenario = {
 
     const moved = await redriveDeadLetters(aws.sqs, QUEUE);
     out.figure('redriven to the source queue', String(moved));
-    const again = await poll(() => listDeadLetters(aws.sqs, QUEUE), (letters) => letters.length === parked.length, { timeoutMs: 10_000 });
+    const again = await poll(
+      () => listDeadLetters(aws.sqs, QUEUE),
+      (letters) => letters.length === parked.length,
+      { timeoutMs: 10_000 },
+    );
     check(again.length === parked.length, 'the redriven poison message did not come back to the DLQ');
     out.note('still unreadable, so it is parked again: redrive is for messages whose cause has been fixed');
   },

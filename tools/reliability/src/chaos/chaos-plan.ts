@@ -40,7 +40,11 @@ export function chaosPlan(random: SeededRandom, { durationMs, crashes }: ChaosPl
   for (let i = 0; i < crashes; i++) {
     // Spread the crashes over the run: one in each slice, at a random moment inside it.
     const slice = durationMs / crashes;
-    actions.push({ atMs: Math.round(i * slice + random.next() * slice * 0.8), kind: 'crash-order-service', downMs: random.int(0, 1_500) });
+    actions.push({
+      atMs: Math.round(i * slice + random.next() * slice * 0.8),
+      kind: 'crash-order-service',
+      downMs: random.int(0, 1_500),
+    });
   }
   return actions.sort((a, b) => a.atMs - b.atMs);
 }

@@ -31,13 +31,21 @@ export interface DuplicateDeliveries {
 /** Which consumer queues receive an event type (from the topology, like the subscriptions' filter policies). */
 function queuesFor(eventType: string): string[] {
   return Object.values(systemTopology.consumers)
-    .filter((consumer) => Object.values(consumer.subscribes).some((types) => (types as readonly string[]).includes(eventType)))
+    .filter((consumer) =>
+      Object.values(consumer.subscribes).some((types) => (types as readonly string[]).includes(eventType)),
+    )
     .map((consumer) => consumer.queue);
 }
 
-export async function startDuplicateDeliveries(aws: AwsClients, random: SeededRandom, probability: number): Promise<DuplicateDeliveries> {
+export async function startDuplicateDeliveries(
+  aws: AwsClients,
+  random: SeededRandom,
+  probability: number,
+): Promise<DuplicateDeliveries> {
   const { QueueUrl: tapUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: TAP_QUEUE }));
-  const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await aws.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }),
+  );
   const subscriptions: string[] = [];
   for (const { topic } of Object.values(systemTopology.producers)) {
     const { SubscriptionArn } = await aws.sns.send(

@@ -1,4 +1,5 @@
-/** Drives a service's `/admin/faults` (service-kit fault injection, FAULT_INJECTION=on). */
+/** Drives a service's `/admin/faults` (service-kit fault injection, FAULT_INJECTION=on; a service-only route). */
+import { bearer } from '@shop/testing';
 export interface FaultRule {
   route: string;
   method?: string;
@@ -9,10 +10,11 @@ export interface FaultRule {
   down?: 'reset' | '503';
 }
 
-export async function setFaults(serviceUrl: string, rules: FaultRule[]): Promise<void> {
+export async function setFaults(serviceUrl: string, rules: FaultRule[], jwtSecret: string): Promise<void> {
+  const auth = bearer(jwtSecret, { sub: 'chaos', role: 'service' });
   const response = await fetch(`${serviceUrl}/admin/faults`, {
     method: rules.length ? 'PUT' : 'DELETE',
-    headers: rules.length ? { 'content-type': 'application/json' } : {},
+    headers: rules.length ? { 'content-type': 'application/json', ...auth } : auth,
     body: rules.length ? JSON.stringify({ rules }) : undefined,
     signal: AbortSignal.timeout(5_000),
   });

@@ -10,7 +10,13 @@ import type { SeededRandom } from '../seeded-random';
 import { chaosPlan, PARTICIPANTS, type ChaosAction } from './chaos-plan';
 import { startDuplicateDeliveries } from './duplicate-deliveries';
 import { describeRule, setFaults } from './fault-injection';
-import { placeOrderWithRetry, randomBasket, registerCustomer, type ChaosCustomer, type PlacedOrder } from './shop-traffic';
+import {
+  placeOrderWithRetry,
+  randomBasket,
+  registerCustomer,
+  type ChaosCustomer,
+  type PlacedOrder,
+} from './shop-traffic';
 import { waitForQuiescence, type StateWithoutOutbox } from './wait-for-quiescence';
 
 export interface SagaChaosOptions {
@@ -49,7 +55,11 @@ export function serviceUrls(system: RunningSystem): ServiceUrls {
   };
 }
 
-export async function runSagaChaos(system: RunningSystem, random: SeededRandom, options: SagaChaosOptions): Promise<SagaChaosResult> {
+export async function runSagaChaos(
+  system: RunningSystem,
+  random: SeededRandom,
+  options: SagaChaosOptions,
+): Promise<SagaChaosResult> {
   const { log } = options;
   const authorization = () => bearer(system.jwtSecret, { sub: 'chaos', role: 'service' }).authorization;
   const urls = serviceUrls(system);
@@ -74,7 +84,9 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
     const customer = random.pick(customers);
     const items = randomBasket(random, skus);
     const paymentMethod = random.chance(options.declineRate) ? 'tok_declined' : 'tok_visa';
-    return sleepUntil(at).then(() => placeOrderWithRetry(system.gatewayUrl, customer, items, paymentMethod, orderDeadline));
+    return sleepUntil(at).then(() =>
+      placeOrderWithRetry(system.gatewayUrl, customer, items, paymentMethod, orderDeadline),
+    );
   });
 
   const crashes: SagaChaosResult['crashes'] = [];
@@ -82,7 +94,7 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
   for (const action of plan) {
     await sleepUntil(startedAt + action.atMs);
     if (action.kind === 'faults') {
-      await setFaults(system.service(action.service).baseUrl, action.rules);
+      await setFaults(system.service(action.service).baseUrl, action.rules, system.jwtSecret);
     } else {
       await orderService.stop('SIGKILL');
       const killedAt = Date.now();
@@ -92,11 +104,13 @@ export async function runSagaChaos(system: RunningSystem, random: SeededRandom, 
       crashes.push({ atMs: killedAt - startedAt, downMs: action.downMs, readyAfterMs: Date.now() - killedAt });
     }
   }
-  for (const service of PARTICIPANTS) await setFaults(system.service(service).baseUrl, []);
+  for (const service of PARTICIPANTS) await setFaults(system.service(service).baseUrl, [], system.jwtSecret);
   log(`chaos over after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; faults cleared`);
   const placed = await Promise.all(placing);
   await duplicates.stop();
-  log(`orders accepted: ${placed.filter((p) => p.outcome === 202).length}/${placed.length}; waiting for the system to settle`);
+  log(
+    `orders accepted: ${placed.filter((p) => p.outcome === 202).length}/${placed.length}; waiting for the system to settle`,
+  );
 
   const settled = await waitForQuiescence(urls, authorization, initialStock, options.quiesceTimeoutMs);
   log(`${settled.settled ? 'settled' : 'NOT settled'} after ${(settled.ms / 1000).toFixed(1)} s`);

@@ -78,7 +78,8 @@ export async function placeOrderWithRetry(
         { authorization: `Bearer ${customer.token}`, 'idempotency-key': idempotencyKey },
       );
       if (status === 202) return { id: String(body.id), outcome: 202, attempts, paymentMethod, items };
-      const retriable = status >= 500 || status === 429 || (status === 422 && String(body.type).endsWith('unknown-customer'));
+      const retriable =
+        status >= 500 || status === 429 || (status === 422 && String(body.type).endsWith('unknown-customer'));
       if (!retriable) return { outcome: status, attempts, paymentMethod, items };
     } catch {
       // connection refused / reset / timeout while the order service is down: retry

@@ -50,7 +50,7 @@ export const crashAndResume: Scenario = {
       out.line('  saga steps (the cut-off attempt was re-invoked with the same key):');
       out.block(sagaSteps(done));
 
-      const payments = await fetch(`${payment.url}/payments?orderId=${order.id}`, {
+      const payments = await fetch(`${payment.baseUrl}/payments?orderId=${order.id}`, {
         headers: bearer(system.jwtSecret, { sub: 'demo', role: 'service' }),
       }).then((r) => r.json() as Promise<{ payments: { status: string }[] }>);
       const captured = payments.payments.filter((p) => p.status === 'captured').length;

@@ -31,42 +31,61 @@ export interface CompensationContext extends StepContext {
   readonly invokeIdempotencyKey: string;
 }
 
-/** What `invoke` returns: fields merged into the saga data (and persisted), or nothing. */
-export type DataPatch<TData> = Partial<TData> | void;
+/**
+ * What a step's `invoke` hands back: fields merged into the saga data and persisted with the step's progress, or
+ * nothing. Each later step sees them typed: `.step()` returns a definition whose data includes this step's output.
+ */
+export type StepOutput = object | void;
 
-interface StepBase<TData extends SagaData> {
+/** The saga data once a step's output is merged in. */
+export type WithOutput<TData extends SagaData, TOut extends StepOutput> = TOut extends object ? TData & TOut : TData;
+
+interface StepBase<TData extends SagaData, TOut extends StepOutput> {
   readonly name: string;
-  invoke(data: Readonly<TData>, ctx: StepContext): Promise<DataPatch<TData>>;
+  invoke(data: Readonly<TData>, ctx: StepContext): Promise<TOut>;
   /**
    * Runs inside the transaction that records the step as done (with the merged data), e.g. to append a domain
    * event atomically with the saga's progress. Throwing rolls that back and parks the saga in NEEDS_ATTENTION.
    */
-  onCompleted?(tx: Queryable, data: Readonly<TData>, patch: DataPatch<TData>): Promise<void>;
+  onCompleted?(tx: Queryable, data: Readonly<WithOutput<TData, TOut>>): Promise<void>;
+  /** This step's timeout, attempts and backoff; the engine's `policies` (from configuration) override them. */
   readonly policy?: Partial<StepPolicy>;
 }
 
 /** Before the pivot: can be undone, so a later failure before the pivot undoes it. */
-export interface CompensatableStep<TData extends SagaData> extends StepBase<TData> {
+export interface CompensatableStep<TData extends SagaData, TOut extends StepOutput = StepOutput> extends StepBase<
+  TData,
+  TOut
+> {
   readonly kind: 'compensatable';
   /**
    * Undoes the step. Must be idempotent and must succeed when there is nothing to undo: after a step timed out the
-   * engine cannot know whether it took effect, so it compensates it anyway.
+   * engine cannot know whether it took effect, so it compensates it anyway — which is why its output is only
+   * `Partial` here.
    */
-  compensate(data: Readonly<TData>, ctx: CompensationContext): Promise<void>;
+  compensate(data: Readonly<WithOutput<TData, Partial<TOut>>>, ctx: CompensationContext): Promise<void>;
   readonly compensationPolicy?: Partial<StepPolicy>;
 }
 
 /** The go/no-go point: once it succeeds the saga only moves forward. */
-export interface PivotStep<TData extends SagaData> extends StepBase<TData> {
+export interface PivotStep<TData extends SagaData, TOut extends StepOutput = StepOutput> extends StepBase<TData, TOut> {
   readonly kind: 'pivot';
 }
 
 /** After the pivot: retried until it succeeds, never undone. */
-export interface RetriableStep<TData extends SagaData> extends StepBase<TData> {
+export interface RetriableStep<TData extends SagaData, TOut extends StepOutput = StepOutput> extends StepBase<
+  TData,
+  TOut
+> {
   readonly kind: 'retriable';
 }
 
-export type SagaStep<TData extends SagaData> = CompensatableStep<TData> | PivotStep<TData> | RetriableStep<TData>;
+export type SagaStep<TData extends SagaData, TOut extends StepOutput = StepOutput> =
+  CompensatableStep<TData, TOut> | PivotStep<TData, TOut> | RetriableStep<TData, TOut>;
+
+/** A step as the engine holds it: data and output types are the definition's business, not the runner's. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStep = SagaStep<any, any>;
 
 /**
  * Hooks run inside the transaction that persists the matching state change.
@@ -76,7 +95,10 @@ export type SagaStep<TData extends SagaData> = CompensatableStep<TData> | PivotS
 export interface SagaHooks<TData extends SagaData> {
   onCompleted?(tx: Queryable, data: Readonly<TData>): Promise<void>;
   onCompensated?(tx: Queryable, data: Readonly<TData>, reason: string): Promise<void>;
+  /** The saga was parked: no step will run until someone retries it. */
   onNeedsAttention?(tx: Queryable, data: Readonly<TData>, reason: string): Promise<void>;
+  /** Someone retried a parked saga (`engine.retry`): it is due again. Undo what `onNeedsAttention` recorded. */
+  onResumed?(tx: Queryable, data: Readonly<TData>): Promise<void>;
 }
 
 export interface SagaOptions<TData extends SagaData> extends SagaHooks<TData> {
@@ -90,13 +112,18 @@ export interface SagaOptions<TData extends SagaData> extends SagaHooks<TData> {
 
 const kindOrder: Record<StepKind, number> = { compensatable: 0, pivot: 1, retriable: 2 };
 
-export class SagaDefinition<TData extends SagaData> {
+/**
+ * `TInput` is what `engine.start` is given; `TData` grows with each step's output, so step n sees the outputs of
+ * steps 1..n-1 as required fields. The saga-level hooks see `TInput` with every output optional: they run after a
+ * compensation too, when later steps never ran.
+ */
+export class SagaDefinition<TInput extends SagaData, TData extends SagaData = TInput> {
   private constructor(
-    readonly options: SagaOptions<TData>,
-    readonly steps: readonly SagaStep<TData>[],
+    readonly options: SagaOptions<TInput>,
+    readonly steps: readonly AnyStep[],
   ) {}
 
-  static create<TData extends SagaData>(options: SagaOptions<TData>): SagaDefinition<TData> {
+  static create<TInput extends SagaData>(options: SagaOptions<TInput>): SagaDefinition<TInput> {
     if (!options.name) throw new Error('A saga needs a name');
     return new SagaDefinition(options, []);
   }
@@ -105,8 +132,8 @@ export class SagaDefinition<TData extends SagaData> {
     return this.options.name;
   }
 
-  /** Returns a new definition with `step` appended; definitions are immutable. */
-  step(step: SagaStep<TData>): SagaDefinition<TData> {
+  /** Returns a new definition with `step` appended, whose data includes the step's output; definitions are immutable. */
+  step<TOut extends StepOutput>(step: SagaStep<TData, TOut>): SagaDefinition<TInput, WithOutput<TData, TOut>> {
     const where = `saga "${this.name}", step "${step.name}"`;
     if (!step.name) throw new Error(`saga "${this.name}": every step needs a name`);
     if (this.steps.some((existing) => existing.name === step.name)) {
@@ -121,11 +148,11 @@ export class SagaDefinition<TData extends SagaData> {
     if (step.kind === 'compensatable' && typeof step.compensate !== 'function') {
       throw new Error(`${where}: a compensatable step needs a compensate function`);
     }
-    return new SagaDefinition(this.options, [...this.steps, step]);
+    return new SagaDefinition<TInput, WithOutput<TData, TOut>>(this.options, [...this.steps, step]);
   }
 }
 
-/** Starts a saga definition; add steps in the order they run with `.step(...)`. */
-export function defineSaga<TData extends SagaData>(options: SagaOptions<TData>): SagaDefinition<TData> {
+/** Starts a saga definition for data shaped like `TInput`; add steps in the order they run with `.step(...)`. */
+export function defineSaga<TInput extends SagaData>(options: SagaOptions<TInput>): SagaDefinition<TInput> {
   return SagaDefinition.create(options);
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 export {
   defineSaga,
   SagaDefinition,
+  type AnyStep,
   type CompensatableStep,
   type CompensationContext,
-  type DataPatch,
   type PivotStep,
   type RetriableStep,
   type SagaData,
@@ -14,6 +14,8 @@ export {
   type SagaStep,
   type StepContext,
   type StepKind,
+  type StepOutput,
+  type WithOutput,
 } from './define-saga';
 export {
   createSagaEngine,

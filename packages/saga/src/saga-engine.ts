@@ -247,7 +247,12 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
       };
     },
     async retry(sagaId) {
-      const requeued = await store.requeueFromAttention(sagaId, clock.now());
+      // Back to due and the definition's onResumed hook in one transaction, as every other state change.
+      const requeued = await db.transaction(async (tx) => {
+        const record = await store.requeueFromAttention(tx, sagaId, clock.now());
+        if (record) await definitions.get(record.sagaName)?.options.onResumed?.(tx, record.data);
+        return record;
+      });
       if (!requeued) {
         const existing = await store.get(sagaId);
         if (!existing) throw new SagaNotFoundError(sagaId);

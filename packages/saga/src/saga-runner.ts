@@ -7,7 +7,7 @@ import type { Clock } from '@shop/clock';
 import { traceStep } from './saga-tracing';
 import type { Database, Queryable } from '@shop/db';
 import { retryAfterOf, TimeoutPolicy } from '@shop/resilience';
-import type { CompensatableStep, DataPatch, SagaData, SagaDefinition, SagaStep, StepContext } from './define-saga';
+import type { AnyStep, CompensatableStep, SagaData, SagaDefinition, StepContext, StepOutput } from './define-saga';
 import type { SagaEvents } from './saga-events';
 import type { SagaLogger } from './saga-logger';
 import { SagaState } from './saga-state';
@@ -63,7 +63,7 @@ interface CallResult<T> {
 /** Everything known once an attempt has returned or thrown: what `apply` needs to build the next record. */
 interface FinishedAttempt {
   readonly definition: AnyDefinition;
-  readonly step: SagaStep<SagaData>;
+  readonly step: AnyStep;
   readonly index: number;
   /** The record as the attempt started it (attempt counted, lease stretched). */
   readonly record: SagaRecord;
@@ -71,7 +71,7 @@ interface FinishedAttempt {
   readonly policy: StepPolicy;
   readonly result: AttemptResult;
   /** What a successful invoke returned, to merge into the data. */
-  readonly patch?: DataPatch<SagaData>;
+  readonly patch?: StepOutput;
 }
 
 /** One state change to persist and report: the record before and after, the attempt it closes, its hooks. */
@@ -242,8 +242,7 @@ export class SagaRunner {
       attempt,
       result,
       hooks: async (tx) => {
-        if (step.onCompleted)
-          await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data, patch));
+        if (step.onCompleted) await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data));
         if (isLast && onCompleted) await runHook('onCompleted', () => onCompleted(tx, data));
       },
     });
@@ -460,7 +459,7 @@ function finishedRecord(record: SagaRecord, state: SagaState, now: number): Saga
   return { ...record, state, nextAttemptAt: null, leaseOwner: null, leaseUntil: null, updatedAt: now };
 }
 
-function lastCompensatableAtOrBefore(steps: readonly SagaStep<SagaData>[], from: number): number {
+function lastCompensatableAtOrBefore(steps: readonly AnyStep[], from: number): number {
   for (let index = Math.min(from, steps.length - 1); index >= 0; index--) {
     if (steps[index]!.kind === 'compensatable') return index;
   }

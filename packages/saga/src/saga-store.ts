@@ -158,8 +158,8 @@ export class SagaStore {
   }
 
   /** NEEDS_ATTENTION → the state it came from, due now, with a fresh attempt budget. Undefined if not parked. */
-  async requeueFromAttention(id: string, now: number): Promise<SagaRecord | undefined> {
-    const result = await this.db.query(
+  async requeueFromAttention(tx: Queryable, id: string, now: number): Promise<SagaRecord | undefined> {
+    const result = await tx.query(
       `UPDATE saga_instances SET state = attention_from, attention_reason = NULL, attention_from = NULL,
          attempt = 0, next_attempt_at = $2::timestamptz, lease_owner = NULL, lease_until = NULL,
          updated_at = $2::timestamptz

@@ -39,4 +39,40 @@ describe('defineSaga', () => {
     const saga = defineSaga({ name: 'demo' }).step({ name: 'ship', kind: 'retriable', invoke: noop });
     expect(() => saga.step({ name: 'ship', kind: 'retriable', invoke: noop })).toThrow('unique');
   });
+
+  it("types each step's data with the outputs of the steps before it", async () => {
+    const seen: string[] = [];
+    const saga = defineSaga<{ orderId: string }>({ name: 'typed' })
+      .step({
+        name: 'reserve',
+        kind: 'compensatable',
+        invoke: async () => ({ reservationId: 'r-1' }),
+        // A compensation may run after a timed-out invoke: the step's own output is optional there.
+        compensate: async (data) => {
+          const id: string | undefined = data.reservationId;
+          seen.push(`release ${id ?? 'nothing'}`);
+        },
+      })
+      .step({
+        name: 'pay',
+        kind: 'pivot',
+        invoke: async (data) => ({ paymentId: `p-for-${data.reservationId}` }),
+        onCompleted: async (_tx, data) => {
+          seen.push(`paid ${data.paymentId} for ${data.orderId}`);
+        },
+      })
+      .step({
+        name: 'ship',
+        kind: 'retriable',
+        invoke: async (data) => {
+          // @ts-expect-error a later step's output does not exist yet
+          seen.push(String(data.shipmentId));
+        },
+      });
+    const [reserve, pay] = saga.steps;
+    const reserved = await reserve!.invoke({ orderId: 'o-1' }, {} as never);
+    const paid = await pay!.invoke({ orderId: 'o-1', ...reserved }, {} as never);
+    await pay!.onCompleted!({} as never, { orderId: 'o-1', ...reserved, ...paid });
+    expect(seen).toEqual(['paid p-for-r-1 for o-1']);
+  });
 });

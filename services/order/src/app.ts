@@ -65,6 +65,7 @@ export interface OrderAppDeps {
   saga?: {
     pollIntervalMs?: number;
     leaseMs?: number;
+    /** Replace fields of the step policies declared in saga/place-order-saga.ts (from configuration). */
     policies?: SagaPolicies;
     /** Test-only crash hook (see saga/crash-points.ts); main.ts passes it only with FAULT_INJECTION=on. */
     crashAt?: string;
@@ -97,14 +98,17 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
     timeoutMs: deps.participants.timeoutMs ?? 2_000,
     authorization: () => serviceToken?.(),
   });
-  const saga = placeOrderSaga({ orders, participants });
+  const saga = placeOrderSaga({
+    orders,
+    participants,
+    ...(deps.saga?.policies ? { overrides: deps.saga.policies } : {}),
+  });
   const sagas = createSagaEngine({
     db,
     definitions: [deps.saga?.crashAt ? withCrashPoint(saga, deps.saga.crashAt) : saga],
     logger: app.log,
     ...(deps.saga?.pollIntervalMs ? { pollIntervalMs: deps.saga.pollIntervalMs } : {}),
     ...(deps.saga?.leaseMs ? { leaseMs: deps.saga.leaseMs } : {}),
-    ...(deps.saga?.policies ? { policies: deps.saga.policies } : {}),
   });
   // Saga hooks append order events (and their outbox rows); publish them as soon as the step's transaction commits.
   const wake = () => deps.onEventsCommitted?.();

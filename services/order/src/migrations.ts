@@ -8,7 +8,7 @@ export const migrationsDir = join(__dirname, '..', 'migrations');
 
 /**
  * Everything the order database holds: the event log, saga state and the outbox/inbox, then the service's own
- * tables (the read model joins saga_instances). One database, so a saga step, the order's events and their outbox
+ * tables (read model, attention list, idempotency keys). One database, so a saga step, the order's events and their outbox
  * rows commit in one transaction.
  */
 export const migrations = [eventStoreMigrationsDir, sagaMigrationsDir, messagingMigrationsDir, migrationsDir];

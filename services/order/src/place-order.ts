@@ -10,7 +10,7 @@ import type { SagaEngine } from '@shop/saga';
 import type { Address, OrderItem } from './domain/order';
 import { customerExists } from './customers/customer-replica';
 import type { Orders } from './orders';
-import { PLACE_ORDER_SAGA, type PlaceOrderData } from './saga/place-order-saga';
+import { PLACE_ORDER_SAGA, type PlaceOrderInput } from './saga/place-order-saga';
 
 export interface PlaceOrderRequest {
   customerId: string;
@@ -76,7 +76,7 @@ export async function placeOrder(
     const { customerId, items, shippingAddress, paymentMethod, metadata } = request;
     await orders.create(tx, { orderId, customerId, items, shippingAddress }, metadata);
     const { correlationId } = metadata;
-    const data: PlaceOrderData = { orderId, customerId, items, shippingAddress, paymentMethod, correlationId };
+    const data: PlaceOrderInput = { orderId, customerId, items, shippingAddress, paymentMethod, correlationId };
     await sagas.start(PLACE_ORDER_SAGA, orderId, data, { tx });
     return { orderId, created: true };
   });

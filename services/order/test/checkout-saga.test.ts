@@ -167,6 +167,9 @@ it('declined payment: the reservation is released and the order cancelled', asyn
 
   const cancelled = await settledOrder(order.app, id);
   expect(cancelled).toMatchObject({ status: 'CANCELLED', saga: { state: 'COMPENSATED' } });
+  // The saga's onResumed hook took the order off the attention list in the retry's transaction.
+  const resumed = await order.app.inject({ url: '/orders?status=NEEDS_ATTENTION', headers: serviceAuth(order.app) });
+  expect(resumed.json().orders.map((summary: { id: string }) => summary.id)).not.toContain(id);
   expect(cancelled.cancellationReason).toMatch(/processPayment.*declined/i);
   expect(
     cancelled.saga.steps.map(
@@ -261,6 +264,9 @@ it('a compensation that keeps failing parks the saga in NEEDS_ATTENTION until an
 
   const cancelled = await settledOrder(order.app, id);
   expect(cancelled).toMatchObject({ status: 'CANCELLED', saga: { state: 'COMPENSATED' } });
+  // The saga's onResumed hook took the order off the attention list in the retry's transaction.
+  const resumed = await order.app.inject({ url: '/orders?status=NEEDS_ATTENTION', headers: serviceAuth(order.app) });
+  expect(resumed.json().orders.map((summary: { id: string }) => summary.id)).not.toContain(id);
   expect(await stockOf(participants.inventory, skus[0]!)).toEqual({ stock: 4, reserved: 0 });
   const again = await order.app.inject({ method: 'POST', url: `/sagas/${id}/retry`, headers: serviceAuth(order.app) });
   expect(again.statusCode).toBe(409);

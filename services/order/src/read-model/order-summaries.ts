@@ -1,7 +1,8 @@
 /**
  * Queries over the `order_summaries` read model: lists by customer and status, oldest first, keyset-paginated.
- * NEEDS_ATTENTION is not an order status but a saga state; it is read from the saga table (same database) so an
- * operator's list of stuck orders is always current.
+ * NEEDS_ATTENTION is not an order status but the state of its checkout: the saga's hooks record it in
+ * `order_attention` (order-attention.ts), in the transaction that parks the saga, so an operator's list of stuck
+ * orders is always current.
  */
 import type { Queryable } from '@shop/db';
 
@@ -39,10 +40,10 @@ interface SummaryRow {
   version: number;
 }
 
-const STATUS = `CASE WHEN s.state = 'NEEDS_ATTENTION' THEN 'NEEDS_ATTENTION' ELSE o.status END`;
+const STATUS = `CASE WHEN a.order_id IS NOT NULL THEN 'NEEDS_ATTENTION' ELSE o.status END`;
 const SELECT = `SELECT o.id, o.customer_id, ${STATUS} AS status, o.total_minor, o.currency, o.item_count,
                        o.created_at, o.updated_at, o.version
-                  FROM order_summaries o LEFT JOIN saga_instances s ON s.id = o.id`;
+                  FROM order_summaries o LEFT JOIN order_attention a ON a.order_id = o.id`;
 
 function toSummary(row: SummaryRow): OrderSummary {
   return {

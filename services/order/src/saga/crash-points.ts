@@ -6,7 +6,7 @@
  * "before" is after the attempt is recorded as started and before the participant is called; "after" is after the
  * participant answered and before the outcome is recorded — the two windows where a crash can lose track of a call.
  */
-import { defineSaga, type SagaData, type SagaDefinition, type SagaStep } from '@shop/saga';
+import { defineSaga, type AnyStep, type SagaData, type SagaDefinition } from '@shop/saga';
 
 const BOUNDARIES = ['before-invoke', 'after-invoke', 'before-compensate', 'after-compensate'] as const;
 export type CrashBoundary = (typeof BOUNDARIES)[number];
@@ -23,11 +23,12 @@ const killNow = (): void => {
   process.kill(process.pid, 'SIGKILL');
 };
 
-export function withCrashPoint<TData extends SagaData>(
-  definition: SagaDefinition<TData>,
+/** The same definition with a crash at one boundary of one step (its steps' types are unchanged). */
+export function withCrashPoint<TDefinition extends SagaDefinition<SagaData, SagaData>>(
+  definition: TDefinition,
   crashAt: string,
   crash: () => void = killNow,
-): SagaDefinition<TData> {
+): TDefinition {
   const { boundary, step: target } = parseCrashPoint(crashAt);
   if (!definition.steps.some((step) => step.name === target)) {
     throw new Error(`SAGA_CRASH_AT names no step of "${definition.name}": ${target}`);
@@ -40,7 +41,7 @@ export function withCrashPoint<TData extends SagaData>(
       if (boundary === after) crash();
       return result;
     };
-  let wrapped = defineSaga<TData>(definition.options);
+  let wrapped = defineSaga<SagaData>(definition.options);
   for (const step of definition.steps) {
     if (step.name !== target) {
       wrapped = wrapped.step(step);
@@ -50,8 +51,8 @@ export function withCrashPoint<TData extends SagaData>(
     wrapped = wrapped.step(
       step.kind === 'compensatable'
         ? { ...step, invoke, compensate: around('before-compensate', 'after-compensate', step.compensate.bind(step)) }
-        : ({ ...step, invoke } as SagaStep<TData>),
+        : ({ ...step, invoke } as AnyStep),
     );
   }
-  return wrapped;
+  return wrapped as TDefinition;
 }

@@ -82,7 +82,10 @@ describe('testResources', () => {
         '--ci',
         '--watchman=false',
       ],
-      { cwd: packageRoot, env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' } },
+      {
+        cwd: packageRoot,
+        env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' },
+      },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -36,8 +36,7 @@ export const MIN_SECRET_BYTES = 32;
 const MIN_DISTINCT_CHARACTERS = 10;
 const MIN_BITS_PER_CHARACTER = 3;
 
-export const SECRET_GENERATION_HINT =
-  `generate one with: node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))"`;
+export const SECRET_GENERATION_HINT = `generate one with: node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))"`;
 
 /** Shannon entropy of the character distribution, in bits per character (0 for `aaaa`, ~6 for random base64). */
 function bitsPerCharacter(text: string): number {

@@ -57,7 +57,9 @@ describe('JWT_SECRET in production', () => {
   });
 
   it('must be set: the development default is not used', () => {
-    expect(production()).toThrow(/^Invalid configuration: JWT_SECRET must be set in production; generate one with: node -e/);
+    expect(production()).toThrow(
+      /^Invalid configuration: JWT_SECRET must be set in production; generate one with: node -e/,
+    );
   });
 
   it('refuses every secret published in this repository, naming which one it is', () => {
@@ -68,7 +70,12 @@ describe('JWT_SECRET in production', () => {
 
   it('refuses a secret under 32 bytes, and entropy-poor text of any length', () => {
     expect(production('Zq8#kP2m!xW4')).toThrow(/JWT_SECRET=\(12 characters, not shown\): expected string length/);
-    for (const weak of ['a'.repeat(64), 'abcabcabcabcabcabcabcabcabcabcabcabc', '0101011010100101101001011010010110100101', 'passwordpasswordpasswordpassword1']) {
+    for (const weak of [
+      'a'.repeat(64),
+      'abcabcabcabcabcabcabcabcabcabcabcabc',
+      '0101011010100101101001011010010110100101',
+      'passwordpasswordpasswordpassword1',
+    ]) {
       expect(production(weak)).toThrow('JWT_SECRET is too predictable');
     }
   });

@@ -25,7 +25,11 @@ function* textFiles(directory: string): Generator<string> {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) yield* textFiles(join(directory, entry.name));
-    } else if (TEXT_FILE.test(entry.name) && entry.name !== 'pnpm-lock.yaml' && join(directory, entry.name) !== __filename) {
+    } else if (
+      TEXT_FILE.test(entry.name) &&
+      entry.name !== 'pnpm-lock.yaml' &&
+      join(directory, entry.name) !== __filename
+    ) {
       yield join(directory, entry.name);
     }
   }

@@ -21,14 +21,30 @@ describe('the shared logger', () => {
       {
         req: { headers: { authorization: 'Bearer eyJhbGciOi.secret.token', cookie: 'session=abc123' } },
         password: 'correct horse battery',
-        user: { email: 'ada@example.com', passwordHash: 'scrypt$131072$8$1$c2FsdA$aGFzaA', shippingAddress: { line1: '1 Main St' } },
+        user: {
+          email: 'ada@example.com',
+          passwordHash: 'scrypt$131072$8$1$c2FsdA$aGFzaA',
+          shippingAddress: { line1: '1 Main St' },
+        },
         token: 'refresh-me-not',
-        err: { message: 'insert failed', params: ['ada@example.com', 'scrypt$16384$8$1$x$y'], detail: 'Key (email)=(ada@example.com)' },
+        err: {
+          message: 'insert failed',
+          params: ['ada@example.com', 'scrypt$16384$8$1$x$y'],
+          detail: 'Key (email)=(ada@example.com)',
+        },
       },
       'something happened',
     );
     const text = output();
-    for (const leaked of ['eyJhbGciOi', 'session=abc123', 'correct horse', 'ada@example.com', 'scrypt$', '1 Main St', 'refresh-me-not']) {
+    for (const leaked of [
+      'eyJhbGciOi',
+      'session=abc123',
+      'correct horse',
+      'ada@example.com',
+      'scrypt$',
+      '1 Main St',
+      'refresh-me-not',
+    ]) {
       expect(text).not.toContain(leaked);
     }
     expect(text).toContain('something happened');

@@ -109,7 +109,10 @@ describe('GET /metrics', () => {
 
 describe('retentionMetrics', () => {
   it('reports the rows of every retained table, from every job, and the rows pruned', async () => {
-    const inbox = retentionMetrics(registry, async () => [{ table: 'inbox', rows: 120 }, { table: 'outbox', rows: 7 }]);
+    const inbox = retentionMetrics(registry, async () => [
+      { table: 'inbox', rows: 120 },
+      { table: 'outbox', rows: 7 },
+    ]);
     retentionMetrics(registry, async () => [{ table: 'idempotency_keys', rows: 42 }]);
     inbox.pruned('inbox', 30);
     inbox.pruned('inbox', 5);

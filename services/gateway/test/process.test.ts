@@ -13,7 +13,9 @@ it('serves /metrics on its own internal listener, not on the public port', async
     const url = await gateway.url;
     const metricsUrl = await new Promise<string>((resolve, reject) => {
       const poll = setInterval(() => {
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)".*"msg":"metrics listening"/.exec(gateway.output().stdout);
+        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)".*"msg":"metrics listening"/.exec(
+          gateway.output().stdout,
+        );
         if (match) {
           clearInterval(poll);
           resolve(match[1]!);

@@ -12,7 +12,12 @@ describe('anonymous callers of protected routes', () => {
   ])('get 401 for %s, before the body is read', async (_case, payload, contentType) => {
     const { app } = await startGateway({});
     try {
-      const response = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': contentType }, payload });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/orders',
+        headers: { 'content-type': contentType },
+        payload,
+      });
       expect(response.statusCode).toBe(401);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.headers['www-authenticate']).toBe('Bearer');
@@ -25,7 +30,17 @@ describe('anonymous callers of protected routes', () => {
     const { app } = await startGateway({}, { rateLimit: { max: 2 } });
     try {
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'POST', url: '/api/orders', payload: '~', headers: { 'content-type': 'application/json' } })).statusCode);
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/api/orders',
+              payload: '~',
+              headers: { 'content-type': 'application/json' },
+            })
+          ).statusCode,
+        );
       expect(statuses).toEqual([401, 401, 429]);
     } finally {
       await app.close();

@@ -1,6 +1,15 @@
 import { validateEvent } from '@shop/contracts';
 import { testEngines } from '@shop/testing';
-import { address, createBody, items, outboxEvents, START, schedule, startShipping, type ShippingFixture } from './fixtures';
+import {
+  address,
+  createBody,
+  items,
+  outboxEvents,
+  START,
+  schedule,
+  startShipping,
+  type ShippingFixture,
+} from './fixtures';
 
 describe.each(testEngines())('shipment API on %s', (engine) => {
   let fx: ShippingFixture;
@@ -15,7 +24,11 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
     fx.app.inject({ method: 'POST', url: `/shipments/${id}/cancel`, ...(body ? { payload: body } : {}) });
   const cancelByOrder = (orderId: string, body?: object) =>
     fx.app.inject({ method: 'POST', url: `/shipments/by-order/${orderId}/cancel`, ...(body ? { payload: body } : {}) });
-  const expectProblem = (response: { statusCode: number; headers: Record<string, unknown>; json(): { type: string } }, status: number, slug: string) => {
+  const expectProblem = (
+    response: { statusCode: number; headers: Record<string, unknown>; json(): { type: string } },
+    status: number,
+    slug: string,
+  ) => {
     expect(response.statusCode).toBe(status);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json().type).toMatch(new RegExp(`/${slug}$`));
@@ -55,7 +68,11 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
 
   it('answers a repeat with the same body with 200 and the same shipment, whatever the key order', async () => {
     const first = (await create(createBody('order-2'))).json();
-    const reordered = { items: [{ quantity: 2, sku: 'SKU-1' }], address: { country: 'NL', postalCode: '3011', city: 'Rotterdam', line1: '1 Dock Road' }, orderId: 'order-2' };
+    const reordered = {
+      items: [{ quantity: 2, sku: 'SKU-1' }],
+      address: { country: 'NL', postalCode: '3011', city: 'Rotterdam', line1: '1 Dock Road' },
+      orderId: 'order-2',
+    };
     for (const body of [createBody('order-2'), reordered]) {
       const repeat = await create(body);
       expect(repeat.statusCode).toBe(200);
@@ -101,7 +118,10 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
     }
     const cancelled = await outboxEvents(fx.db, 'ShipmentCancelled');
     expect(cancelled).toHaveLength(1);
-    expect(cancelled[0]).toMatchObject({ aggregateVersion: 2, data: { shipmentId: id, orderId: 'order-5', reason: 'payment refunded' } });
+    expect(cancelled[0]).toMatchObject({
+      aggregateVersion: 2,
+      data: { shipmentId: id, orderId: 'order-5', reason: 'payment refunded' },
+    });
 
     // A repeat of the original create still answers with the (now cancelled) shipment.
     const repeat = await create(createBody('order-5'));
@@ -126,7 +146,12 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
     const { id } = (await create(createBody('order-7'))).json();
     const response = await cancelByOrder('order-7', { reason: 'saga compensation' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ id, status: 'CANCELLED', tombstone: false, cancellationReason: 'saga compensation' });
+    expect(response.json()).toMatchObject({
+      id,
+      status: 'CANCELLED',
+      tombstone: false,
+      cancellationReason: 'saga compensation',
+    });
     expect((await cancelByOrder('order-7')).json()).toMatchObject({ id, status: 'CANCELLED' });
     expect(await outboxEvents(fx.db, 'ShipmentCancelled')).toHaveLength(1);
   });
@@ -135,7 +160,13 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
     const response = await cancelByOrder('order-8', { reason: 'order cancelled' });
     expect(response.statusCode).toBe(200);
     const tombstone = response.json();
-    expect(tombstone).toMatchObject({ orderId: 'order-8', status: 'CANCELLED', tombstone: true, address: null, items: [] });
+    expect(tombstone).toMatchObject({
+      orderId: 'order-8',
+      status: 'CANCELLED',
+      tombstone: true,
+      address: null,
+      items: [],
+    });
     expect((await cancelByOrder('order-8')).json()).toEqual(tombstone);
 
     const late = await create(createBody('order-8'));
@@ -147,7 +178,9 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
   });
 
   it('never leaves a live shipment when creates and cancels-by-order for one order race', async () => {
-    const requests = Array.from({ length: 20 }, (_, i) => (i % 2 ? create(createBody('order-9')) : cancelByOrder('order-9')));
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      i % 2 ? create(createBody('order-9')) : cancelByOrder('order-9'),
+    );
     const responses = await Promise.all(requests);
     for (const response of responses) expect([200, 201, 409]).toContain(response.statusCode);
     const { shipments } = (await fx.app.inject('/shipments?orderId=order-9')).json();
@@ -181,7 +214,12 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
     expect((await fx.app.inject('/docs')).statusCode).toBeLessThan(400);
     const spec = (await fx.app.inject('/docs/json')).json();
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/shipments', '/shipments/{id}', '/shipments/{id}/cancel', '/shipments/by-order/{orderId}/cancel']),
+      expect.arrayContaining([
+        '/shipments',
+        '/shipments/{id}',
+        '/shipments/{id}/cancel',
+        '/shipments/by-order/{orderId}/cancel',
+      ]),
     );
   });
 });

@@ -12,10 +12,22 @@ const snapshotOf = (user: User) => ({ userId: user.id, email: user.email, name: 
 export const userEventHooks: UserChangeHooks = {
   onRegistered: (tx, user, metadata) =>
     enqueueEvents(tx, [
-      createEvent({ eventType: 'UserRegistered', aggregateId: user.id, aggregateVersion: user.version, data: snapshotOf(user), metadata }),
+      createEvent({
+        eventType: 'UserRegistered',
+        aggregateId: user.id,
+        aggregateVersion: user.version,
+        data: snapshotOf(user),
+        metadata,
+      }),
     ]),
   onUpdated: (tx, user, metadata) =>
     enqueueEvents(tx, [
-      createEvent({ eventType: 'UserUpdated', aggregateId: user.id, aggregateVersion: user.version, data: snapshotOf(user), metadata }),
+      createEvent({
+        eventType: 'UserUpdated',
+        aggregateId: user.id,
+        aggregateVersion: user.version,
+        data: snapshotOf(user),
+        metadata,
+      }),
     ]),
 };

@@ -21,7 +21,14 @@ describe('summary rows', () => {
         saga: [level(1, 6, 150), level(4, 9, 400)],
         bare: [level(1, 10, 40), level(4, 30, 120)],
         failFast: [
-          { variant: 'payment answers 503', openedAfterMs: 2_000, post: latency(12, 40), attemptsWhileOpen: latency(3, 9), attemptsBeforeOpen: latency(600, 900), stepTimeoutMs: 10_000 },
+          {
+            variant: 'payment answers 503',
+            openedAfterMs: 2_000,
+            post: latency(12, 40),
+            attemptsWhileOpen: latency(3, 9),
+            attemptsBeforeOpen: latency(600, 900),
+            stepTimeoutMs: 10_000,
+          },
         ],
       },
     ],

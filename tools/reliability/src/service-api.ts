@@ -22,7 +22,11 @@ export function serviceApi(baseUrl: string, authorization: () => string): Servic
       });
       if (response.status === 404) return undefined;
       const text = await response.text();
-      if (!response.ok) throw new ServiceApiError(response.status, `GET ${baseUrl}${path} answered ${response.status}: ${text.slice(0, 200)}`);
+      if (!response.ok)
+        throw new ServiceApiError(
+          response.status,
+          `GET ${baseUrl}${path} answered ${response.status}: ${text.slice(0, 200)}`,
+        );
       return JSON.parse(text) as T;
     },
   };

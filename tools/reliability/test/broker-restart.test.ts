@@ -52,7 +52,8 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
     producer.wake();
   }
 
-  const handled = async () => (await consumerDb.query<{ n: number }>('SELECT count(*)::int AS n FROM registrations_seen')).rows[0]!.n;
+  const handled = async () =>
+    (await consumerDb.query<{ n: number }>('SELECT count(*)::int AS n FROM registrations_seen')).rows[0]!.n;
 
   beforeAll(async () => {
     broker = await startLocalAws({ port: 0 });
@@ -63,7 +64,13 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
     await installMessagingSchema(consumerDb);
     await consumerDb.query('CREATE TABLE registrations_seen (user_id text NOT NULL)');
 
-    producer = createServiceMessaging({ service: 'user', db: producerDb, endpoint: broker.endpoint, region: 'us-east-1', relayOptions: { pollIntervalMs: 50 } });
+    producer = createServiceMessaging({
+      service: 'user',
+      db: producerDb,
+      endpoint: broker.endpoint,
+      region: 'us-east-1',
+      relayOptions: { pollIntervalMs: 50 },
+    });
     consumer = createServiceMessaging({
       service: 'order',
       db: consumerDb,
@@ -101,20 +108,33 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
     await broker.close();
     // Events written while the broker is away wait in the outbox: the relay fails, records it and retries.
     await publishRegistrations(5, 5);
-    await eventually(async () => {
-      const { rows } = await producerDb.query<{ failed: number }>('SELECT count(*)::int AS failed FROM outbox WHERE published_at IS NULL AND attempts > 0');
-      expect(rows[0]!.failed).toBe(5);
-    }, { timeoutMs: 15_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        const { rows } = await producerDb.query<{ failed: number }>(
+          'SELECT count(*)::int AS failed FROM outbox WHERE published_at IS NULL AND attempts > 0',
+        );
+        expect(rows[0]!.failed).toBe(5);
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
     broker = await startLocalAws({ port });
     await provision();
 
     // Both keep going without a restart of their own: the relay publishes the backlog, the consumer receives again.
     await publishRegistrations(10, 5);
-    await eventually(async () => {
-      const seen = (await consumerDb.query<{ user_id: string }>('SELECT user_id FROM registrations_seen')).rows.map((r) => r.user_id);
-      expect(seen).toEqual(expect.arrayContaining(['user-10', 'user-11', 'user-12', 'user-13', 'user-14']));
-    }, { timeoutMs: 45_000, intervalMs: 100 });
-    await eventually(async () => expect(await producer.relay!.pendingCount()).toBe(0), { timeoutMs: 15_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        const seen = (await consumerDb.query<{ user_id: string }>('SELECT user_id FROM registrations_seen')).rows.map(
+          (r) => r.user_id,
+        );
+        expect(seen).toEqual(expect.arrayContaining(['user-10', 'user-11', 'user-12', 'user-13', 'user-14']));
+      },
+      { timeoutMs: 45_000, intervalMs: 100 },
+    );
+    await eventually(async () => expect(await producer.relay!.pendingCount()).toBe(0), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
     // The backlog is published once the topic exists again; whether it reaches the queue depends on whether its
     // subscription was already re-created at that moment (provisioning creates topics, then queues, then
     // subscriptions) — the same as with SNS. So only its publication is asserted.
@@ -126,9 +146,13 @@ describe('messaging under broker restarts and duplicate deliveries', () => {
       const { QueueUrl } = await sqs.sqs.send(new GetQueueUrlCommand({ QueueName: 'order-service' }));
       const before = { handled: await handled(), duplicates: outcomes.duplicate ?? 0 };
       for (const body of handledBodies.slice(0, 5)) {
-        for (let copy = 0; copy < 2; copy++) await sqs.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+        for (let copy = 0; copy < 2; copy++)
+          await sqs.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
       }
-      await eventually(async () => expect((outcomes.duplicate ?? 0) - before.duplicates).toBe(10), { timeoutMs: 15_000, intervalMs: 50 });
+      await eventually(async () => expect((outcomes.duplicate ?? 0) - before.duplicates).toBe(10), {
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
       expect(await handled()).toBe(before.handled);
       await eventually(async () => {
         const queue = (await readQueueDepths(broker.endpoint)).find((q) => q.name === 'order-service')!;

@@ -8,7 +8,12 @@ const settled = (): SystemState => ({
   orders: [
     { id: 'o1', status: 'DELIVERED', items: [{ sku: 'MUG', quantity: 2 }] },
     { id: 'o2', status: 'CANCELLED', items: [{ sku: 'MUG', quantity: 5 }] },
-    { id: 'o3', status: 'NEEDS_ATTENTION', attentionReason: 'release kept failing', items: [{ sku: 'MUG', quantity: 1 }] },
+    {
+      id: 'o3',
+      status: 'NEEDS_ATTENTION',
+      attentionReason: 'release kept failing',
+      items: [{ sku: 'MUG', quantity: 1 }],
+    },
   ],
   reservations: [
     { orderId: 'o1', status: 'committed', tombstone: false, lines: [{ sku: 'MUG', quantity: 2 }] },
@@ -37,11 +42,27 @@ describe('checkInvariants', () => {
 
   it.each<[string, (s: SystemState) => void, RegExp]>([
     ['an order still pending', (s) => void (s.orders[0]!.status = 'PENDING'), /o1 is still PENDING/],
-    ['a parked order without a reason', (s) => void delete s.orders[2]!.attentionReason, /o3 is NEEDS_ATTENTION without a reason/],
+    [
+      'a parked order without a reason',
+      (s) => void delete s.orders[2]!.attentionReason,
+      /o3 is NEEDS_ATTENTION without a reason/,
+    ],
     ['stock created from nothing', (s) => void (s.products[0]!.stock = 8), /MUG: initial 10/],
-    ['a capture of a cancelled order not refunded', (s) => void (s.payments[1]!.status = 'captured'), /keeps captured payment p2/],
-    ['a shipment for a cancelled order', (s) => void (s.shipments[1]!.status = 'CREATED'), /cancelled order o2 has shipment s2/],
-    ['a second charge', (s) => void s.payments.push({ orderId: 'o1', id: 'p3', status: 'captured' }), /o1 was charged 2 times/],
+    [
+      'a capture of a cancelled order not refunded',
+      (s) => void (s.payments[1]!.status = 'captured'),
+      /keeps captured payment p2/,
+    ],
+    [
+      'a shipment for a cancelled order',
+      (s) => void (s.shipments[1]!.status = 'CREATED'),
+      /cancelled order o2 has shipment s2/,
+    ],
+    [
+      'a second charge',
+      (s) => void s.payments.push({ orderId: 'o1', id: 'p3', status: 'captured' }),
+      /o1 was charged 2 times/,
+    ],
     ['an unpublished outbox row', (s) => void (s.outboxPending.order = 2), /order: 2 outbox rows/],
     ['a message stuck outside a DLQ', (s) => void (s.queues[0]!.inFlight = 1), /user-service still holds 1/],
   ])('reports %s', (_case, breakIt, message) => {

@@ -55,15 +55,30 @@ export async function startFleet(): Promise<Fleet> {
     method: 'POST',
     url: '/users',
     headers: asService,
-    payload: { email: 'fuzz@example.com', name: 'Fuzz', password: 'fuzz-password-1', shippingAddress: { line1: '1 A St', city: 'Lisbon', postalCode: '1100', country: 'PT' } },
+    payload: {
+      email: 'fuzz@example.com',
+      name: 'Fuzz',
+      password: 'fuzz-password-1',
+      shippingAddress: { line1: '1 A St', city: 'Lisbon', postalCode: '1100', country: 'PT' },
+    },
   });
   const customerId = registered.json().id as string;
 
   const inventoryDb = await database(inventoryMigrations);
   const inventory = await buildInventory({ db: inventoryDb, logger: false, authentication });
-  await inventory.inject({ method: 'PUT', url: '/products/SKU-FUZZ', headers: asService, payload: { name: 'Fuzz', price: { amountMinor: 100, currency: 'EUR' }, stock: 10 } });
+  await inventory.inject({
+    method: 'PUT',
+    url: '/products/SKU-FUZZ',
+    headers: asService,
+    payload: { name: 'Fuzz', price: { amountMinor: 100, currency: 'EUR' }, stock: 10 },
+  });
   const orderId = '0190a0a0-0000-7000-8000-0000000000f1';
-  await inventory.inject({ method: 'POST', url: '/reservations', headers: asService, payload: { orderId, items: [{ sku: 'SKU-FUZZ', quantity: 1 }] } });
+  await inventory.inject({
+    method: 'POST',
+    url: '/reservations',
+    headers: asService,
+    payload: { orderId, items: [{ sku: 'SKU-FUZZ', quantity: 1 }] },
+  });
 
   const paymentDb = await database([messagingMigrationsDir, paymentMigrations]);
   const payment = await buildPayment({ db: paymentDb, logger: false, authentication });
@@ -77,16 +92,30 @@ export async function startFleet(): Promise<Fleet> {
   const shippingDb = await createTestDatabase('pglite');
   closers.push(() => shippingDb.close());
   await runMigrations(shippingDb, shippingMigrations);
-  const shipping = await buildShipping({ db: shippingDb, logger: false, authentication, schedule: { dispatchDelayMs: 3_600_000, deliveryDelayMs: 3_600_000 } });
+  const shipping = await buildShipping({
+    db: shippingDb,
+    logger: false,
+    authentication,
+    schedule: { dispatchDelayMs: 3_600_000, deliveryDelayMs: 3_600_000 },
+  });
   const shipped = await shipping.inject({
     method: 'POST',
     url: '/shipments',
     headers: asService,
-    payload: { orderId, address: { line1: '1 A St', city: 'Lisbon', postalCode: '1100', country: 'PT' }, items: [{ sku: 'SKU-FUZZ', quantity: 1 }] },
+    payload: {
+      orderId,
+      address: { line1: '1 A St', city: 'Lisbon', postalCode: '1100', country: 'PT' },
+      items: [{ sku: 'SKU-FUZZ', quantity: 1 }],
+    },
   });
 
   const orderDb = await database(orderMigrations);
-  const order = await buildOrder({ db: orderDb, logger: false, authentication, participants: { inventoryUrl: NOWHERE, paymentUrl: NOWHERE, shippingUrl: NOWHERE } });
+  const order = await buildOrder({
+    db: orderDb,
+    logger: false,
+    authentication,
+    participants: { inventoryUrl: NOWHERE, paymentUrl: NOWHERE, shippingUrl: NOWHERE },
+  });
 
   const listen = async (app: ServiceApp) => app.listen({ port: 0, host: '127.0.0.1' });
   const gateway = await buildGateway({

@@ -45,7 +45,8 @@ function tokens(customerId: string) {
   ];
 }
 
-const isAnonymous = (service: string, route: FuzzRoute) => service === 'gateway' && ANONYMOUS_GATEWAY_ROUTES.includes(`${route.method} ${route.path}`);
+const isAnonymous = (service: string, route: FuzzRoute) =>
+  service === 'gateway' && ANONYMOUS_GATEWAY_ROUTES.includes(`${route.method} ${route.path}`);
 const decodable = (url: string) => {
   try {
     decodeURIComponent(url);
@@ -64,11 +65,15 @@ describe.each(['gateway', 'user', 'inventory', 'payment', 'shipping', 'order'])(
     authorizations,
     knownPathValues: member().known,
     // A declined charge is recorded (payment, and the gateway never proxies payments): a 402 may write by design.
-    rejectionMayWrite: (route: FuzzRoute, status: number) => service === 'payment' && status === 402 && route.method === 'POST',
+    rejectionMayWrite: (route: FuzzRoute, status: number) =>
+      service === 'payment' && status === 402 && route.method === 'POST',
   });
 
   it('with valid and broken tokens: never 5xx, always problem+json, no partial write', async () => {
-    const results = await fuzzTarget(target([...tokens(fleet.customerId), undefined]), { seed: SEED, runsPerRoute: RUNS });
+    const results = await fuzzTarget(target([...tokens(fleet.customerId), undefined]), {
+      seed: SEED,
+      runsPerRoute: RUNS,
+    });
     report.push({ service: `${service}`, results });
     expect(results.filter((r) => r.failure).map((r) => `${r.route}: ${r.failure}`)).toEqual([]);
   }, 600_000);
@@ -102,4 +107,3 @@ describe('after fuzzing', () => {
     ]);
   });
 });
-

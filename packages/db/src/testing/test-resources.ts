@@ -75,7 +75,8 @@ export function testResources(scope: 'each' | 'all' | 'none' = 'each', teardownT
     for (const run of [...runs].reverse()) {
       run.tornDown = true;
       runs.delete(run);
-      for (const close of run.closers.splice(0).reverse()) await close().catch((error: unknown) => failures.push(error));
+      for (const close of run.closers.splice(0).reverse())
+        await close().catch((error: unknown) => failures.push(error));
     }
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AggregateError(failures, `${failures.length} test resources failed to close`);

@@ -28,7 +28,10 @@ export function retentionMetrics(registry: Registry, rowCounts: () => Promise<Ta
   sampledGauge(
     registry,
     { name: 'retained_table_rows', help: 'Rows in each table pruned by a retention job.', labelNames: ['table'] },
-    async () => (await Promise.all(all.map((read) => read()))).flat().map(({ table, rows }) => ({ labels: { table }, value: rows })),
+    async () =>
+      (await Promise.all(all.map((read) => read())))
+        .flat()
+        .map(({ table, rows }) => ({ labels: { table }, value: rows })),
   );
   const counter = registeredMetric(
     registry,

@@ -19,7 +19,8 @@ export type TimedTransition =
 
 /** The dispatcher's move for a shipment in `status`, or undefined when nothing happens by itself any more. */
 export function timedTransition(status: ShipmentStatus, schedule: ShippingSchedule): TimedTransition | undefined {
-  if (status === ShipmentStatus.CREATED) return { to: ShipmentStatus.DISPATCHED, nextDelayMs: schedule.deliveryDelayMs };
+  if (status === ShipmentStatus.CREATED)
+    return { to: ShipmentStatus.DISPATCHED, nextDelayMs: schedule.deliveryDelayMs };
   if (status === ShipmentStatus.DISPATCHED) return { to: ShipmentStatus.DELIVERED, nextDelayMs: null };
   return undefined;
 }

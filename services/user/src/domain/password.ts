@@ -52,8 +52,16 @@ function parse(stored: string): StoredHash | undefined {
   const [scheme, N, r, p, salt, key, ...rest] = stored.split('$');
   const cost = { N: Number(N), r: Number(r), p: Number(p) };
   const plausible =
-    Number.isInteger(cost.N) && cost.N > 1 && cost.N <= MAX_N && (cost.N & (cost.N - 1)) === 0 &&
-    Number.isInteger(cost.r) && cost.r >= 1 && cost.r <= 32 && Number.isInteger(cost.p) && cost.p >= 1 && cost.p <= 16;
+    Number.isInteger(cost.N) &&
+    cost.N > 1 &&
+    cost.N <= MAX_N &&
+    (cost.N & (cost.N - 1)) === 0 &&
+    Number.isInteger(cost.r) &&
+    cost.r >= 1 &&
+    cost.r <= 32 &&
+    Number.isInteger(cost.p) &&
+    cost.p >= 1 &&
+    cost.p <= 16;
   if (scheme !== 'scrypt' || !plausible || !salt || !key || rest.length > 0) return undefined;
   return { cost, salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') };
 }

@@ -37,10 +37,13 @@ async function main(): Promise<number> {
 
   heading('starting the system (local-aws, six services as processes, FAULT_INJECTION=on)');
   const isolated: IsolatedSystem = await startIsolatedSystem(repoRoot, (line) => log(`  ${line}`));
-  const hardStop = setTimeout(() => {
-    log(`\n✘ CHAOS_TIMEOUT_SECONDS exceeded: stopping`);
-    void isolated.stop().finally(() => process.exit(2));
-  }, env('CHAOS_TIMEOUT_SECONDS', 600) * 1000);
+  const hardStop = setTimeout(
+    () => {
+      log(`\n✘ CHAOS_TIMEOUT_SECONDS exceeded: stopping`);
+      void isolated.stop().finally(() => process.exit(2));
+    },
+    env('CHAOS_TIMEOUT_SECONDS', 600) * 1000,
+  );
   try {
     const { system } = isolated;
     heading('saga chaos: concurrent orders, participant faults, order-service SIGKILLs, duplicate deliveries');
@@ -55,11 +58,21 @@ async function main(): Promise<number> {
       log: (line) => log(`  ${line}`),
     });
     const byOutcome = new Map<string, number>();
-    for (const order of chaos.placed) byOutcome.set(String(order.outcome), (byOutcome.get(String(order.outcome)) ?? 0) + 1);
-    log(`  POST /api/orders outcomes: ${[...byOutcome].map(([o, n]) => `${o}×${n}`).join(', ')}; attempts ${chaos.placed.reduce((s, p) => s + p.attempts, 0)}`);
-    for (const crash of chaos.crashes) log(`  SIGKILL at ${(crash.atMs / 1000).toFixed(1)} s, down ${crash.downMs} ms, ready again after ${(crash.readyAfterMs / 1000).toFixed(1)} s`);
-    log(`  participant fault changes: ${chaos.faultChanges}; duplicate deliveries sent: ${JSON.stringify(chaos.duplicatesSent)}` +
-        (chaos.duplicatorErrors.count ? ` (${chaos.duplicatorErrors.count} tap errors, last: ${chaos.duplicatorErrors.last})` : ''));
+    for (const order of chaos.placed)
+      byOutcome.set(String(order.outcome), (byOutcome.get(String(order.outcome)) ?? 0) + 1);
+    log(
+      `  POST /api/orders outcomes: ${[...byOutcome].map(([o, n]) => `${o}×${n}`).join(', ')}; attempts ${chaos.placed.reduce((s, p) => s + p.attempts, 0)}`,
+    );
+    for (const crash of chaos.crashes)
+      log(
+        `  SIGKILL at ${(crash.atMs / 1000).toFixed(1)} s, down ${crash.downMs} ms, ready again after ${(crash.readyAfterMs / 1000).toFixed(1)} s`,
+      );
+    log(
+      `  participant fault changes: ${chaos.faultChanges}; duplicate deliveries sent: ${JSON.stringify(chaos.duplicatesSent)}` +
+        (chaos.duplicatorErrors.count
+          ? ` (${chaos.duplicatorErrors.count} tap errors, last: ${chaos.duplicatorErrors.last})`
+          : ''),
+    );
     if (!chaos.settled) failures.push('the system did not settle within the deadline');
     if (chaos.placed.some((p) => p.outcome === 'gave-up')) failures.push('some orders were never accepted');
 
@@ -76,7 +89,9 @@ async function main(): Promise<number> {
     if (!gatewayPid) throw new Error('gateway process not found under /proc');
     const loadCustomers = chaos.customers.slice(0, env('LOAD_CUSTOMERS', 3));
     const seconds = env('LOAD_SECONDS', 30);
-    log(`  ${loadCustomers.length} customers × ${2 * limit} req/s (limit ${limit}/s each) for ${seconds} s, gateway pid ${gatewayPid}`);
+    log(
+      `  ${loadCustomers.length} customers × ${2 * limit} req/s (limit ${limit}/s each) for ${seconds} s, gateway pid ${gatewayPid}`,
+    );
     const load = await runGatewayLoad({
       gatewayUrl: system.gatewayUrl,
       gatewayPid,
@@ -85,16 +100,23 @@ async function main(): Promise<number> {
       durationMs: seconds * 1000,
     });
     log(`  sent ${load.sent} (skipped ${load.skipped} ticks with too many in flight); p99 ${load.p99Ms.toFixed(0)} ms`);
-    log(`  statuses: ${Object.entries(load.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}`);
+    log(
+      `  statuses: ${Object.entries(load.statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(', ')}`,
+    );
     const rss = load.rssMiB;
     const middle = rss[Math.floor(rss.length / 2)]!;
-    log(`  gateway RSS MiB: start ${rss[0]!.toFixed(1)}, middle ${middle.toFixed(1)}, end ${rss[rss.length - 1]!.toFixed(1)}, max ${Math.max(...rss).toFixed(1)}`);
+    log(
+      `  gateway RSS MiB: start ${rss[0]!.toFixed(1)}, middle ${middle.toFixed(1)}, end ${rss[rss.length - 1]!.toFixed(1)}, max ${Math.max(...rss).toFixed(1)}`,
+    );
     const bad = unacceptableStatuses(load.statuses);
     if (bad.length) failures.push(`load: unacceptable answers ${bad.join(', ')}`);
     if (!load.statuses['429']) failures.push('load: no request was rate limited at 2× the limit');
     // Flat: after the first second's warm-up, memory may not keep growing by more than a quarter.
     const warm = rss[Math.min(1, rss.length - 1)]!;
-    if (rss[rss.length - 1]! > warm * 1.25 + 16) failures.push(`load: gateway RSS grew from ${warm.toFixed(1)} to ${rss[rss.length - 1]!.toFixed(1)} MiB`);
+    if (rss[rss.length - 1]! > warm * 1.25 + 16)
+      failures.push(`load: gateway RSS grew from ${warm.toFixed(1)} to ${rss[rss.length - 1]!.toFixed(1)} MiB`);
 
     heading('invariants (services stopped; outbox read from their databases)');
     await isolated.stop();

@@ -38,11 +38,7 @@ export async function listRoutes(app: FastifyInstance): Promise<FuzzRoute[]> {
   return routesFromOpenApi(response.json());
 }
 
-export async function checkAnswer(
-  target: FuzzTarget,
-  route: FuzzRoute,
-  request: FuzzRequest,
-): Promise<number> {
+export async function checkAnswer(target: FuzzTarget, route: FuzzRoute, request: FuzzRequest): Promise<number> {
   const before = await target.snapshot();
   const response = await target.app.inject({
     method: request.method as 'GET',
@@ -67,7 +63,10 @@ export async function checkAnswer(
   return status;
 }
 
-export async function fuzzTarget(target: FuzzTarget, options: { seed: number; runsPerRoute: number }): Promise<RouteFuzzResult[]> {
+export async function fuzzTarget(
+  target: FuzzTarget,
+  options: { seed: number; runsPerRoute: number },
+): Promise<RouteFuzzResult[]> {
   const results: RouteFuzzResult[] = [];
   const authorization = fc.constantFrom(...target.authorizations);
   for (const route of await listRoutes(target.app)) {
@@ -82,7 +81,8 @@ export async function fuzzTarget(target: FuzzTarget, options: { seed: number; ru
     );
     if (details.failed) {
       const counterexample = details.counterexample?.[0] as FuzzRequest | undefined;
-      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      const error =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       result.failure = `${error}\n      request: ${counterexample ? describe(counterexample) : '?'}`;
     }
     results.push(result);
@@ -91,13 +91,20 @@ export async function fuzzTarget(target: FuzzTarget, options: { seed: number; ru
 }
 
 function describe(request: FuzzRequest): string {
-  const payload = request.payload === undefined ? '' : Buffer.isBuffer(request.payload) ? `<${request.payload.length} bytes>` : request.payload.slice(0, 200);
+  const payload =
+    request.payload === undefined
+      ? ''
+      : Buffer.isBuffer(request.payload)
+        ? `<${request.payload.length} bytes>`
+        : request.payload.slice(0, 200);
   return `${request.method} ${request.url.slice(0, 200)} [${request.label}] headers=${JSON.stringify(request.headers).slice(0, 300)} body=${payload}`;
 }
 
 export function formatFuzzResults(service: string, results: RouteFuzzResult[]): string {
   const lines = results.map((r) => {
-    const statuses = Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ');
+    const statuses = Object.entries(r.statuses)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     return `  ${service.padEnd(10)} ${r.route.padEnd(46)} ${String(r.cases).padStart(5)} cases  ${r.failure ? 'FAILED' : statuses}`;
   });
   return lines.join('\n');

@@ -22,7 +22,23 @@ const oddSegment = fc.oneof(
   { arbitrary: fc.string({ maxLength: 40 }), weight: 3 },
   { arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }), weight: 3 },
   {
-    arbitrary: fc.constantFrom('..', '.', '%', '%00', '%ZZ', '%C0%AF', ' ', '😀', 'null', 'undefined', '-1', '0', '1e309', "' OR 1=1 --", '<script>'),
+    arbitrary: fc.constantFrom(
+      '..',
+      '.',
+      '%',
+      '%00',
+      '%ZZ',
+      '%C0%AF',
+      ' ',
+      '😀',
+      'null',
+      'undefined',
+      '-1',
+      '0',
+      '1e309',
+      "' OR 1=1 --",
+      '<script>',
+    ),
     weight: 3,
   },
   { arbitrary: fc.integer().map(String), weight: 2 },
@@ -41,7 +57,18 @@ const pathValue = (known: readonly string[]) =>
 
 /** Query values, already percent-encoded. */
 const queryValue = fc.oneof(
-  { arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constant(''), fc.constant('9'.repeat(400)), fc.constantFrom('true', 'null', '[]', '{}', '-1', '1.5', 'NaN')).map(percentEncode), weight: 4 },
+  {
+    arbitrary: fc
+      .oneof(
+        fc.string({ maxLength: 30 }),
+        fc.integer().map(String),
+        fc.constant(''),
+        fc.constant('9'.repeat(400)),
+        fc.constantFrom('true', 'null', '[]', '{}', '-1', '1.5', 'NaN'),
+      )
+      .map(percentEncode),
+    weight: 4,
+  },
   { arbitrary: hostileUrlText, weight: 2 },
 );
 
@@ -74,7 +101,10 @@ const schemaFollowing = (route: FuzzRoute, known: readonly string[]) =>
 /** Right property names, hostile text as every value. */
 const hostileValues = (properties: string[]) =>
   fc
-    .record(Object.fromEntries(properties.map((p) => [p, fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }))])), { requiredKeys: [] })
+    .record(
+      Object.fromEntries(properties.map((p) => [p, fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }))])),
+      { requiredKeys: [] },
+    )
     .map((value) => JSON.stringify(value));
 
 const body = (route: FuzzRoute, known: readonly string[]): fc.Arbitrary<{ payload: string | Buffer; kind: string }> =>
@@ -82,10 +112,18 @@ const body = (route: FuzzRoute, known: readonly string[]): fc.Arbitrary<{ payloa
     { arbitrary: schemaFollowing(route, known).map((payload) => ({ payload, kind: 'schema-following' })), weight: 4 },
     { arbitrary: hostileValues(route.bodyProperties).map((payload) => ({ payload, kind: 'hostile-text' })), weight: 2 },
     { arbitrary: shaped(route.bodyProperties).map((payload) => ({ payload, kind: 'shaped' })), weight: 4 },
-    { arbitrary: fc.anything().map((v) => ({ payload: JSON.stringify(v) ?? 'undefined', kind: 'anything' })), weight: 2 },
+    {
+      arbitrary: fc.anything().map((v) => ({ payload: JSON.stringify(v) ?? 'undefined', kind: 'anything' })),
+      weight: 2,
+    },
     { arbitrary: fc.json().map((payload) => ({ payload, kind: 'json' })), weight: 2 },
     { arbitrary: deepNesting.map((payload) => ({ payload, kind: 'deep' })), weight: 1 },
-    { arbitrary: fc.integer({ min: 50_000, max: 300_000 }).map((n) => ({ payload: JSON.stringify({ s: 'x'.repeat(n) }), kind: 'huge' })), weight: 1 },
+    {
+      arbitrary: fc
+        .integer({ min: 50_000, max: 300_000 })
+        .map((n) => ({ payload: JSON.stringify({ s: 'x'.repeat(n) }), kind: 'huge' })),
+      weight: 1,
+    },
     { arbitrary: invalidUtf8.map((payload) => ({ payload, kind: 'bad-utf8' })), weight: 1 },
     { arbitrary: fc.string({ maxLength: 50 }).map((payload) => ({ payload, kind: 'text' })), weight: 1 },
   );
@@ -121,10 +159,17 @@ const extraHeaders = fc.record(
   { requiredKeys: [] },
 );
 
-export function requestFor(route: FuzzRoute, authorization: fc.Arbitrary<string | undefined>, known: readonly string[]): fc.Arbitrary<FuzzRequest> {
+export function requestFor(
+  route: FuzzRoute,
+  authorization: fc.Arbitrary<string | undefined>,
+  known: readonly string[],
+): fc.Arbitrary<FuzzRequest> {
   const params = fc.tuple(...route.pathParams.map(() => pathValue(known)));
   const queryKeys = fc.oneof(
-    { arbitrary: fc.constantFrom(...route.queryParams, 'unexpected', 'limit', 'cursor', '__proto__').map(percentEncode), weight: 5 },
+    {
+      arbitrary: fc.constantFrom(...route.queryParams, 'unexpected', 'limit', 'cursor', '__proto__').map(percentEncode),
+      weight: 5,
+    },
     { arbitrary: hostileUrlText, weight: 1 },
   );
   const query = fc.array(fc.tuple(queryKeys, queryValue), { maxLength: 4 });

@@ -49,13 +49,19 @@ export function checkInvariants(state: SystemState): InvariantReport {
     if (charged.length > 1) violations.push(`order ${order.id} was charged ${charged.length} times`);
     if (CONFIRMED_OR_LATER.has(order.status)) {
       if (charged.length !== 1 || charged[0]!.status !== 'captured') {
-        violations.push(`${order.status} order ${order.id} has no single captured payment (${payments.map((p) => p.status).join(', ') || 'none'})`);
+        violations.push(
+          `${order.status} order ${order.id} has no single captured payment (${payments.map((p) => p.status).join(', ') || 'none'})`,
+        );
       }
       if (reservation?.status !== 'committed') {
-        violations.push(`${order.status} order ${order.id} has reservation ${reservation?.status ?? 'none'}, expected committed`);
+        violations.push(
+          `${order.status} order ${order.id} has reservation ${reservation?.status ?? 'none'}, expected committed`,
+        );
       }
       if (shipments.filter((s) => s.status !== 'CANCELLED').length !== 1) {
-        violations.push(`${order.status} order ${order.id} has ${shipments.length} shipments (${shipments.map((s) => s.status).join(', ')})`);
+        violations.push(
+          `${order.status} order ${order.id} has ${shipments.length} shipments (${shipments.map((s) => s.status).join(', ')})`,
+        );
       }
     }
     if (order.status === 'CANCELLED') {
@@ -83,12 +89,23 @@ export function checkInvariants(state: SystemState): InvariantReport {
   for (const product of state.products) {
     const initial = state.initialStock[product.sku];
     if (initial === undefined) continue;
-    const held = sumLines(state.reservations.filter((r) => r.status === 'reserved'), product.sku);
-    const sold = sumLines(state.reservations.filter((r) => r.status === 'committed'), product.sku);
+    const held = sumLines(
+      state.reservations.filter((r) => r.status === 'reserved'),
+      product.sku,
+    );
+    const sold = sumLines(
+      state.reservations.filter((r) => r.status === 'committed'),
+      product.sku,
+    );
     const accounted = product.stock + product.reserved + sold;
-    stockRows.push([product.sku, `${initial} = ${product.stock} available + ${product.reserved} reserved + ${sold} sold${accounted === initial ? '' : '  ✘'}`]);
-    if (accounted !== initial) violations.push(`${product.sku}: initial ${initial} ≠ ${product.stock} + ${product.reserved} + ${sold} sold`);
-    if (held !== product.reserved) violations.push(`${product.sku}: reserved ${product.reserved} ≠ ${held} held by open reservations`);
+    stockRows.push([
+      product.sku,
+      `${initial} = ${product.stock} available + ${product.reserved} reserved + ${sold} sold${accounted === initial ? '' : '  ✘'}`,
+    ]);
+    if (accounted !== initial)
+      violations.push(`${product.sku}: initial ${initial} ≠ ${product.stock} + ${product.reserved} + ${sold} sold`);
+    if (held !== product.reserved)
+      violations.push(`${product.sku}: reserved ${product.reserved} ≠ ${held} held by open reservations`);
     if (product.stock < 0) violations.push(`${product.sku}: negative stock ${product.stock}`);
   }
 
@@ -121,7 +138,10 @@ export function checkInvariants(state: SystemState): InvariantReport {
       {
         section: 'messaging',
         rows: [
-          ...Object.entries(state.outboxPending).map(([service, n]): [string, number] => [`outbox pending: ${service}`, n]),
+          ...Object.entries(state.outboxPending).map(([service, n]): [string, number] => [
+            `outbox pending: ${service}`,
+            n,
+          ]),
           ...dlqs.map((q): [string, number] => [`DLQ depth: ${q.name}`, q.visible + q.inFlight + q.delayed]),
           ['messages in flight outside DLQs', queues.reduce((sum, q) => sum + q.visible + q.inFlight + q.delayed, 0)],
         ],
@@ -132,5 +152,8 @@ export function checkInvariants(state: SystemState): InvariantReport {
 }
 
 function sumLines(reservations: SystemState['reservations'], sku: string): number {
-  return reservations.reduce((sum, r) => sum + r.lines.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0), 0);
+  return reservations.reduce(
+    (sum, r) => sum + r.lines.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0),
+    0,
+  );
 }

@@ -12,7 +12,9 @@ export async function readOutboxBacklog(dataDir: string): Promise<Record<string,
   for (const service of OUTBOX_SERVICES) {
     const db = await openDatabase({ dataDir: join(dataDir, service) });
     try {
-      const { rows } = await db.query<{ pending: number }>('SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL');
+      const { rows } = await db.query<{ pending: number }>(
+        'SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL',
+      );
       pending[service] = rows[0]!.pending;
     } finally {
       await db.close();

@@ -32,7 +32,9 @@ interface OrderDetail {
   saga: { state: string; attention?: { reason: string } } | null;
 }
 
-async function allPages<T>(read: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+async function allPages<T>(
+  read: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>,
+): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | undefined;
   do {
@@ -98,7 +100,9 @@ export async function readSystemState(
     const paid = (await payment.get<{ payments: PaymentState[] }>(`/payments?orderId=${id}`))?.payments ?? [];
     payments.push(...paid.map(({ id: paymentId, status }) => ({ orderId: id, id: paymentId, status })));
     const shipped = (await shipping.get<{ shipments: ShipmentState[] }>(`/shipments?orderId=${id}`))?.shipments ?? [];
-    shipments.push(...shipped.map(({ id: shipmentId, status, tombstone }) => ({ orderId: id, id: shipmentId, status, tombstone })));
+    shipments.push(
+      ...shipped.map(({ id: shipmentId, status, tombstone }) => ({ orderId: id, id: shipmentId, status, tombstone })),
+    );
   }
 
   return {

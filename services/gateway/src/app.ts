@@ -56,13 +56,15 @@ export async function buildApp(deps: GatewayAppDeps): Promise<ServiceApp> {
   });
 
   const serviceToken = gatewayServiceToken(app);
+  const passwordTimeoutMs = deps.upstreams.passwordTimeoutMs ?? 15_000;
   registerAuthRoutes(app, {
     users: upstreams.users,
     serviceToken,
     tokenTtlSeconds,
+    passwordTimeoutMs,
     rateLimit: authRateLimit(rateLimit),
   });
-  registerUserRoutes(app, { users: upstreams.users, serviceToken });
+  registerUserRoutes(app, { users: upstreams.users, serviceToken, passwordTimeoutMs });
   registerProductRoutes(app, { inventory: upstreams.inventory });
   registerOrderRoutes(app, { orders: upstreams.orders });
   // Operators (service tokens) see each upstream's breaker; customers never reach /operator.

@@ -10,6 +10,10 @@ export const GatewayConfig = serviceConfigSchema(3000, {
   ORDER_SERVICE_URL: url('http://127.0.0.1:3001', 'Order service: place and follow orders'),
   INVENTORY_SERVICE_URL: url('http://127.0.0.1:3003', 'Inventory service: the product catalogue'),
   UPSTREAM_TIMEOUT_MS: positive(3_000, 'Limit for one proxied call, answer and body included (504 after it)'),
+  PASSWORD_UPSTREAM_TIMEOUT_MS: positive(
+    15_000,
+    'Limit for the proxied calls that hash a password (registration, sign-in): scrypt is slow on purpose',
+  ),
   BREAKER_CONSECUTIVE_FAILURES: positive(
     5,
     'Failures in a row (502/503/504, timeout, no connection; never a 4xx or 500) that open an upstream circuit',
@@ -49,6 +53,7 @@ export function gatewaySettings(config: Static<typeof GatewayConfig>, redis?: Re
       orderServiceUrl: config.ORDER_SERVICE_URL,
       inventoryServiceUrl: config.INVENTORY_SERVICE_URL,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      passwordTimeoutMs: config.PASSWORD_UPSTREAM_TIMEOUT_MS,
       breakerConsecutiveFailures: config.BREAKER_CONSECUTIVE_FAILURES,
       breakerOpenMs: config.BREAKER_OPEN_MS,
     },

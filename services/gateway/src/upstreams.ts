@@ -7,6 +7,12 @@ export interface UpstreamSettings {
   orderServiceUrl: string;
   inventoryServiceUrl: string;
   timeoutMs: number;
+  /**
+   * Limit for the calls that hash a password (registration, sign-in): scrypt at OWASP's parameters is slow on purpose
+   * (~0.1–0.5 s quiet, seconds on a loaded host), and a 504 there would refuse a customer who did nothing wrong.
+   * Default 15 s.
+   */
+  passwordTimeoutMs?: number;
   breakerConsecutiveFailures: number;
   breakerOpenMs: number;
   /** Time for breakers and timeouts (a FakeClock in tests). */

@@ -11,6 +11,7 @@ import {
   CUSTOMER,
   customer,
   OTHER_CUSTOMER,
+  PASSWORD_UPSTREAM_TIMEOUT_MS,
   startGateway,
   UPSTREAM_TIMEOUT_MS,
 } from './support/gateway';
@@ -83,6 +84,31 @@ describe('gateway when an upstream fails', () => {
       upstream: 'inventory-service',
     });
     expect(app.upstreams.inventory.breaker.metrics().failures).toBe(1);
+  });
+
+  it('gives the routes that hash a password their own, longer limit (scrypt is slow on purpose)', async () => {
+    const users = await new FakeUpstream().start();
+    const gateway = await startGateway({ users: users.url });
+    try {
+      users.hang();
+      const signIn = gateway.app.inject({
+        method: 'POST',
+        url: '/api/auth/token',
+        payload: { email: 'ada@example.com', password: 'correct horse battery' },
+      });
+      const timer = await gateway.clock.waitForTimer((pending) => pending.delayMs >= UPSTREAM_TIMEOUT_MS);
+      expect(timer.delayMs).toBe(PASSWORD_UPSTREAM_TIMEOUT_MS);
+      // Past the ordinary limit the sign-in is still waiting for the user service…
+      await gateway.clock.advance(UPSTREAM_TIMEOUT_MS + 1);
+      // …and gives up only at its own.
+      await gateway.clock.advance(PASSWORD_UPSTREAM_TIMEOUT_MS - UPSTREAM_TIMEOUT_MS);
+      const response = await signIn;
+      expect(response.statusCode).toBe(504);
+      expect(response.json().detail).toBe(`user-service did not answer within ${PASSWORD_UPSTREAM_TIMEOUT_MS} ms`);
+    } finally {
+      await gateway.app.close();
+      await users.stop();
+    }
   });
 
   it('passes 5xx answers through and opens the circuit after five 503s in a row; a 4xx or a 500 never counts', async () => {

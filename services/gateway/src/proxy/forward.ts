@@ -20,6 +20,8 @@ export interface ForwardOptions {
   authorization?: string;
   /** Sent as JSON; defaults to the request body. */
   body?: unknown;
+  /** This route's limit instead of the upstream's default (routes that hash a password take longer by design). */
+  timeoutMs?: number;
 }
 
 /** Calls the upstream with the request's end-to-end headers; turns "no answer" into a problem. */
@@ -38,6 +40,7 @@ export async function callUpstream(
       path: options.path + queryString(options.query),
       headers,
       ...(body === undefined || body === null ? {} : { body: JSON.stringify(body) }),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   } catch (error) {
     throw unavailable(upstream, error, request);

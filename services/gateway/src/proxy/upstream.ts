@@ -28,6 +28,8 @@ export interface UpstreamCall {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** This call's own limit instead of the upstream's (a route whose work is slow by design, e.g. password hashing). */
+  timeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -40,11 +42,16 @@ export class Upstream {
   readonly name: string;
   readonly breaker: CircuitBreaker;
   private readonly pool: Pool;
-  private readonly policy: Pipeline;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  /** breaker → timeout, one per timeout in use; all share the one breaker. */
+  private readonly policies = new Map<number, Pipeline>();
 
   constructor(options: UpstreamOptions) {
     this.name = options.name;
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
+    this.timeoutMs = options.timeoutMs;
     this.pool = new Pool(options.baseUrl, { connections: 64, connectTimeout: options.timeoutMs });
     this.breaker = new CircuitBreaker({
       name: options.name,
@@ -58,13 +65,21 @@ export class Upstream {
       isFailure: countsAgainstBreaker,
       isResultFailure: (response) => isUnavailableStatus((response as UpstreamResponse).status),
     });
-    // The timeout sits inside the breaker so a late answer counts as a failure.
-    this.policy = pipeline(this.breaker, new TimeoutPolicy(options.timeoutMs, { clock }));
+  }
+
+  /** The timeout sits inside the breaker so a late answer counts as a failure. */
+  private policyFor(timeoutMs: number): Pipeline {
+    let policy = this.policies.get(timeoutMs);
+    if (!policy) {
+      policy = pipeline(this.breaker, new TimeoutPolicy(timeoutMs, { clock: this.clock }));
+      this.policies.set(timeoutMs, policy);
+    }
+    return policy;
   }
 
   /** Resolves with whatever the upstream answered; rejects with BrokenCircuitError, TimeoutError or a network error. */
   call(call: UpstreamCall): Promise<UpstreamResponse> {
-    return this.policy.execute(async (signal) => {
+    return this.policyFor(call.timeoutMs ?? this.timeoutMs).execute(async (signal) => {
       const response = await this.pool.request({
         method: call.method as 'GET',
         path: call.path,

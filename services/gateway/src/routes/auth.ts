@@ -8,13 +8,15 @@ export interface AuthRouteDeps {
   users: Upstream;
   serviceToken: () => string;
   tokenTtlSeconds: number;
+  /** Limit for the credential check: it hashes the password (scrypt, deliberately slow). */
+  passwordTimeoutMs: number;
   /** Route config for rate limiting (stricter, per IP). */
   rateLimit: object;
 }
 
 export function registerAuthRoutes(
   app: ServiceApp,
-  { users, serviceToken, tokenTtlSeconds, rateLimit }: AuthRouteDeps,
+  { users, serviceToken, tokenTtlSeconds, passwordTimeoutMs, rateLimit }: AuthRouteDeps,
 ) {
   app.post(
     '/api/auth/token',
@@ -33,6 +35,7 @@ export function registerAuthRoutes(
       const response = await callUpstream(users, request, {
         path: '/credentials/verify',
         authorization: serviceToken(),
+        timeoutMs: passwordTimeoutMs,
       });
       if (response.status === 401) {
         throw new HttpProblem(401, 'invalid-credentials', 'Invalid credentials', 'email or password is wrong');

@@ -19,7 +19,11 @@ function ownUserId(request: FastifyRequest, { id }: { id: string }): string {
 
 export function registerUserRoutes(
   app: ServiceApp,
-  { users, serviceToken }: { users: Upstream; serviceToken: () => string },
+  {
+    users,
+    serviceToken,
+    passwordTimeoutMs,
+  }: { users: Upstream; serviceToken: () => string; /** registration hashes the password */ passwordTimeoutMs: number },
 ) {
   app.post(
     '/api/users',
@@ -33,7 +37,8 @@ export function registerUserRoutes(
       },
     },
     // Registration is anonymous at the edge; the user service only lets services register users.
-    (request, reply) => forward(users, request, reply, { path: '/users', authorization: serviceToken() }),
+    (request, reply) =>
+      forward(users, request, reply, { path: '/users', authorization: serviceToken(), timeoutMs: passwordTimeoutMs }),
   );
 
   app.get(

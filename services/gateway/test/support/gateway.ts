@@ -6,6 +6,7 @@ import { buildApp, type GatewayAppDeps } from '../../src/app';
 
 export const JWT_SECRET = 'gateway-tests-secret-0123456789abcdef';
 export const UPSTREAM_TIMEOUT_MS = 3_000;
+export const PASSWORD_UPSTREAM_TIMEOUT_MS = 15_000;
 export const BREAKER_OPEN_MS = 10_000;
 
 export interface GatewayFixture {
@@ -28,6 +29,7 @@ export async function startGateway(
       orderServiceUrl: urls.orders ?? unused,
       inventoryServiceUrl: urls.inventory ?? unused,
       timeoutMs: UPSTREAM_TIMEOUT_MS,
+      passwordTimeoutMs: PASSWORD_UPSTREAM_TIMEOUT_MS,
       breakerConsecutiveFailures: 5,
       breakerOpenMs: BREAKER_OPEN_MS,
       clock,

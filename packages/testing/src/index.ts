@@ -18,5 +18,6 @@ export {
   type StartupPhase,
   type ExitStatus,
 } from './service-process';
+export { setFaults, clearFaults, type FaultRule, type FaultsCallOptions } from './faults';
 export { startTestSnsSqs, type TestSnsSqs } from './sns-sqs';
 export { LOCALSTACK_IMAGE, POSTGRES_IMAGE, REDIS_IMAGE } from './containers/images';

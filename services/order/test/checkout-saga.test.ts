@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OutboxRelay } from '@shop/messaging';
-import { eventually } from '@shop/testing';
+import { clearFaults, eventually, setFaults } from '@shop/testing';
 import {
   address,
   customerAuth,
@@ -24,15 +24,7 @@ import {
   startMessaging,
   type Messaging,
 } from './support/messaging';
-import {
-  addProduct,
-  clearFaults,
-  participantStateOf,
-  setFaults,
-  startParticipants,
-  stockOf,
-  type Participants,
-} from './support/participants';
+import { addProduct, participantStateOf, startParticipants, stockOf, type Participants } from './support/participants';
 
 let messaging: Messaging;
 let participants: Participants;
@@ -193,7 +185,7 @@ it('declined payment: the reservation is released and the order cancelled', asyn
 
 it('shipping failing transiently: the step after the pivot is retried until it succeeds', async () => {
   const { customerId, skus } = await newCustomerWithProducts({ desk: 2 });
-  await setFaults(participants.shipping, [{ route: '/shipments', method: 'POST', errorRate: 1, errorStatus: 503 }]);
+  await setFaults(participants.shipping.url, [{ route: '/shipments', method: 'POST', errorRate: 1, errorStatus: 503 }]);
   try {
     const { id } = (await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] })).json();
     // Past the pivot, failing at shipping: the saga keeps trying and the order stays PENDING.
@@ -206,19 +198,19 @@ it('shipping failing transiently: the step after the pivot is retried until it s
       expect(failures.length).toBeGreaterThanOrEqual(3); // more than a compensatable step's budget: it never gives up
       expect(pending).toMatchObject({ status: 'PENDING', saga: { state: 'RUNNING', currentStep: 'createShipment' } });
     });
-    await clearFaults(participants.shipping);
+    await clearFaults(participants.shipping.url);
 
     const confirmed = await settledOrder(order.app, id);
     expect(confirmed).toMatchObject({ status: 'CONFIRMED', saga: { state: 'COMPLETED' } });
     expect((await participantStateOf(participants, id)).shipments).toHaveLength(1);
   } finally {
-    await clearFaults(participants.shipping);
+    await clearFaults(participants.shipping.url);
   }
 });
 
 it('a compensation that keeps failing parks the saga in NEEDS_ATTENTION until an operator retries it', async () => {
   const { customerId, skus } = await newCustomerWithProducts({ vase: 4 });
-  await setFaults(participants.inventory, [
+  await setFaults(participants.inventory.url, [
     { route: '/reservations/*/release', method: 'POST', errorRate: 1, errorStatus: 503 },
   ]);
   let id: string;
@@ -242,7 +234,7 @@ it('a compensation that keeps failing parks the saga in NEEDS_ATTENTION until an
     // The stock is still held: nothing was undone yet.
     expect(await stockOf(participants.inventory, skus[0]!)).toEqual({ stock: 1, reserved: 3 });
   } finally {
-    await clearFaults(participants.inventory);
+    await clearFaults(participants.inventory.url);
   }
 
   // Customers cannot resume sagas; operators (service tokens) can, once.

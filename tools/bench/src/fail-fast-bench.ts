@@ -6,6 +6,7 @@
  *    the saga step log in `GET /api/orders/{id}` — against the step timeout (`SAGA_STEP_TIMEOUT_MS`).
  * Attempts made before the breaker opened are reported too, for contrast.
  */
+import { setFaults, type FaultRule } from '@shop/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson } from './http-json';
 import { orderRequest } from './place-order';
@@ -15,7 +16,7 @@ import { summarize, type LatencySummary } from './stats';
 export interface FailFastVariant {
   name: string;
   /** A fault-injection rule for the payment service. */
-  rule: Record<string, unknown>;
+  rule: FaultRule;
 }
 
 export const FAIL_FAST_VARIANTS: FailFastVariant[] = [
@@ -51,16 +52,6 @@ interface FailFastContext {
   stepTimeoutMs: number;
   samples: number;
   log(line: string): void;
-}
-
-async function setFaults(paymentUrl: string, rules: object[], token: string): Promise<void> {
-  const response = rules.length
-    ? await requestJson('PUT', `${paymentUrl}/admin/faults`, {
-        body: { rules },
-        headers: { authorization: `Bearer ${token}` },
-      })
-    : await requestJson('DELETE', `${paymentUrl}/admin/faults`, { headers: { authorization: `Bearer ${token}` } });
-  if (response.status >= 300) throw new Error(`payment fault injection answered ${response.status}`);
 }
 
 /** `circuit_breaker_state{downstream="payment…"}` from the order service's /metrics (1 = open); undefined if absent. */
@@ -103,7 +94,9 @@ async function placeTimed(context: FailFastContext, customer: BenchCustomer): Pr
 
 export async function runFailFast(context: FailFastContext, variant: FailFastVariant): Promise<FailFastResult> {
   const placed: { id: string; customer: BenchCustomer }[] = [];
-  await setFaults(context.paymentUrl, [variant.rule], context.operatorToken);
+  await setFaults(context.paymentUrl, [variant.rule], {
+    headers: { authorization: `Bearer ${context.operatorToken}` },
+  });
   try {
     // Until the breaker opens: an order every 200 ms (each saga retries payment on its own, which is what trips it).
     const faultedAt = Date.now();
@@ -154,6 +147,6 @@ export async function runFailFast(context: FailFastContext, variant: FailFastVar
       stepTimeoutMs: context.stepTimeoutMs,
     };
   } finally {
-    await setFaults(context.paymentUrl, [], context.operatorToken);
+    await setFaults(context.paymentUrl, [], { headers: { authorization: `Bearer ${context.operatorToken}` } });
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
-import { ServiceProcess, type StartupPhase } from '@shop/testing';
+import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
 
@@ -95,6 +95,8 @@ export interface RunningSystem {
   readonly collector: TraceCollector;
   readonly aws: AwsClients;
   readonly jwtSecret: string;
+  /** `Authorization` for service-only routes (`/admin/faults`, `/operator/*`): a service token signed with the run's secret. */
+  serviceAuth(subject?: string): Record<string, string>;
   /** Where each process's output goes (`<name>.log`). */
   readonly logDir: string;
   service(name: ServiceName): ServiceProcess;
@@ -297,6 +299,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     collector,
     aws,
     jwtSecret,
+    serviceAuth: (subject = 'demo') => bearer(jwtSecret, { sub: subject, role: 'service' }),
     logDir,
     dataDir,
     service: (name) => processes.get(name)!,

@@ -1,3 +1,4 @@
+import { setFaults } from '@shop/testing';
 /**
  * The whole system, as `pnpm demo --once` runs it, inside the test suite: six service processes on free ports,
  * local-aws and the trace collector. It runs every narrated scenario, then checks what the observability issue
@@ -7,7 +8,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderWaterfall, type CollectedSpan } from '@shop/telemetry';
-import { setFaults } from '../src/faults';
 import { GatewayClient } from '../src/gateway-client';
 import { Narrator } from '../src/narrator';
 import { runScenarios } from '../src/run-scenarios';
@@ -165,13 +165,15 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       while ((await state()) !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       return state();
     };
-    await setFaults(paymentUrl, [{ route: '/payments*', method: 'POST', down: '503' }], system.jwtSecret);
+    await setFaults(paymentUrl, [{ route: '/payments*', method: 'POST', down: '503' }], {
+      headers: system.serviceAuth(),
+    });
     const customer = await newCustomer(context, 'Brea');
     const order = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
     try {
       expect(await until(1)).toBe(1); // open
     } finally {
-      await setFaults(paymentUrl, [], system.jwtSecret);
+      await setFaults(paymentUrl, [], { headers: system.serviceAuth() });
     }
     await followOrder(context, customer, order.id, ['CONFIRMED', 'SHIPPED', 'DELIVERED'], 30_000);
     expect(await until(0)).toBe(0); // closed again

@@ -5,7 +5,6 @@ export { readSystemState, readProducts, readQueueDepths, type ServiceUrls } from
 export { readOutboxBacklog } from './invariants/read-outbox-backlog';
 export type * from './invariants/system-state';
 export { runSagaChaos, serviceUrls, type SagaChaosOptions, type SagaChaosResult } from './chaos/saga-chaos';
-export { setFaults, type FaultRule } from './chaos/fault-injection';
 export { startDuplicateDeliveries } from './chaos/duplicate-deliveries';
 export { runGatewayLoad, unacceptableStatuses, type LoadOptions, type LoadResult } from './load/gateway-load';
 export { startIsolatedSystem, type IsolatedSystem } from './isolated-system';

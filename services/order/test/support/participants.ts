@@ -100,19 +100,6 @@ export async function addProduct(
   if (response.status >= 300) throw new Error(`PUT /products/${sku}: ${response.status} ${await response.text()}`);
 }
 
-export async function setFaults(service: RunningService, rules: object[]): Promise<void> {
-  const response = await fetch(`${service.url}/admin/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ rules }),
-  });
-  if (response.status !== 200) throw new Error(`PUT /admin/faults: ${response.status} ${await response.text()}`);
-}
-
-export const clearFaults = async (service: RunningService) => {
-  await fetch(`${service.url}/admin/faults`, { method: 'DELETE' });
-};
-
 /** What the participants hold for one order: the facts the saga's outcome is checked against. */
 export async function participantStateOf(participants: Participants, orderId: string) {
   const { inventory, payment, shipping } = participants;

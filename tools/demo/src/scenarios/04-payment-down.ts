@@ -1,4 +1,4 @@
-import { setFaults } from '../faults';
+import { setFaults } from '@shop/testing';
 import { dim } from '../narrator';
 import { check, poll, requireSystem, seconds, type Scenario, type ScenarioContext } from '../scenario';
 import { followOrder, getOrder, newCustomer, placeOrder, type Customer, type SagaStep } from '../shop-actions';
@@ -33,7 +33,9 @@ export const paymentDown: Scenario = {
     const customer = await newCustomer(context, 'Barbara');
 
     out.note('payment: every POST /payments now takes 5 s (the order service gives each call 1 s)');
-    await setFaults(payment.baseUrl, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }], system.jwtSecret);
+    await setFaults(payment.baseUrl, [{ route: '/payments*', method: 'POST', latencyMs: 5_000 }], {
+      headers: system.serviceAuth(),
+    });
     let first: { id: string } | undefined;
     let second: { id: string } | undefined;
     try {
@@ -59,7 +61,7 @@ export const paymentDown: Scenario = {
       check(attemptMs(fast!) < attemptMs(slow!) / 10, 'the later order did not fail fast');
       out.figure('fail-fast speed-up', `${(attemptMs(slow!) / Math.max(1, attemptMs(fast!))).toFixed(0)}× faster`);
     } finally {
-      await setFaults(payment.baseUrl, [], system.jwtSecret);
+      await setFaults(payment.baseUrl, [], { headers: system.serviceAuth() });
     }
     out.note('payment healthy again: after the open period a trial call goes through and closes the breaker');
     const recoveredAt = Date.now();

@@ -1,5 +1,4 @@
-import { bearer } from '@shop/testing';
-import { setFaults } from '../faults';
+import { setFaults } from '@shop/testing';
 import { check, poll, requireSystem, seconds, type Scenario } from '../scenario';
 import { followOrder, getOrder, newCustomer, placeOrder, sagaSteps } from '../shop-actions';
 
@@ -17,7 +16,9 @@ export const crashAndResume: Scenario = {
     const customer = await newCustomer(context, 'Margaret');
 
     // Slow payments (still within the order service's timeout) leave time to crash while a charge is in flight.
-    await setFaults(payment.baseUrl, [{ route: '/payments', method: 'POST', latencyMs: 700 }], system.jwtSecret);
+    await setFaults(payment.baseUrl, [{ route: '/payments', method: 'POST', latencyMs: 700 }], {
+      headers: system.serviceAuth(),
+    });
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
       const inFlight = await poll(
@@ -51,13 +52,13 @@ export const crashAndResume: Scenario = {
       out.block(sagaSteps(done));
 
       const payments = await fetch(`${payment.baseUrl}/payments?orderId=${order.id}`, {
-        headers: bearer(system.jwtSecret, { sub: 'demo', role: 'service' }),
+        headers: system.serviceAuth(),
       }).then((r) => r.json() as Promise<{ payments: { status: string }[] }>);
       const captured = payments.payments.filter((p) => p.status === 'captured').length;
       out.figure('payments captured for the order', String(captured));
       check(captured === 1, `${captured} captures for one order`);
     } finally {
-      await setFaults(payment.baseUrl, [], system.jwtSecret);
+      await setFaults(payment.baseUrl, [], { headers: system.serviceAuth() });
       if (!orderService.running) {
         orderService.start();
         await orderService.waitUntilReady();

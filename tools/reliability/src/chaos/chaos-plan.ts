@@ -3,7 +3,7 @@
  * and of order-service crashes. Printed before the run, so a failing run can be read (and re-run) step by step.
  */
 import type { SeededRandom } from '../seeded-random';
-import type { FaultRule } from './fault-injection';
+import type { FaultRule } from '@shop/testing';
 
 export const PARTICIPANTS = ['inventory', 'payment', 'shipping'] as const;
 export type Participant = (typeof PARTICIPANTS)[number];

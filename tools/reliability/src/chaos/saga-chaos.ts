@@ -4,12 +4,12 @@
  * cleared and the system must settle by itself; the caller checks the invariants on the settled state.
  */
 import type { RunningSystem } from '@shop/demo/dist/index';
-import { bearer } from '@shop/testing';
+import { setFaults } from '@shop/testing';
 import { readProducts, type ServiceUrls } from '../invariants/read-system-state';
 import type { SeededRandom } from '../seeded-random';
 import { chaosPlan, PARTICIPANTS, type ChaosAction } from './chaos-plan';
 import { startDuplicateDeliveries } from './duplicate-deliveries';
-import { describeRule, setFaults } from './fault-injection';
+import { describeRule } from './describe-rule';
 import {
   placeOrderWithRetry,
   randomBasket,
@@ -61,7 +61,7 @@ export async function runSagaChaos(
   options: SagaChaosOptions,
 ): Promise<SagaChaosResult> {
   const { log } = options;
-  const authorization = () => bearer(system.jwtSecret, { sub: 'chaos', role: 'service' }).authorization;
+  const authorization = () => system.serviceAuth('chaos').authorization;
   const urls = serviceUrls(system);
   const products = await readProducts(urls.inventory, authorization);
   const initialStock = Object.fromEntries(products.map((p) => [p.sku, p.stock]));
@@ -94,7 +94,7 @@ export async function runSagaChaos(
   for (const action of plan) {
     await sleepUntil(startedAt + action.atMs);
     if (action.kind === 'faults') {
-      await setFaults(system.service(action.service).baseUrl, action.rules, system.jwtSecret);
+      await setFaults(system.service(action.service).baseUrl, action.rules, { headers: system.serviceAuth('chaos') });
     } else {
       await orderService.stop('SIGKILL');
       const killedAt = Date.now();
@@ -104,7 +104,9 @@ export async function runSagaChaos(
       crashes.push({ atMs: killedAt - startedAt, downMs: action.downMs, readyAfterMs: Date.now() - killedAt });
     }
   }
-  for (const service of PARTICIPANTS) await setFaults(system.service(service).baseUrl, [], system.jwtSecret);
+  for (const service of PARTICIPANTS) {
+    await setFaults(system.service(service).baseUrl, [], { headers: system.serviceAuth('chaos') });
+  }
   log(`chaos over after ${((Date.now() - startedAt) / 1000).toFixed(1)} s; faults cleared`);
   const placed = await Promise.all(placing);
   await duplicates.stop();

@@ -105,7 +105,7 @@ async function main(): Promise<number> {
       });
     } catch (error) {
       if (error instanceof StartupError) {
-        out.fail(`${error.service} failed to start: ${error.message}. Its last log lines:`);
+        out.fail(`${error.service} failed to start: ${error.reason}. Its last log lines:`);
         out.block(error.lastLines.join('\n'));
         return 1;
       }

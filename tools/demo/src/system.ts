@@ -103,13 +103,14 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** A service did not become ready. The message carries its last log lines, so a failing test shows why. */
 export class StartupError extends Error {
   constructor(
     readonly service: string,
-    message: string,
+    readonly reason: string,
     readonly lastLines: string[],
   ) {
-    super(message);
+    super(`${service}: ${reason}; its last log lines:\n${lastLines.map((line) => `  | ${line}`).join('\n')}`);
   }
 }
 

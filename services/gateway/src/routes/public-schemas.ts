@@ -4,6 +4,7 @@
  * unchanged, so they are documentation, not a second serialisation.
  */
 import { ProblemSchema, Type } from '@shop/service-kit';
+import { PostalAddress, ShippingAddress } from '@shop/contracts';
 
 export const problem = Type.Ref(ProblemSchema);
 
@@ -16,19 +17,6 @@ const Money = Type.Object({
 });
 const nullableMoney = Type.Union([Money, Type.Null()]);
 const Sku = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'Stock keeping unit' });
-
-const addressFields = {
-  line1: Type.String({ minLength: 1, maxLength: 200 }),
-  line2: Type.Optional(Type.String({ maxLength: 200 })),
-  city: Type.String({ minLength: 1, maxLength: 100 }),
-  postalCode: Type.String({ minLength: 1, maxLength: 20 }),
-  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }),
-};
-export const ProfileAddress = Type.Object(addressFields, { additionalProperties: false });
-export const ShippingAddress = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...addressFields },
-  { additionalProperties: false },
-);
 
 export const TokenRequest = Type.Object(
   { email: Type.String({ format: 'email', maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -45,14 +33,14 @@ export const Registration = Type.Object(
     email: Type.String({ format: 'email', maxLength: 254 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     password: Type.String({ minLength: 8, maxLength: 200 }),
-    shippingAddress: ProfileAddress,
+    shippingAddress: PostalAddress,
   },
   { additionalProperties: false },
 );
 export const ProfileUpdate = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    shippingAddress: Type.Optional(ProfileAddress),
+    shippingAddress: Type.Optional(PostalAddress),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -60,7 +48,7 @@ export const User = Type.Object({
   id: Type.String({ format: 'uuid' }),
   email: Type.String(),
   name: Type.String(),
-  shippingAddress: ProfileAddress,
+  shippingAddress: PostalAddress,
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

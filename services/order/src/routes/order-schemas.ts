@@ -1,5 +1,6 @@
 /** The shapes of the order API (requests and responses), shared by the order and saga routes. */
 import { Type } from '@shop/service-kit';
+import { ShippingAddress } from '@shop/contracts';
 
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' });
 export const MoneySchema = Type.Object({
@@ -16,18 +17,8 @@ export const OrderItemSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The same address shape the shipping service takes. */
-export const AddressSchema = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    line1: Type.String({ minLength: 1, maxLength: 200 }),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
-    city: Type.String({ minLength: 1, maxLength: 100 }),
-    postalCode: Type.String({ minLength: 1, maxLength: 20 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }),
-  },
-  { additionalProperties: false },
-);
+/** The destination, as shipping takes it (the shared contract). */
+export const AddressSchema = ShippingAddress;
 
 export const StatusSchema = Type.Union(
   ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'NEEDS_ATTENTION'].map((status) =>

@@ -1,5 +1,6 @@
 /** The shipment as this service owns it and shows it, and the request that creates one. */
 import { Type, type Static } from '@shop/service-kit';
+import { ShippingAddress } from '@shop/contracts';
 
 export const ShipmentStatus = {
   CREATED: 'CREATED',
@@ -11,17 +12,8 @@ export type ShipmentStatus = (typeof ShipmentStatus)[keyof typeof ShipmentStatus
 
 export const OrderIdSchema = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' });
 
-export const AddressSchema = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    line1: Type.String({ minLength: 1, maxLength: 200 }),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
-    city: Type.String({ minLength: 1, maxLength: 100 }),
-    postalCode: Type.String({ minLength: 1, maxLength: 20 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }),
-  },
-  { additionalProperties: false },
-);
+/** The destination (the shared contract: user, order and gateway take the same). */
+export const AddressSchema = ShippingAddress;
 export type Address = Static<typeof AddressSchema>;
 
 export const ShipmentItemSchema = Type.Object(

@@ -1,16 +1,9 @@
 /** The user as this service owns it, and as it is shown to others (never with its password hash). */
 import { Type, type Static } from '@shop/service-kit';
+import { PostalAddress } from '@shop/contracts';
 
-export const AddressSchema = Type.Object(
-  {
-    line1: Type.String({ minLength: 1, maxLength: 200 }),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
-    city: Type.String({ minLength: 1, maxLength: 100 }),
-    postalCode: Type.String({ minLength: 1, maxLength: 20 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }),
-  },
-  { additionalProperties: false },
-);
+/** The customer's address (the shared contract: the gateway takes the same). */
+export const AddressSchema = PostalAddress;
 export type Address = Static<typeof AddressSchema>;
 
 export const UserSchema = Type.Object(

@@ -1,6 +1,6 @@
 // Shared jest settings: TypeScript through SWC (no type-checking at test time — `pnpm typecheck` does that).
-// Transitive dependencies published as ESM only. Node >= 20.19 can require() them, but jest's module runtime on
-// Node 20 cannot, so SWC compiles them to CommonJS like our own sources.
+// Transitive dependencies published as ESM only: Node can require() them, but jest's module runtime cannot, so SWC
+// compiles them to CommonJS like our own sources.
 const esmOnlyPackages = ['content-disposition', 'cookie'];
 const notEsmOnly = esmOnlyPackages.map((name) => `(?:\\.pnpm/)?${name}[@/]`).join('|');
 
@@ -16,7 +16,9 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!${notEsmOnly})`],
-  testTimeout: 30_000,
+  // Per test and per hook. An embedded PGlite's first start plus migrations takes ~2 s on a quiet machine and more
+  // than 30 s on a loaded 2-core CI runner; past this it is a failure (with cleanup, see below), never a hang.
+  testTimeout: 90_000,
   // A failing run must end, not hang on what a timed-out setup left open (see jest.exit-guard.cjs).
   reporters: ['default', require.resolve('./jest.exit-guard.cjs')],
 };

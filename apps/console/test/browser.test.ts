@@ -21,7 +21,7 @@ import {
   type RunningSystem,
   type ServiceName,
 } from '@shop/demo/dist/index';
-import { createTestDatabase, type TestDatabase } from '@shop/testing';
+import { clearFaults, createTestDatabase, type TestDatabase } from '@shop/testing';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -204,31 +204,39 @@ if (!browserAvailable) {
   }, 60_000);
 
   it('opens the payment breaker while payment hangs, and closes it once payment is healthy', async () => {
-    await view('faults', 'Fault switches');
-    const payment = page.getByRole('group', { name: 'Payment service' });
-    await payment.getByLabel('Hanging').check();
-    await page.waitForFunction(
-      () => document.querySelector<HTMLInputElement>('#fault-payment-hanging')?.checked === true,
-    );
-    await shot('fault-switches');
+    /** Clicks a fault switch and waits for the page to show it set: the radio is checked once the service agreed. */
+    const switchPayment = async (mode: 'Hanging' | 'Healthy') => {
+      await view('faults', 'Fault switches');
+      await page.getByRole('group', { name: 'Payment service' }).getByLabel(mode).click();
+      await page.waitForFunction(
+        (id) => document.querySelector<HTMLInputElement>(`#${id}`)?.checked === true,
+        mode === 'Hanging' ? 'fault-payment-hanging' : 'fault-payment-normal',
+      );
+    };
+    try {
+      await switchPayment('Hanging');
+      await shot('fault-switches');
 
-    await page.getByRole('link', { name: 'Storefront', exact: true }).click();
-    await page
-      .getByLabel(/^Quantity of /)
-      .first()
-      .fill('1');
-    await page.getByRole('button', { name: 'Place order' }).click();
+      await page.getByRole('link', { name: 'Storefront', exact: true }).click();
+      await page
+        .getByLabel(/^Quantity of /)
+        .first()
+        .fill('1');
+      await page.getByRole('button', { name: 'Place order' }).click();
 
-    await view('map', 'Service map');
-    const breaker = page.getByTestId('breaker-order-payment').locator('td').first();
-    await untilText(breaker, /^open$/, 60_000);
-    expect(await page.locator('[data-breaker="order:payment"]').getAttribute('data-state')).toBe('open');
-    await shot('service-map');
+      await view('map', 'Service map');
+      const breaker = page.getByTestId('breaker-order-payment').locator('td').first();
+      await untilText(breaker, /^open$/, 60_000);
+      expect(await page.locator('[data-breaker="order:payment"]').getAttribute('data-state')).toBe('open');
+      await shot('service-map');
 
-    await view('faults', 'Fault switches');
-    await page.getByRole('group', { name: 'Payment service' }).getByLabel('Healthy').check();
-    await view('map', 'Service map');
-    await untilText(breaker, /^closed$/, 60_000);
+      await switchPayment('Healthy');
+      await view('map', 'Service map');
+      await untilText(breaker, /^closed$/, 60_000);
+    } finally {
+      // Whatever happened above, the tests after this one need a healthy payment service.
+      await clearFaults(system!.service('payment').baseUrl, { headers: system!.serviceAuth('console-test') });
+    }
   }, 150_000);
 
   it('dead-letters a poison message with its reason, and redrives it', async () => {

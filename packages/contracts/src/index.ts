@@ -1,6 +1,7 @@
 // @shop/contracts: the integration events every service agrees on, and the topology they travel through.
 export { Money } from './money';
 export { PostalAddress, ShippingAddress } from './address';
+export { assertEachSkuOnce, RepeatedSkuError } from './order-lines';
 export { ACCESS_TOKEN, type AccessTokenClaims, type AccessTokenRole } from './access-token';
 export { EventMetadata, EventEnvelopeSchema, envelopeSchema, type EventEnvelope } from './envelope';
 export { defineEvent, type EventDefinition, type Upcaster } from './event-definition';

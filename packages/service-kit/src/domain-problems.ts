@@ -8,7 +8,8 @@
  *       new HttpProblem(409, 'insufficient-stock', 'Not enough stock', error.message, { shortages: error.shortages })),
  *   ]
  */
-import type { HttpProblem } from './problem';
+import { RepeatedSkuError } from '@shop/contracts';
+import { HttpProblem } from './problem';
 
 /** One entry of the map: the error class, and the problem that answers it. */
 export interface DomainProblem {
@@ -35,3 +36,10 @@ export function domainProblemOf(problems: readonly DomainProblem[], error: unkno
   }
   return undefined;
 }
+
+/** The refusal of a rule every service shares (`assertEachSkuOnce` from @shop/contracts): list it in `problems`. */
+export const repeatedSkuProblem = problemFor(
+  RepeatedSkuError,
+  (error) =>
+    new HttpProblem(422, 'duplicate-sku', 'Each sku may appear once', error.message, { duplicateSkus: error.skus }),
+);

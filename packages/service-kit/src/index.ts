@@ -59,7 +59,7 @@ export {
   mayActFor,
   type CallerGuard,
 } from './caller-guards';
-export { problemFor, type DomainProblem } from './domain-problems';
+export { problemFor, repeatedSkuProblem, type DomainProblem } from './domain-problems';
 export { eventMetadataOf } from './event-metadata';
 export type { FastifyRequest, FastifyReply } from 'fastify';
 export {

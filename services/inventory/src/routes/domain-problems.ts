@@ -1,5 +1,5 @@
 /** The inventory's domain refusals as problem+json, with what the caller needs to act (the short skus, the items…). */
-import { HttpProblem, notFound, problemFor } from '@shop/service-kit';
+import { HttpProblem, notFound, problemFor, repeatedSkuProblem } from '@shop/service-kit';
 import type { Reservation } from '../domain/reservation';
 import { InvalidCursorError, ProductExistsError } from '../product-store';
 import {
@@ -14,6 +14,7 @@ import {
 const itemsOf = (reservation: Reservation) => reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
 
 export const inventoryProblems = [
+  repeatedSkuProblem,
   problemFor(
     ProductExistsError,
     (error) => new HttpProblem(409, 'product-exists', 'Product already exists', error.message, { sku: error.sku }),

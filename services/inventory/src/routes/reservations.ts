@@ -3,7 +3,8 @@
  * step and compensation of the saga names the same key: reserve, then release or commit `/reservations/{orderId}`.
  * For services only (app.ts); domain refusals are answered by routes/domain-problems.ts.
  */
-import { eventMetadataOf, HttpProblem, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
+import { assertEachSkuOnce } from '@shop/contracts';
+import { eventMetadataOf, notFound, ProblemSchema, Type, type ServiceApp } from '@shop/service-kit';
 import { SkuSchema } from '../domain/product';
 import { ReservationSchema } from '../domain/reservation';
 import type { ReservationStore } from '../reservation-store';
@@ -52,18 +53,7 @@ export function registerReservationRoutes(app: ServiceApp, reservations: Reserva
     },
     async (request, reply) => {
       const { orderId, items } = request.body;
-      const duplicates = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
-      if (duplicates.length > 0) {
-        throw new HttpProblem(
-          422,
-          'duplicate-sku',
-          'Each sku may appear once',
-          `Listed more than once: ${duplicates.join(', ')}`,
-          {
-            duplicateSkus: duplicates,
-          },
-        );
-      }
+      assertEachSkuOnce(items);
       const { reservation, created } = await reservations.reserve(orderId, items, eventMetadataOf(request));
       return reply
         .code(created ? 201 : 200)

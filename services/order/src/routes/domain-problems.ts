@@ -1,10 +1,11 @@
 /** The order service's domain refusals (placing an order, listing, retrying a saga) as problem+json. */
 import { SagaNotFoundError, SagaNotRetryableError } from '@shop/saga';
-import { HttpProblem, notFound, problemFor } from '@shop/service-kit';
+import { HttpProblem, notFound, problemFor, repeatedSkuProblem } from '@shop/service-kit';
 import { IdempotencyKeyReusedError, UnknownCustomerError } from '../place-order';
 import { InvalidCursorError } from '../read-model/order-summaries';
 
 export const orderProblems = [
+  repeatedSkuProblem,
   problemFor(
     UnknownCustomerError,
     (error) =>

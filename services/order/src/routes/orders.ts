@@ -4,12 +4,12 @@
  * Schemas sit next to their handlers (validation + types + OpenAPI); domain refusals are answered by
  * routes/domain-problems.ts.
  */
+import { assertEachSkuOnce } from '@shop/contracts';
 import type { Database } from '@shop/db';
 import type { SagaEngine } from '@shop/saga';
 import {
   customerOf,
   eventMetadataOf,
-  HttpProblem,
   mayActFor,
   notFound,
   ProblemSchema,
@@ -91,18 +91,7 @@ export function registerPlaceOrderRoute(app: ServiceApp, { orders, sagas, onEven
     async (request, reply) => {
       const customerId = customerOf(request);
       const { items, shippingAddress, paymentMethod } = request.body;
-      const repeated = [...new Set(items.map((item) => item.sku).filter((sku, i, all) => all.indexOf(sku) !== i))];
-      if (repeated.length > 0) {
-        throw new HttpProblem(
-          422,
-          'duplicate-sku',
-          'Each sku may appear once',
-          `Listed more than once: ${repeated.join(', ')}`,
-          {
-            duplicateSkus: repeated,
-          },
-        );
-      }
+      assertEachSkuOnce(items);
       const idempotencyKey = request.headers['idempotency-key'];
       const { orderId, created } = await placeOrder(
         { orders, sagas },

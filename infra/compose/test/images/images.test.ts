@@ -25,7 +25,7 @@ const AWS = { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_REGION: 'us-east-1
 
 /** Per service: its port, and a write route that must answer a bad body with 400 (given a token of `role`). */
 const SERVICES = [
-  { name: 'user', port: 3002, badRequest: { path: '/users', role: 'customer' } },
+  { name: 'user', port: 3002, badRequest: { path: '/users', role: 'service' } }, // registration: the gateway's call
   { name: 'inventory', port: 3003, badRequest: { path: '/reservations', role: 'service' } },
   { name: 'payment', port: 3004, badRequest: { path: '/payments', role: 'service' } },
   { name: 'shipping', port: 3005, badRequest: { path: '/shipments', role: 'service' } },

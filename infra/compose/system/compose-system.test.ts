@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { followOrder, GatewayClient, getOrder, Narrator, newCustomer, placeOrder } from '@shop/demo/dist/index';
-import { eventually, LOCALSTACK_IMAGE } from '@shop/testing';
+import { eventually, LOCALSTACK_IMAGE, signTestToken } from '@shop/testing';
 import { dockerEngineAnswers, findComposeCommand, runCompose, type ComposeProject } from '../src';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -29,6 +29,7 @@ if (aws === 'local-aws' && process.env.COMPOSE_AWS !== 'local-aws') {
   process.stdout.write(`${LOCALSTACK_IMAGE} is not on this machine: the stack runs on the local-aws override\n`);
 }
 const composeCommand = findComposeCommand();
+const jwtSecret = randomBytes(48).toString('base64url');
 const project: ComposeProject = {
   command: composeCommand ?? ['docker', 'compose'],
   files: ['docker-compose.yml', ...(aws === 'local-aws' ? ['docker-compose.local-aws.yml'] : [])],
@@ -36,7 +37,7 @@ const project: ComposeProject = {
   cwd: repoRoot,
   // The secret compose requires, generated like docs/docker.md says; 0 = a free port, so a stack already running on
   // 3000 and 16686 is not in the way.
-  env: { JWT_SECRET: randomBytes(48).toString('base64url'), GATEWAY_PORT: '0', JAEGER_UI_PORT: '0' },
+  env: { JWT_SECRET: jwtSecret, GATEWAY_PORT: '0', JAEGER_UI_PORT: '0' },
 };
 const compose = (args: string[], timeoutMs = 2 * MINUTE) => runCompose(project, args, { timeoutMs });
 
@@ -49,6 +50,20 @@ async function expectCompose(args: string[], timeoutMs?: number): Promise<string
 
 /** A command inside a running service container, e.g. a fetch to an endpoint compose does not publish. */
 const inService = (service: string, script: string) => expectCompose(['exec', '-T', service, 'node', '-e', script]);
+
+/** Sets payment's fault rules (none: clears them) from inside its container; `/admin/faults` wants a service token. */
+function setPaymentFaults(rules: object[]): Promise<string> {
+  const token = signTestToken(jwtSecret, { sub: 'compose-test', role: 'service' });
+  const request = rules.length
+    ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules }) }
+    : { method: 'DELETE', headers: {} };
+  const init = { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+  return inService(
+    'payment',
+    `fetch('http://127.0.0.1:3004/admin/faults', ${JSON.stringify(init)})
+       .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+  );
+}
 
 let gatewayUrl: string;
 const out = new Narrator((line) => process.stdout.write(`  ${line}\n`));
@@ -117,12 +132,7 @@ it(
     const context = { gateway: new GatewayClient(gatewayUrl, out), out };
     const customer = await newCustomer(context, 'Drill');
     // Slow payments (within the order service's call timeout) leave time to kill while a charge is in flight.
-    await inService(
-      'payment',
-      `fetch('http://127.0.0.1:3004/admin/faults', { method: 'PUT', headers: { 'content-type': 'application/json' },
-       body: JSON.stringify({ rules: [{ route: '/payments', method: 'POST', latencyMs: 700 }] }) })
-     .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-    );
+    await setPaymentFaults([{ route: '/payments', method: 'POST', latencyMs: 700 }]);
     try {
       const order = await placeOrder(context, customer, [{ sku: 'TEE-LOGO-M', quantity: 1 }]);
       await eventually(
@@ -162,10 +172,7 @@ it(
       ]);
       expect(captured.trim()).toBe('1');
     } finally {
-      await inService(
-        'payment',
-        "fetch('http://127.0.0.1:3004/admin/faults', { method: 'DELETE' }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
-      );
+      await setPaymentFaults([]);
     }
   },
   8 * MINUTE,

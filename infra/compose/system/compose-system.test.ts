@@ -149,6 +149,8 @@ it(
       expect(state).toMatch(/Exit 137|exited \(137\)/i);
 
       await expectCompose(['start', 'order']);
+      // The gateway answers 503 until the restarted order container listens again: wait for it, then follow.
+      await eventually(() => getOrder(context, customer, order.id), { timeoutMs: 3 * MINUTE, intervalMs: 1_000 });
       const done = await followOrder(
         context,
         customer,

@@ -139,7 +139,7 @@ async function rebuildIsWaitingForLock(db: TestDatabase): Promise<boolean> {
 
 const onPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-onPostgres('inline rebuild racing an append on postgres', () => {
+onPostgres('inline rebuild racing an append on postgres (only with TEST_DATABASE_URL)', () => {
   it('waits for an in-flight append, so its event is counted exactly once', async () => {
     const { db } = await createTestStore('postgres');
     try {

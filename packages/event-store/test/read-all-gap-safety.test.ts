@@ -12,7 +12,7 @@ const streamsOf = (events: readonly { streamId: string }[]) => events.map((event
 
 const onPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-onPostgres('gap safety on postgres (two connections)', () => {
+onPostgres('gap safety on postgres, two connections (only with TEST_DATABASE_URL)', () => {
   const t = useTestStore('postgres');
 
   /** Appends `streamId` in a transaction that stays open until `commit.release()`; resolves once it has appended. */

@@ -136,37 +136,43 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
       )
     ).rows[0]!.n;
 
-  onPostgres('answers 409 request-in-progress when the first request holds the key longer than the wait', async () => {
-    const { app: impatient } = await testApp(db, { idempotencyWaitMs: 100 });
-    const body = paymentBody();
-    const held = holdKey('key-held', body);
-    try {
-      await eventually(async () => expect(await countRows(db, 'idempotency_keys')).toBe(0)); // uncommitted: invisible
-      const response = await pay(impatient, body, 'key-held');
-      expect(response.statusCode).toBe(409);
-      expect(response.headers['content-type']).toContain('application/problem+json');
-      expect(response.headers['retry-after']).toBe('1');
-      expect(response.json().type).toMatch(/request-in-progress$/);
-    } finally {
+  onPostgres(
+    'answers 409 request-in-progress when the first request holds the key longer than the wait (Postgres only: row locks)',
+    async () => {
+      const { app: impatient } = await testApp(db, { idempotencyWaitMs: 100 });
+      const body = paymentBody();
+      const held = holdKey('key-held', body);
+      try {
+        await eventually(async () => expect(await countRows(db, 'idempotency_keys')).toBe(0)); // uncommitted: invisible
+        const response = await pay(impatient, body, 'key-held');
+        expect(response.statusCode).toBe(409);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect(response.headers['retry-after']).toBe('1');
+        expect(response.json().type).toMatch(/request-in-progress$/);
+      } finally {
+        held.release();
+        await held.done;
+        await impatient.close();
+      }
+      expect(await countRows(db, 'payments')).toBe(0);
+    },
+  );
+
+  onPostgres(
+    'lets a waiting duplicate take over when the first request rolls back (Postgres only: row locks)',
+    async () => {
+      const body = paymentBody();
+      const held = holdKey('key-takeover', body);
+      const waiting = pay(app, body, 'key-takeover');
+      await eventually(async () => expect(await waitingOnLocks()).toBe(1));
       held.release();
       await held.done;
-      await impatient.close();
-    }
-    expect(await countRows(db, 'payments')).toBe(0);
-  });
-
-  onPostgres('lets a waiting duplicate take over when the first request rolls back', async () => {
-    const body = paymentBody();
-    const held = holdKey('key-takeover', body);
-    const waiting = pay(app, body, 'key-takeover');
-    await eventually(async () => expect(await waitingOnLocks()).toBe(1));
-    held.release();
-    await held.done;
-    const response = await waiting;
-    expect(response.statusCode).toBe(201);
-    expect(response.headers['idempotent-replayed']).toBeUndefined();
-    expect(provider.calls.charge).toBe(1);
-  });
+      const response = await waiting;
+      expect(response.statusCode).toBe(201);
+      expect(response.headers['idempotent-replayed']).toBeUndefined();
+      expect(provider.calls.charge).toBe(1);
+    },
+  );
 });
 
 describe('request fingerprint', () => {

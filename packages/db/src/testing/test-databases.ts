@@ -8,7 +8,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { openPgliteDatabase, openPostgresDatabase, type Database, type Engine } from '../index';
+import { openPgliteDatabase, openPostgresDatabase, type Database, type Engine, type Queryable } from '../index';
 
 export interface TestDatabase extends Database {
   /** Connection URL for a real Postgres (undefined on PGlite); lets a test start a second process on the same DB. */
@@ -21,7 +21,7 @@ export function testEngines(): Engine[] {
 }
 
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
-  if (engine === 'pglite') return openPgliteDatabase({ loadDataDir: await pgliteTemplate() });
+  if (engine === 'pglite') return leasePgliteDatabase();
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: no Postgres to create a test database on');
 
@@ -45,6 +45,87 @@ function withDatabaseName(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * A fresh PGlite costs ~1 s of CPU even from the dump below (the WASM Postgres starts and restores the cluster) —
+ * more than most tests themselves, and most test files open one per test. So a closed test database is not shut
+ * down but wiped and kept for the next `createTestDatabase('pglite')` in the same test file: every schema is dropped,
+ * `public` recreated, and `DISCARD ALL` resets the session (settings, temporary tables, advisory locks, prepared
+ * statements). That takes ~30 ms, and the next test sees what a fresh database would show. The lease handed out is
+ * closed for good on `close()`: its holder gets "PGlite is closed", exactly as from a closed PGlite, and cannot reach
+ * the next holder's data. An idle PGlite keeps the process alive, so the idle ones are shut down after the test file
+ * (jest gives every test file its own copy of this module, and so its own pool).
+ */
+const idlePglites: Database[] = [];
+
+/**
+ * Pooling needs a hook that shuts the idle ones down when the file is done. Outside jest, or imported from inside a
+ * test (jest refuses hooks there), a released database is closed as usual. The hook may run before a later top-level
+ * `afterAll` of the test file releases its database, so from then on releases close too.
+ */
+let pooling = (() => {
+  const afterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
+  try {
+    afterAll?.(async () => {
+      pooling = false;
+      await Promise.all(idlePglites.splice(0).map((database) => database.close()));
+    });
+    return afterAll !== undefined;
+  } catch {
+    return false;
+  }
+})();
+
+const WIPE_CLUSTER = `
+  DO $$
+  DECLARE name text;
+  BEGIN
+    FOR name IN
+      SELECT nspname FROM pg_namespace
+      WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+    LOOP
+      EXECUTE format('DROP SCHEMA %I CASCADE', name);
+    END LOOP;
+  END $$;
+  CREATE SCHEMA public;
+`;
+
+async function leasePgliteDatabase(): Promise<TestDatabase> {
+  let database: Database | undefined;
+  while (!database && idlePglites.length > 0) {
+    const candidate = idlePglites.pop()!;
+    try {
+      await candidate.exec(WIPE_CLUSTER);
+      await candidate.exec('DISCARD ALL'); // on its own: it cannot run inside the script's implicit transaction
+      database = candidate;
+    } catch {
+      await candidate.close().catch(() => undefined); // not reusable (e.g. left mid-transaction): start afresh
+    }
+  }
+  database ??= await openPgliteDatabase({ loadDataDir: await pgliteTemplate() });
+  return leaseOf(database);
+}
+
+function leaseOf(database: Database): TestDatabase {
+  let closed = false;
+  const open = (): Database => {
+    if (closed) throw new Error('PGlite is closed');
+    return database;
+  };
+  return {
+    engine: 'pglite',
+    query: async <R extends object>(sql: string, params?: readonly unknown[]) => open().query<R>(sql, params),
+    exec: async (sql: string) => open().exec(sql),
+    transaction: async <T>(work: (tx: Queryable) => Promise<T>) => open().transaction(work),
+    ping: async () => open().ping(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (pooling) idlePglites.push(database);
+      else await database.close();
+    },
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { ServiceApp } from '@shop/service-kit';
 import { eventually, signTestToken } from '@shop/testing';
+import type { GatewayApp } from '../src/app';
 import { JWT_SECRET } from './support/gateway';
 import { createShop, type Shop } from './support/shop';
 
@@ -127,7 +128,7 @@ async function signIn(gateway: ServiceApp, email: string): Promise<string> {
 
 describe('hostile input through the gateway (the breaker attack of issue #16)', () => {
   const shop = createShop();
-  let gateway: ServiceApp;
+  let gateway: GatewayApp;
   let services: Shop['services'];
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@
  * the open period ends and a trial call finds it back.
  */
 import type { FakeClock } from '@shop/clock';
-import type { ServiceApp } from '@shop/service-kit';
+import type { GatewayApp } from '../src/app';
 import { FakeUpstream } from './support/fake-upstream';
 import {
   BREAKER_OPEN_MS,
@@ -18,7 +18,7 @@ import {
 
 describe('gateway when an upstream fails', () => {
   let inventory: FakeUpstream;
-  let app: ServiceApp;
+  let app: GatewayApp;
   let clock: FakeClock;
 
   beforeEach(async () => {

@@ -35,14 +35,12 @@ import { createParticipants } from './saga/participants';
 import { placeOrderSaga } from './saga/place-order-saga';
 import { cachedServiceToken } from './saga/service-token';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The place-order saga engine: main.ts starts and stops its worker. */
-    sagas: SagaEngine;
-    /** Order commands, for the event consumer. */
-    orders: Orders;
-  }
-}
+/**
+ * The order service's app: a service app that also carries its saga engine (main.ts starts and stops its worker) and
+ * its order commands (for the event consumer). A type of its own rather than an augmentation of Fastify's global
+ * `FastifyInstance`, which would claim these properties for every Fastify app in the program.
+ */
+export type OrderApp = ServiceApp & { readonly sagas: SagaEngine; readonly orders: Orders };
 
 export interface OrderAppDeps {
   db: Database;
@@ -76,7 +74,7 @@ export interface OrderAppDeps {
   clock?: Clock;
 }
 
-export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
+export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
   const { db } = deps;
   const app = await createApp({
     name: 'order-service',
@@ -121,8 +119,7 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
     Object.entries(await sagas.countByState()).map(([state, count]) => ({ saga: saga.name, state, count })),
   );
 
-  app.decorate('sagas', sagas);
-  app.decorate('orders', orders);
+  const orderApp = Object.assign(app, { sagas, orders });
   const routes = { db, orders, sagas, onEventsCommitted: wake };
   await registerRoutesFor(app, onlyCustomers, (customers) => registerPlaceOrderRoute(customers, routes));
   await registerRoutesFor(app, anyVerifiedCaller, (callers) => {
@@ -135,5 +132,5 @@ export async function buildApp(deps: OrderAppDeps): Promise<ServiceApp> {
     breakers: () => Object.values(participants.clients).map((client) => client.breaker.metrics()),
     routes: (operator) => registerSagaOperatorRoutes(operator, sagas, saga),
   });
-  return app;
+  return orderApp;
 }

@@ -4,14 +4,13 @@
  * runs, for a test that wires messaging itself.
  */
 import { runMigrations } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
-import { buildApp, type OrderAppDeps } from './app';
+import { buildApp, type OrderApp, type OrderAppDeps } from './app';
 import { migrations } from './migrations';
 
 export { orderEventHandlers } from './events/order-event-handlers';
-export type { OrderAppDeps };
+export type { OrderApp, OrderAppDeps };
 
-export async function buildOrderForTests(deps: OrderAppDeps): Promise<ServiceApp> {
+export async function buildOrderForTests(deps: OrderAppDeps): Promise<OrderApp> {
   await runMigrations(deps.db, migrations);
   return buildApp(deps);
 }

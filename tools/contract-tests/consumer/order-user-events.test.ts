@@ -5,9 +5,8 @@
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import type { EventType } from '@shop/contracts';
 import { runMigrations } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
-import { buildApp } from '@shop/order-service/dist/app';
+import { buildApp, type OrderApp } from '@shop/order-service/dist/app';
 import { customerExists } from '@shop/order-service/dist/customers/customer-replica';
 import { orderEventHandlers } from '@shop/order-service/dist/events/order-event-handlers';
 import { migrations } from '@shop/order-service/dist/migrations';
@@ -32,7 +31,7 @@ const fromShipping = new PactV4({
 
 describe('order-service ← user-service and shipping-service events', () => {
   let db: TestDatabase;
-  let app: ServiceApp;
+  let app: OrderApp;
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite');

@@ -4,8 +4,7 @@
  * integration events → outbox, in one transaction) and published by the real outbox relay.
  */
 import { createEvent, type EventType } from '@shop/contracts';
-import type { ServiceApp } from '@shop/service-kit';
-import { buildApp } from '@shop/order-service/dist/app';
+import { buildApp, type OrderApp } from '@shop/order-service/dist/app';
 import { applyCustomerSnapshot } from '@shop/order-service/dist/customers/customer-replica';
 import { migrations } from '@shop/order-service/dist/migrations';
 import { asPactMessage, CONTRACT_JWT_SECRET, Pacticipant, publishedEvent, type MessageProvider } from '../src';
@@ -16,7 +15,7 @@ import { providerDatabase, type ProviderDatabase } from './support/provider-data
 
 describe('order-service', () => {
   let database: ProviderDatabase;
-  let app: ServiceApp;
+  let app: OrderApp;
 
   beforeAll(async () => {
     database = await providerDatabase(migrations, [

@@ -5,8 +5,7 @@
  * provider uses it to produce the Order* events its consumers' pacts describe.
  */
 import type { Database } from '@shop/db';
-import type { ServiceApp } from '@shop/service-kit';
-import '@shop/order-service/dist/app';
+import type { OrderApp } from '@shop/order-service/testing';
 
 export type OrderStage = 'PLACED' | 'PAID' | 'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -17,7 +16,7 @@ const total = { amountMinor: 2500, currency: 'EUR' };
 const shippingAddress = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
 
 export async function advanceOrder(
-  app: ServiceApp,
+  app: OrderApp,
   db: Database,
   order: { orderId: string; customerId: string; shipmentId?: string },
   stage: OrderStage,

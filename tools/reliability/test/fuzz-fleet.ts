@@ -7,7 +7,7 @@ import { runMigrations, type Database } from '@shop/db';
 import { messagingMigrationsDir } from '@shop/messaging';
 import type { ServiceApp } from '@shop/service-kit';
 import { createTestDatabase, signTestToken } from '@shop/testing';
-import { buildApp as buildGateway } from '@shop/gateway-service/dist/app';
+import { buildApp as buildGateway, type GatewayApp } from '@shop/gateway-service/dist/app';
 import { buildApp as buildInventory } from '@shop/inventory-service/dist/app';
 import { migrations as inventoryMigrations } from '@shop/inventory-service/dist/migrations';
 import { buildApp as buildOrder } from '@shop/order-service/dist/app';
@@ -34,6 +34,8 @@ export interface FleetMember {
 
 export interface Fleet {
   members: FleetMember[];
+  /** The gateway member's app, typed as one: its circuits to the services behind it are read after fuzzing. */
+  gateway: GatewayApp;
   customerId: string;
   close(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startFleet(): Promise<Fleet> {
   const known = [customerId, 'SKU-FUZZ', orderId, paid.json().id as string, shipped.json().id as string, 'me'];
   return {
     customerId,
+    gateway,
     members: [
       { name: 'gateway', app: gateway, dbs: [userDb, orderDb, inventoryDb], known },
       { name: 'user', app: user, dbs: [userDb], known },

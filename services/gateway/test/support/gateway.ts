@@ -1,8 +1,7 @@
 /** The gateway in-process with test settings: fake upstream URLs, a fake clock for breakers and timeouts. */
 import { FakeClock } from '@shop/clock';
-import type { ServiceApp } from '@shop/service-kit';
 import { bearer } from '@shop/testing';
-import { buildApp, type GatewayAppDeps } from '../../src/app';
+import { buildApp, type GatewayApp, type GatewayAppDeps } from '../../src/app';
 
 export const JWT_SECRET = 'gateway-tests-secret-0123456789abcdef';
 export const UPSTREAM_TIMEOUT_MS = 3_000;
@@ -10,7 +9,7 @@ export const PASSWORD_UPSTREAM_TIMEOUT_MS = 15_000;
 export const BREAKER_OPEN_MS = 10_000;
 
 export interface GatewayFixture {
-  app: ServiceApp;
+  app: GatewayApp;
   clock: FakeClock;
 }
 

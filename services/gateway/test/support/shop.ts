@@ -19,10 +19,11 @@ import { buildOrderForTests, orderEventHandlers } from '@shop/order-service/test
 import { buildPaymentForTests } from '@shop/payment-service/testing';
 import { buildShippingForTests } from '@shop/shipping-service/testing';
 import { buildUserForTests, orderHistoryHandlers } from '@shop/user-service/testing';
+import type { GatewayApp } from '../../src/app';
 import { JWT_SECRET, startGateway } from './gateway';
 
 export interface Shop {
-  gateway: ServiceApp;
+  gateway: GatewayApp;
   /** The services behind the gateway, for requests that bypass it. */
   services: { user: ServiceApp; order: ServiceApp };
   close(): Promise<void>;

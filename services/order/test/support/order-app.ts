@@ -7,7 +7,7 @@ import { runMigrations } from '@shop/db';
 import { constantBackoff } from '@shop/resilience';
 import type { ServiceApp } from '@shop/service-kit';
 import { bearer, createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
-import { buildApp, type OrderAppDeps } from '../../src/app';
+import { buildApp, type OrderApp, type OrderAppDeps } from '../../src/app';
 import { applyCustomerSnapshot } from '../../src/customers/customer-replica';
 import { migrations } from '../../src/migrations';
 
@@ -15,7 +15,7 @@ export const JWT_SECRET = 'order-service-tests-secret-0123456789abcdef';
 export const address = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
 
 export interface OrderFixture {
-  app: ServiceApp;
+  app: OrderApp;
   db: TestDatabase;
   close(): Promise<void>;
 }

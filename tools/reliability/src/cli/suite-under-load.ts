@@ -12,6 +12,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
+  // `pnpm test:under-load -- --package …` hands the script a literal `--` (npm's habit; pnpm passes it through).
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     package: { type: 'string', default: '@shop/messaging' },
     busy: { type: 'string', default: '2' },

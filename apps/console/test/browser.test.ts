@@ -21,10 +21,9 @@ import {
   type RunningSystem,
   type ServiceName,
 } from '@shop/demo/dist/index';
-import { clearFaults, createTestDatabase, type TestDatabase } from '@shop/testing';
+import { clearFaults, createTestDatabase, CHROMIUM_ARGS, CHROMIUM_PATH, type TestDatabase } from '@shop/testing';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = join(__dirname, '..', '..', '..');
 const screenshots = process.env.CONSOLE_SCREENSHOTS_DIR ?? join(tmpdir(), 'console-screenshots');
 
@@ -75,9 +74,9 @@ async function databasesFor(databases: TestDatabase[]): Promise<Partial<Record<S
   return env;
 }
 
-const browserAvailable = existsSync(CHROMIUM);
+const browserAvailable = existsSync(CHROMIUM_PATH);
 if (!browserAvailable) {
-  it.skip(`skipped: ${CHROMIUM} is absent — install Debian's browser with \`apt-get install -y chromium\``, () =>
+  it.skip(`skipped: ${CHROMIUM_PATH} is absent — install Debian's browser with \`apt-get install -y chromium\``, () =>
     undefined);
 }
 
@@ -126,16 +125,9 @@ if (!browserAvailable) {
     const [port] = await freePorts(1);
     learnersConsole = await startConsole(system, { repoRoot, port: port!, echo: () => undefined });
     context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1280, height: 800 },
     });
     page = context.pages()[0] ?? (await context.newPage());

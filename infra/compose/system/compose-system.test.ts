@@ -1,17 +1,21 @@
 /**
  * `docker compose up`, proved (`pnpm test:compose`): the stack comes up under a project name of its own with the
  * gateway on a free 127.0.0.1 port, the demo scenarios run through that published port and from the demo container,
- * the order container is SIGKILLed mid-saga and started again, and the order completes with exactly one payment.
- * Then `down -v` removes containers, network and volumes, also when something above failed.
+ * the order container is SIGKILLed mid-saga and started again, and the order completes with exactly one payment;
+ * the learner's console container serves its page to Chromium and works against the stack. Then `down -v` removes containers, network and volumes, also when something above failed.
  *
  * SNS/SQS: LocalStack (the default file) when its image is on this machine, otherwise the local-aws override;
  * COMPOSE_AWS=localstack or COMPOSE_AWS=local-aws chooses.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { followOrder, GatewayClient, getOrder, Narrator, newCustomer, placeOrder } from '@shop/demo/dist/index';
-import { eventually, LOCALSTACK_IMAGE, signTestToken } from '@shop/testing';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, eventually, LOCALSTACK_IMAGE, signTestToken } from '@shop/testing';
 import { dockerEngineAnswers, findComposeCommand, runCompose, type ComposeProject } from '../src';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -37,7 +41,7 @@ const project: ComposeProject = {
   cwd: repoRoot,
   // The secret compose requires, generated like docs/docker.md says; 0 = a free port, so a stack already running on
   // 3000 and 16686 is not in the way.
-  env: { JWT_SECRET: jwtSecret, GATEWAY_PORT: '0', JAEGER_UI_PORT: '0' },
+  env: { JWT_SECRET: jwtSecret, GATEWAY_PORT: '0', JAEGER_UI_PORT: '0', CONSOLE_PORT: '0' },
 };
 const compose = (args: string[], timeoutMs = 2 * MINUTE) => runCompose(project, args, { timeoutMs });
 
@@ -178,4 +182,84 @@ it(
     }
   },
   8 * MINUTE,
+);
+
+// The console's own browser test (apps/console/test/browser.test.ts) runs the whole learner's session against the
+// system `pnpm demo` starts; this one proves the same console works from its container against the compose stack:
+// the service-to-service URLs, its service token and the published port are compose's.
+const browserAvailable = existsSync(CHROMIUM_PATH);
+(browserAvailable ? it : it.skip)(
+  browserAvailable
+    ? "serves the learner's console from its container: an order CONFIRMED, the service map, a dead letter redriven"
+    : `console under compose skipped: ${CHROMIUM_PATH} is absent (apt-get install -y chromium)`,
+  async () => {
+    await expectCompose(['up', '-d', 'console'], 10 * MINUTE);
+    const published = (await expectCompose(['port', 'console', '3006'])).trim().split('\n').pop()!;
+    const consoleUrl = `http://${published.replace('0.0.0.0', '127.0.0.1')}`;
+    await eventually(
+      async () => {
+        if ((await fetch(`${consoleUrl}/health/ready`)).status !== 200) throw new Error('console not ready');
+      },
+      { timeoutMs: 3 * MINUTE, intervalMs: 1_000 },
+    );
+    const profileDir = await mkdtemp(join(tmpdir(), 'compose-console-chromium-'));
+    const browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    const problems: string[] = [];
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('response', (response) => {
+        if (response.status() >= 400)
+          problems.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+      });
+      await page.goto(consoleUrl);
+
+      await page.getByRole('button', { name: 'Register' }).click();
+      await page.getByRole('status').filter({ hasText: 'Registered' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page
+        .getByLabel(/^Quantity of /)
+        .first()
+        .fill('1');
+      await page.getByRole('button', { name: 'Place order' }).click();
+      await page
+        .getByTestId('order-status')
+        .filter({ hasText: /^CONFIRMED$/ })
+        .first()
+        .waitFor({ timeout: 2 * MINUTE });
+
+      await page.getByRole('link', { name: 'Service map', exact: true }).click();
+      await page
+        .getByTestId('breaker-order-payment')
+        .locator('td')
+        .filter({ hasText: /^closed$/ })
+        .waitFor();
+
+      await page.getByRole('link', { name: 'Queues', exact: true }).click();
+      const depth = page.getByTestId('dlq-depth-user-service');
+      await depth.filter({ hasText: /^0$/ }).waitFor({ timeout: MINUTE });
+      await page.getByRole('button', { name: 'Send a poison message to user-service' }).click();
+      await depth.filter({ hasText: /^1$/ }).waitFor({ timeout: MINUTE });
+      await page.getByRole('button', { name: 'Show the dead letters of user-service' }).click();
+      await page
+        .getByTestId('dead-letter')
+        .first()
+        .getByRole('button', { name: /^Redrive message / })
+        .click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Moved 1 message/ })
+        .waitFor({ timeout: MINUTE });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close().catch(() => undefined);
+      await rm(profileDir, { recursive: true, force: true });
+    }
+  },
+  12 * MINUTE,
 );

@@ -21,3 +21,4 @@ export {
 export { setFaults, clearFaults, type FaultRule, type FaultsCallOptions } from './faults';
 export { startTestSnsSqs, type TestSnsSqs } from './sns-sqs';
 export { LOCALSTACK_IMAGE, POSTGRES_IMAGE, REDIS_IMAGE } from './containers/images';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';

@@ -3,6 +3,7 @@
 #
 #   docker build --build-arg SERVICE=order -t resilient-shop/order-service:local .   # one service (the default target)
 #   docker build --target tools -t resilient-shop/tools:local .                       # provision, local-aws, demo
+#   docker build --target console -t resilient-shop/console:local .                   # the learner's console
 #
 # (`docker compose build` builds all of them under these same tags.) Each image is a `pnpm deploy` of one package:
 # its files plus production dependencies (workspace packages copied in with their `files`, e.g. dist/ and
@@ -23,10 +24,10 @@ FROM base AS build
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
-# Only what an image runs: the services and the demo (which brings messaging's CLIs and local-aws) with their
-# dependencies, not the CDK app, benchmarks or test tools.
+# Only what an image runs: the services, the demo (which brings messaging's CLIs and local-aws) and the console
+# with their dependencies, not the CDK app, benchmarks or test tools.
 RUN pnpm install --offline --frozen-lockfile \
- && pnpm turbo run build --filter='./services/*' --filter=@shop/demo --output-logs=errors-only
+ && pnpm turbo run build --filter='./services/*' --filter=@shop/demo --filter=@shop/console --output-logs=errors-only
 
 FROM build AS service-deploy
 ARG SERVICE=user
@@ -35,6 +36,9 @@ RUN pnpm --filter "@shop/${SERVICE}-service" --prod deploy --legacy /out
 
 FROM build AS tools-deploy
 RUN pnpm --filter @shop/demo --prod deploy --legacy /out
+
+FROM build AS console-deploy
+RUN pnpm --filter @shop/console --prod deploy --legacy /out
 
 # What every image runs on. A service needs node and nothing else: npm, npx, corepack and yarn come with the Node
 # image but would only be tools for changing the image from inside.
@@ -53,6 +57,13 @@ COPY --from=tools-deploy /out ./
 # directory's owner, so the unprivileged user can write there.
 RUN mkdir -p /var/lib/local-aws && chown node:node /var/lib/local-aws
 USER node
+
+# The learner's console (`node dist/server/main.js`): its server and the built page, as the unprivileged user.
+FROM runtime AS console
+WORKDIR /srv/console
+COPY --from=console-deploy /out ./
+USER node
+CMD ["node", "dist/server/main.js"]
 
 # Last stage, so the default target: one service, as the unprivileged `node` user of the Node image.
 FROM runtime AS service

@@ -146,7 +146,8 @@ it(
             throw new Error(`saga not in processPayment yet (${current.status})`);
           }
         },
-        { timeoutMs: 30_000, intervalMs: 20 },
+        // Often enough to catch the 700 ms charge in flight, seldom enough to stay within the gateway's rate limit.
+        { timeoutMs: 30_000, intervalMs: 100 },
       );
       await expectCompose(['kill', '-s', 'SIGKILL', 'order']);
       const state = await expectCompose(['ps', 'order']);

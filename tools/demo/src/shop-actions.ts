@@ -80,8 +80,18 @@ export async function placeOrder(
   return { id: response.body.id, traceId: response.traceId };
 }
 
+/**
+ * Reads an order. Followers poll this, and a poller can outrun the gateway's per-customer budget: on 429 it waits
+ * as long as Retry-After says and reads again (a few times), as a well-behaved client of a rate-limited API does.
+ */
 export async function getOrder({ gateway }: ScenarioContext, customer: Customer, orderId: string): Promise<OrderView> {
-  const response = await gateway.get<OrderView>(`/api/orders/${orderId}`, { token: customer.token, quiet: true });
+  const read = () => gateway.get<OrderView>(`/api/orders/${orderId}`, { token: customer.token, quiet: true });
+  let response = await read();
+  for (let waits = 0; response.status === 429 && waits < 3; waits++) {
+    const retryAfterSeconds = Number(response.headers.get('retry-after')) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds, 60) * 1_000));
+    response = await read();
+  }
   check(response.status === 200, `reading the order answered ${response.status}`);
   return response.body;
 }

@@ -1,5 +1,5 @@
 /**
- * The one background loop behind the engines (saga worker, shipping dispatcher, outbox relay, projector): a pass at
+ * The background loop behind the engines (shipping dispatcher, outbox relay, projector): a pass at
  * start — which resumes whatever a crash left behind —, passes back to back while there is more, then a wait for
  * `wake()` or the poll interval. The work itself lives in a table (due sagas, pending outbox rows, the projection's
  * checkpoint), so the loop's timers only ever trigger a query and stopping the process loses nothing.

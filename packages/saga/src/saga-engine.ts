@@ -7,12 +7,13 @@ import { currentTraceContext, StartedHere, traceIdOf } from './saga-tracing';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Queryable } from '@shop/db';
-import { PollingLoop, type Unsubscribe } from '@shop/resilience';
+import type { Unsubscribe } from '@shop/resilience';
 import type { SagaData, SagaDefinition } from './define-saga';
 import { SagaNotFoundError, SagaNotRetryableError, UnknownSagaError } from './errors';
 import { SagaEvents, type SagaEventName, type SagaListener } from './saga-events';
 import { silentLogger, type SagaLogger } from './saga-logger';
 import { SagaRunner } from './saga-runner';
+import { SagaScheduler } from './saga-scheduler';
 import { allSagaStates, SagaState, type ActiveSagaState } from './saga-state';
 import { LeaseLostError, SagaStore, type SagaRecord, type StepAction, type StepOutcome } from './saga-store';
 import type { SagaPolicies } from './step-policy';
@@ -26,11 +27,11 @@ export interface SagaEngineOptions {
   readonly owner?: string;
   /** How long a claim lasts beyond the running attempt's timeout; a dead process's sagas resume after it. Default 30 s. */
   readonly leaseMs?: number;
-  /** How often the worker looks for due sagas. Default 1 s. */
+  /** How often the worker looks for sagas nobody announced (retries, expired leases, other processes'). Default 1 s. */
   readonly pollIntervalMs?: number;
-  /** Due sagas fetched per pass. Default 50. */
+  /** Most sagas one `runDue()` pass runs. Default 50. */
   readonly batchSize?: number;
-  /** Sagas run at once by one process. Default 4. */
+  /** Sagas run at once by one process: the worker's slots. Default 4. */
   readonly concurrency?: number;
   readonly logger?: SagaLogger;
   readonly policies?: SagaPolicies;
@@ -92,12 +93,17 @@ export interface SagaEngine {
   ): Promise<{ created: boolean }>;
   /** One pass: claims and runs every due instance (up to `batchSize`). Resolves with how many it ran. */
   runDue(): Promise<number>;
-  /** Runs passes now and every `pollIntervalMs` until `stop()` — the first pass resumes what a crash left behind. */
+  /**
+   * Starts the background worker: `concurrency` slots, filled now (resuming what a crash left behind), on `wake()`
+   * and whenever a slot frees, plus a tick every `pollIntervalMs` for retries and expired leases. See saga-scheduler.ts.
+   */
   startWorker(): void;
-  /** Asks the worker for a pass now (no-op when it is not started). */
+  /** Fills the worker's free slots now (no-op when it is not started). */
   wake(): void;
-  /** Stops the worker and waits for the pass in progress. */
+  /** Stops the worker and waits for the sagas it is running. */
   stop(): Promise<void>;
+  /** Sagas the worker is running right now (a gauge). */
+  sagasInFlight(): number;
   get<TData extends SagaData = SagaData>(sagaId: string): Promise<SagaInstanceWithLog<TData> | undefined>;
   /** NEEDS_ATTENTION → back to RUNNING or COMPENSATING with a fresh attempt budget, due now. */
   retry(sagaId: string): Promise<SagaInstance>;
@@ -140,68 +146,55 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     continuesTrace: (sagaId) => startedHere.has(sagaId),
   });
 
-  async function runOne(id: string): Promise<boolean> {
-    const now = clock.now();
-    const claimed = await store.claim(id, now, now + leaseMs);
-    if (!claimed) return false; // another process got there first, or it is no longer due
+  /** Runs a claimed saga until it lets go of its lease; never rejects (the lease is what recovers a failed run). */
+  async function runClaimed(claimed: SagaRecord): Promise<void> {
+    const claimedAt = clock.now();
     try {
       await runner.run(claimed);
     } catch (error) {
       if (error instanceof LeaseLostError) {
         // We stalled past our lease and another process took over; its writes win, ours were refused.
-        logger.warn({ sagaId: id }, 'saga lease lost to another process; stopped running it here');
+        logger.warn({ sagaId: claimed.id }, 'saga lease lost to another process; stopped running it here');
       } else {
         // Typically the database went away mid-run. Nothing to undo: the lease runs out and the saga resumes.
-        logger.error({ err: error, sagaId: id }, 'saga run interrupted; it resumes when its lease expires');
+        logger.error({ err: error, sagaId: claimed.id }, 'saga run interrupted; it resumes when its lease expires');
       }
+    } finally {
+      events.emit('released', { sagaId: claimed.id, sagaName: claimed.sagaName, ranForMs: clock.now() - claimedAt });
     }
-    return true;
   }
+
+  const claimDue = (limit: number, excluding: readonly string[]): Promise<SagaRecord[]> => {
+    const now = clock.now();
+    return store.claimDue(now, now + leaseMs, limit, excluding);
+  };
 
   /**
-   * Runs the sagas that are due, `concurrency` at a time. With `refillWhile`, a lane that finishes looks at the table
-   * again for sagas that became due meanwhile (orders placed during the pass) instead of idling until the next
-   * pass — without it a burst of new sagas waited for the slowest saga of the current batch.
+   * One pass for callers that drive the engine themselves (tests, scripts): `concurrency` lanes each claim and run
+   * one due saga at a time until none is left or `batchSize` ran. Each saga runs at most once per pass, so one that is
+   * due again at once (a zero backoff) waits for the next pass.
    */
-  async function runDue(refillWhile?: () => boolean): Promise<number> {
-    const queue = await store.findDue(clock.now(), batchSize);
-    const taken = new Set<string>(queue);
-    let refilling: Promise<void> | undefined;
-    let ran = 0;
-    const next = async (): Promise<string | undefined> => {
-      if (queue.length === 0 && refillWhile?.()) {
-        refilling ??= store
-          .findDue(clock.now(), batchSize)
-          .then((ids) => {
-            for (const id of ids) {
-              if (taken.has(id)) continue;
-              taken.add(id);
-              queue.push(id);
-            }
-          })
-          .finally(() => (refilling = undefined));
-        await refilling;
+  async function runDue(): Promise<number> {
+    const ran = new Set<string>();
+    const lane = async (): Promise<void> => {
+      while (ran.size < batchSize) {
+        const [claimed] = await claimDue(1, [...ran]);
+        if (!claimed) return;
+        ran.add(claimed.id);
+        await runClaimed(claimed);
       }
-      return queue.shift();
     };
-    const lanes = Array.from({ length: concurrency }, async () => {
-      for (let id = await next(); id !== undefined; id = await next()) {
-        // Each saga runs at most once per pass: one that failed and is due again at once (a short backoff, an open
-        // circuit's retry-after of zero) waits for the next pass instead of spinning against the database.
-        if (await runOne(id)) ran++;
-      }
-    });
-    await Promise.all(lanes);
-    return ran;
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return ran.size;
   }
 
-  // Backoff lives in each saga's `next_attempt_at`, so the loop itself only polls: a failed pass (the database is
-  // away) is logged and tried again at the next poll or wake.
-  const worker: PollingLoop = new PollingLoop({
+  const scheduler = new SagaScheduler({
     clock,
+    slots: concurrency,
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
-    runPass: async () => ((await runDue(() => worker.isRunning)) >= batchSize ? 'more' : 'idle'),
-    onError: (error) => logger.error({ err: error }, 'saga worker pass failed; trying again next interval'),
+    claim: claimDue,
+    run: runClaimed,
+    onClaimError: (error) => logger.error({ err: error }, 'saga worker could not claim due sagas; trying again'),
   });
 
   return {
@@ -219,14 +212,15 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
         startedHere.add(sagaId);
         events.emit('stateChanged', { sagaId, sagaName, from: undefined, to: SagaState.RUNNING });
         // Inside a caller's transaction the row is invisible to the worker until commit; the caller wakes it then.
-        if (!startOptions?.tx) worker.wake();
+        if (!startOptions?.tx) scheduler.wake();
       }
       return { created };
     },
-    runDue: () => runDue(),
-    startWorker: () => worker.start(),
-    wake: () => worker.wake(),
-    stop: () => worker.stop(),
+    runDue,
+    startWorker: () => scheduler.start(),
+    wake: () => scheduler.wake(),
+    stop: () => scheduler.stop(),
+    sagasInFlight: () => scheduler.sagasInFlight,
     async get<TData extends SagaData>(sagaId: string) {
       const record = await store.get(sagaId);
       if (!record) return undefined;
@@ -266,7 +260,7 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
         to: requeued.state,
         reason: 'manual retry',
       });
-      worker.wake();
+      scheduler.wake();
       return toInstance(requeued, definitions.get(requeued.sagaName));
     },
     async list(filter = {}) {

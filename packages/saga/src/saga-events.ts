@@ -31,6 +31,8 @@ export interface SagaEventMap {
     readonly to: SagaState;
     readonly reason?: string;
   };
+  /** The worker finished running a saga and freed its slot (finished, waiting for a retry, parked or lost). */
+  released: { readonly sagaId: string; readonly sagaName: string; readonly ranForMs: number };
 }
 
 export type SagaEventName = keyof SagaEventMap;
@@ -42,6 +44,7 @@ export class SagaEvents {
     stepSucceeded: new Set(),
     stepFailed: new Set(),
     stateChanged: new Set(),
+    released: new Set(),
   };
 
   constructor(private readonly logger: SagaLogger) {}

@@ -77,30 +77,31 @@ export class SagaStore {
     return result.rowCount === 1;
   }
 
-  async findDue(now: number, limit: number): Promise<string[]> {
-    const result = await this.db.query<{ id: string }>(
-      `SELECT id FROM saga_instances
-       WHERE state IN ${activeStates} AND next_attempt_at <= $1::timestamptz
-         AND (lease_until IS NULL OR lease_until < $1::timestamptz)
-       ORDER BY next_attempt_at LIMIT $2`,
-      [iso(now), limit],
-    );
-    return result.rows.map((row) => row.id);
-  }
-
   /**
-   * Takes the lease if the instance is due and nobody holds an unexpired one. A single conditional UPDATE, so of
-   * two processes racing for it exactly one gets a row back (Postgres re-checks the WHERE after the row lock).
+   * Takes the lease on up to `limit` due instances nobody holds, oldest due first, skipping `excluding`. The rows are
+   * picked `FOR UPDATE SKIP LOCKED`, so processes claiming at the same moment get disjoint batches instead of queueing
+   * behind each other's row locks; and the UPDATE re-checks the lease on the locked row, so of two processes racing
+   * for one instance exactly one gets it back.
    */
-  async claim(id: string, now: number, leaseUntil: number): Promise<SagaRecord | undefined> {
+  async claimDue(
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    excluding: readonly string[] = [],
+  ): Promise<SagaRecord[]> {
     const result = await this.db.query(
-      `UPDATE saga_instances SET lease_owner = $2, lease_until = $3::timestamptz
-       WHERE id = $1 AND state IN ${activeStates} AND next_attempt_at <= $4::timestamptz
-         AND (lease_until IS NULL OR lease_until < $4::timestamptz)
+      `UPDATE saga_instances SET lease_owner = $1, lease_until = $2::timestamptz
+       WHERE id IN (
+         SELECT id FROM saga_instances
+         WHERE state IN ${activeStates} AND next_attempt_at <= $3::timestamptz
+           AND (lease_until IS NULL OR lease_until < $3::timestamptz)
+           AND NOT (id = ANY($5::text[]))
+         ORDER BY next_attempt_at LIMIT $4
+         FOR UPDATE SKIP LOCKED)
        RETURNING *`,
-      [id, this.owner, iso(leaseUntil), iso(now)],
+      [this.owner, iso(leaseUntil), iso(now), limit, excluding],
     );
-    return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+    return result.rows.map(toRecord).sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
   }
 
   /** Writes every mutable column, fenced on our lease. */

@@ -2,7 +2,6 @@
 import { FakeClock } from '@shop/clock';
 import { openPostgresDatabase, type Database } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
-import { constantBackoff } from '@shop/resilience';
 import { SagaState, type SagaLogger } from '../src';
 import { createHarness, LEASE_MS, T0, TIMEOUT_MS, type Harness } from './support/harness';
 
@@ -122,49 +121,5 @@ describe.each(testEngines())('saga recovery on %s', (engine) => {
     } finally {
       if (dbB !== h.db) await dbB.close();
     }
-  });
-
-  it('runs a saga at most once per worker pass, even when it is due again at once (no spin)', async () => {
-    // After the pivot a failing step is retried for ever; with no backoff it is due again the moment it fails.
-    const engine = h.makeEngine({ policies: { invoke: { timeoutMs: TIMEOUT_MS, backoff: constantBackoff(0) } } });
-    h.participants.ship.failAlways('transient');
-    await engine.start('place-order', 'spinner', h.order('spinner'));
-    engine.startWorker();
-    await h.clock.waitForTimer((timer) => timer.delayMs === 1_000); // the pass ended and the next poll is scheduled
-    const afterOnePass = h.participants.ship.calls.length;
-    expect(afterOnePass).toBe(1);
-    await h.clock.advance(1_000);
-    await h.clock.waitForTimer((timer) => timer.delayMs === 1_000);
-    expect(h.participants.ship.calls.length).toBe(2);
-    await engine.stop();
-  });
-
-  it('runs in the background: resumes at start-up, picks up backoffs when due, and leaves no timer after stop()', async () => {
-    h.participants.reserveStock.failNext('transient');
-    await h.engine.start('place-order', 'left-over', h.order('left-over')); // as if from before a restart
-    const completed = new Set<string>();
-    let onComplete: () => void = () => undefined;
-    h.engine.on('stateChanged', (event) => {
-      if (event.to !== SagaState.COMPLETED) return;
-      completed.add(event.sagaId);
-      onComplete();
-    });
-    const whenCompleted = (id: string) =>
-      new Promise<void>((resolve) => {
-        onComplete = () => completed.has(id) && resolve();
-        onComplete();
-      });
-
-    h.engine.startWorker();
-    await h.clock.waitForTimer((timer) => timer.delayMs === 1_000); // first pass done: left-over is in backoff
-    expect((await h.engine.get('left-over'))!.state).toBe(SagaState.RUNNING);
-    await h.clock.advance(1_000);
-    await whenCompleted('left-over');
-
-    await h.engine.start('place-order', 'fresh', h.order('fresh')); // start() wakes the worker
-    await whenCompleted('fresh');
-
-    await h.engine.stop();
-    expect(h.clock.pendingTimers()).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ export {
   type OutboxBacklog,
   type ConsumerMetrics,
 } from './metrics/messaging-metrics';
-export { sagaMetrics, type SagaStateCount } from './metrics/saga-metrics';
+export { sagaMetrics, type SagaMetrics, type SagaMetricsSources, type SagaStateCount } from './metrics/saga-metrics';
 export { retentionMetrics, type RetentionMetrics, type TableRowCount } from './metrics/retention-metrics';
 export type { Registry } from 'prom-client';
 

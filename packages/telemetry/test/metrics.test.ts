@@ -74,7 +74,10 @@ describe('GET /metrics', () => {
     consumerMetrics(registry).processed('order-events-for-user', 'OrderPlaced');
     consumerMetrics(registry).failed('order-events-for-user', 'OrderPlaced');
     outboxMetrics(registry, async () => ({ pending: 3, oldestAgeSeconds: 1.5 }));
-    sagaMetrics(registry, async () => [{ saga: 'place-order', state: 'NEEDS_ATTENTION', count: 1 }]);
+    sagaMetrics(registry, {
+      instances: async () => [{ saga: 'place-order', state: 'NEEDS_ATTENTION', count: 1 }],
+      slotsBusy: () => 2,
+    }).recordRun('place-order', 1.25);
     dlqDepthMetrics(registry, async () => [{ queue: 'user-order-events-dlq', depth: 2 }]);
 
     const lines = (await scrape()).split('\n');
@@ -90,6 +93,8 @@ describe('GET /metrics', () => {
         'outbox_backlog_messages{service="order-service"} 3',
         'outbox_oldest_message_age_seconds{service="order-service"} 1.5',
         'saga_instances{saga="place-order",state="NEEDS_ATTENTION",service="order-service"} 1',
+        'saga_worker_slots_busy{service="order-service"} 2',
+        'saga_worker_busy_seconds_total{saga="place-order",service="order-service"} 1.25',
         'dlq_depth_messages{queue="user-order-events-dlq",service="order-service"} 2',
       ]),
     );

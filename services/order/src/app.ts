@@ -115,9 +115,12 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
 
   // What an operator watches: each participant's breaker and retries, and how many sagas sit in each state.
   reportClientMetrics(app.metrics, Object.values(participants.clients));
-  sagaMetrics(app.metrics, async () =>
-    Object.entries(await sagas.countByState()).map(([state, count]) => ({ saga: saga.name, state, count })),
-  );
+  const sagaWorkerMetrics = sagaMetrics(app.metrics, {
+    instances: async () =>
+      Object.entries(await sagas.countByState()).map(([state, count]) => ({ saga: saga.name, state, count })),
+    slotsBusy: () => sagas.sagasInFlight(),
+  });
+  sagas.on('released', (event) => sagaWorkerMetrics.recordRun(event.sagaName, event.ranForMs / 1_000));
 
   const orderApp = Object.assign(app, { sagas, orders });
   const routes = { db, orders, sagas, onEventsCommitted: wake };

@@ -36,3 +36,4 @@ export {
   type SystemConsumer,
   type Topology,
 } from './topology';
+export { systemServices, type ServiceSpec, type SystemService } from './service-topology';

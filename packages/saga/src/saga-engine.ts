@@ -222,9 +222,9 @@ export function createSagaEngine(options: SagaEngineOptions): SagaEngine {
     stop: () => scheduler.stop(),
     sagasInFlight: () => scheduler.sagasInFlight,
     async get<TData extends SagaData>(sagaId: string) {
-      const record = await store.get(sagaId);
-      if (!record) return undefined;
-      const log = await store.stepLog(sagaId);
+      const found = await store.getWithLog(sagaId);
+      if (!found) return undefined;
+      const { record, log } = found;
       return {
         ...toInstance(record, definitions.get(record.sagaName)),
         data: record.data as TData,

@@ -192,19 +192,18 @@ export class SagaStore {
     return new Map(result.rows.map((row) => [row.state, Number(row.count)]));
   }
 
-  async stepLog(sagaId: string): Promise<StepLogRecord[]> {
-    const result = await this.db.query('SELECT * FROM saga_step_log WHERE saga_id = $1 ORDER BY id', [sagaId]);
-    return result.rows.map((row) => ({
-      id: Number(row.id),
-      stepName: row.step_name as string,
-      action: row.action as StepAction,
-      attempt: row.attempt as number,
-      idempotencyKey: row.idempotency_key as string,
-      startedAt: toMs(row.started_at)!,
-      finishedAt: toMs(row.finished_at),
-      outcome: (row.outcome as StepOutcome | null) ?? null,
-      error: (row.error as string | null) ?? null,
-    }));
+  /** An instance with its step log, in one round trip (what a status read shows). */
+  async getWithLog(id: string): Promise<{ record: SagaRecord; log: StepLogRecord[] } | undefined> {
+    const result = await this.db.query(
+      `SELECT s.*, coalesce((SELECT json_agg(l ORDER BY l.id) FROM saga_step_log l WHERE l.saga_id = s.id), '[]')
+                   AS step_log
+         FROM saga_instances s WHERE s.id = $1`,
+      [id],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const log = typeof row.step_log === 'string' ? (JSON.parse(row.step_log) as Row[]) : (row.step_log as Row[]);
+    return { record: toRecord(row), log: log.map(toStepLogRecord) };
   }
 }
 
@@ -229,6 +228,20 @@ function toRecord(row: Row): SagaRecord {
 }
 
 /** Both drivers return timestamptz as Date; accept a string too rather than trust that forever. */
+function toStepLogRecord(row: Row): StepLogRecord {
+  return {
+    id: Number(row.id),
+    stepName: row.step_name as string,
+    action: row.action as StepAction,
+    attempt: row.attempt as number,
+    idempotencyKey: row.idempotency_key as string,
+    startedAt: toMs(row.started_at)!,
+    finishedAt: toMs(row.finished_at),
+    outcome: (row.outcome as StepOutcome | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
 function toMs(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   return value instanceof Date ? value.getTime() : Date.parse(String(value));

@@ -61,6 +61,7 @@ export {
 } from './caller-guards';
 export { problemFor, repeatedSkuProblem, type DomainProblem } from './domain-problems';
 export { eventMetadataOf } from './event-metadata';
+export { MAX_WAIT_SECONDS, PreferWaitHeaders, preferredWaitSeconds } from './prefer-wait';
 export type { FastifyRequest, FastifyReply } from 'fastify';
 export {
   registerOperatorRoutes,

@@ -5,6 +5,7 @@
  */
 import type { FakeClock } from '@shop/clock';
 import type { GatewayApp } from '../src/app';
+import { eventually } from '@shop/testing';
 import { FakeUpstream } from './support/fake-upstream';
 import {
   BREAKER_OPEN_MS,
@@ -108,6 +109,23 @@ describe('gateway when an upstream fails', () => {
     } finally {
       await gateway.app.close();
       await users.stop();
+    }
+  });
+
+  it('gives an order read that prefers to wait its wait on top of the limit, and passes the preference on', async () => {
+    const orders = await new FakeUpstream().start();
+    const gateway = await startGateway({ orders: orders.url });
+    try {
+      orders.hang();
+      const read = gateway.app.inject({ url: '/api/orders/o-1', headers: { ...customer(), prefer: 'wait=5' } });
+      const timer = await gateway.clock.waitForTimer((pending) => pending.delayMs >= UPSTREAM_TIMEOUT_MS);
+      expect(timer.delayMs).toBe(UPSTREAM_TIMEOUT_MS + 5_000);
+      await eventually(() => expect(orders.received[0]?.headers.prefer).toBe('wait=5'));
+      await gateway.clock.advance(UPSTREAM_TIMEOUT_MS + 5_000);
+      expect((await read).statusCode).toBe(504);
+    } finally {
+      await gateway.app.close();
+      await orders.stop();
     }
   });
 

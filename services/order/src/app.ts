@@ -25,6 +25,7 @@ import {
   type ServiceApp,
 } from '@shop/service-kit';
 import { Orders } from './orders';
+import { OrderChanges } from './read-model/order-changes';
 import { orderSummariesProjection } from './read-model/order-summaries-projection';
 import { orderProblems } from './routes/domain-problems';
 import { registerSagaOperatorRoutes } from './routes/operator-sagas';
@@ -112,6 +113,11 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
   const wake = () => deps.onEventsCommitted?.();
   sagas.on('stepSucceeded', wake);
   sagas.on('stateChanged', wake);
+  // ...and answer the readers waiting on that order (GET /orders/{id} with Prefer: wait).
+  const changes = new OrderChanges(deps.clock);
+  sagas.on('stepSucceeded', (event) => changes.notify(event.sagaId));
+  sagas.on('stateChanged', (event) => changes.notify(event.sagaId));
+  app.addHook('preClose', async () => changes.close()); // a held request must not hold up a shutdown
 
   // What an operator watches: each participant's breaker and retries, and how many sagas sit in each state.
   reportClientMetrics(app.metrics, Object.values(participants.clients));
@@ -123,7 +129,7 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
   sagas.on('released', (event) => sagaWorkerMetrics.recordRun(event.sagaName, event.ranForMs / 1_000));
 
   const orderApp = Object.assign(app, { sagas, orders });
-  const routes = { db, orders, sagas, onEventsCommitted: wake };
+  const routes = { db, orders, sagas, changes, onEventsCommitted: wake };
   await registerRoutesFor(app, onlyCustomers, (customers) => registerPlaceOrderRoute(customers, routes));
   await registerRoutesFor(app, anyVerifiedCaller, (callers) => {
     registerOrderReadRoutes(callers, routes);

@@ -133,6 +133,30 @@ it('happy path: reserves at inventory prices, charges the total, ships, confirms
   });
 });
 
+it('a reader that prefers to wait gets the order in one request once its checkout settles', async () => {
+  const { customerId, skus } = await newCustomerWithProducts({ mug: 5 });
+  const { id } = (await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] })).json();
+
+  const response = await order.app.inject({
+    url: `/orders/${id}`,
+    headers: { ...customerAuth(order.app, customerId), prefer: 'wait=20' },
+  });
+
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['preference-applied']).toBe('wait=20');
+  expect(response.json()).toMatchObject({ id, status: 'CONFIRMED' });
+});
+
+it('answers from the event stream for a row the read model projected before it kept documents', async () => {
+  const { customerId, skus } = await newCustomerWithProducts({ mug: 5 });
+  const { id } = (await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] })).json();
+  const settled = await settledOrder(order.app, id);
+
+  await order.db.query('UPDATE order_summaries SET document = NULL WHERE id = $1', [id]);
+
+  expect(await getOrder(order.app, id)).toEqual(settled);
+});
+
 it('out of stock: nothing is charged or shipped, and the order is cancelled with the reason', async () => {
   const { customerId, skus } = await newCustomerWithProducts({ rare: 1 });
   const { id } = (await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 2 }] })).json();

@@ -14,6 +14,7 @@ const FORWARDED_REQUEST_HEADERS = [
   'idempotency-key',
   'if-match',
   'if-none-match',
+  'prefer', // RFC 7240, e.g. `wait=10` on GET /orders/{id}
   'user-agent',
   'x-correlation-id',
   // Not traceparent/tracestate/baggage: the upstream call's parent must be the gateway's own span, and

@@ -43,7 +43,8 @@ export class Upstream {
   readonly breaker: CircuitBreaker;
   private readonly pool: Pool;
   private readonly clock: Clock;
-  private readonly timeoutMs: number;
+  /** Limit for one call unless the call names its own. */
+  readonly timeoutMs: number;
   /** breaker → timeout, one per timeout in use; all share the one breaker. */
   private readonly policies = new Map<number, Pipeline>();
 

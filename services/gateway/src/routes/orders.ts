@@ -3,7 +3,7 @@
  * The order service authorises by the forwarded token: orders are placed for the token's subject, and another
  * customer's order answers 404. The list is always narrowed to the caller here as well.
  */
-import { customerOf, type ServiceApp } from '@shop/service-kit';
+import { customerOf, PreferWaitHeaders, preferredWaitSeconds, type ServiceApp } from '@shop/service-kit';
 import { callUpstream, forward, publicLocation, sendUpstreamResponse } from '../proxy/forward';
 import type { Upstream } from '../proxy/upstream';
 import {
@@ -49,11 +49,22 @@ export function registerOrderRoutes(app: ServiceApp, { orders }: { orders: Upstr
       schema: {
         tags: ['orders'],
         summary: 'One of your orders: status, priced items, total, shipment',
+        description:
+          'With `Prefer: wait=<seconds>` a PENDING order is answered as soon as its checkout settles (or when the ' +
+          'wait is over) instead of at once: follow an order with one request rather than polling.',
         params: OrderId,
+        headers: PreferWaitHeaders,
         response: { 200: Order, 404: problem, ...commonProblems },
       },
     },
-    (request, reply) => forward(orders, request, reply, { path: `/orders/${encodeURIComponent(request.params.id)}` }),
+    (request, reply) => {
+      // A call that may wait gets the wait on top of the usual limit, or the gateway would answer 504 while it waits.
+      const waitSeconds = preferredWaitSeconds(request.headers.prefer);
+      return forward(orders, request, reply, {
+        path: `/orders/${encodeURIComponent(request.params.id)}`,
+        ...(waitSeconds ? { timeoutMs: orders.timeoutMs + waitSeconds * 1_000 } : {}),
+      });
+    },
   );
 
   app.get(

@@ -6,12 +6,15 @@
  */
 import { assertEachSkuOnce } from '@shop/contracts';
 import type { Database } from '@shop/db';
-import type { SagaEngine } from '@shop/saga';
+import type { SagaEngine, SagaInstanceWithLog } from '@shop/saga';
 import {
   customerOf,
   eventMetadataOf,
+  MAX_WAIT_SECONDS,
   mayActFor,
   notFound,
+  PreferWaitHeaders,
+  preferredWaitSeconds,
   ProblemSchema,
   Type,
   type FastifyRequest,
@@ -19,7 +22,9 @@ import {
 } from '@shop/service-kit';
 import type { Orders } from '../orders';
 import { placeOrder } from '../place-order';
+import type { OrderChanges } from '../read-model/order-changes';
 import { listOrderSummaries, type SummaryStatus } from '../read-model/order-summaries';
+import { findOrderView, type OrderView } from '../read-model/order-views';
 import { AddressSchema, OrderItemSchema, OrderSchema, OrderSummarySchema, StatusSchema } from './order-schemas';
 import { sagaView } from './saga-view';
 
@@ -63,7 +68,25 @@ export interface OrderRouteDeps {
   db: Database;
   orders: Orders;
   sagas: SagaEngine;
+  changes: OrderChanges;
   onEventsCommitted: () => void;
+}
+
+const statusOf = ({ order, needsAttention }: OrderView) => (needsAttention ? 'NEEDS_ATTENTION' : order.status);
+
+function orderResponse({ order, needsAttention }: OrderView, saga: SagaInstanceWithLog | undefined) {
+  const { orderId, lines, total, ...rest } = order;
+  return {
+    ...rest,
+    id: orderId,
+    status: needsAttention ? ('NEEDS_ATTENTION' as const) : order.status,
+    items: order.items.map((item) => {
+      const line = lines?.find((priced) => priced.sku === item.sku);
+      return { ...item, unitPrice: line?.unitPrice ?? null, lineTotal: line?.lineTotal ?? null };
+    }),
+    total,
+    saga: saga ? sagaView(saga) : null,
+  };
 }
 
 /** A customer sees only their own orders; a service may ask for anyone's. */
@@ -112,34 +135,51 @@ export function registerPlaceOrderRoute(app: ServiceApp, { orders, sagas, onEven
   );
 }
 
-export function registerOrderReadRoutes(app: ServiceApp, { db, orders, sagas }: OrderRouteDeps): void {
+export function registerOrderReadRoutes(app: ServiceApp, { db, orders, sagas, changes }: OrderRouteDeps): void {
   app.get(
     '/orders/:id',
     {
       schema: {
         tags: ['orders'],
         summary: 'An order: status, items with prices, total, shipment, and the saga step history',
+        description:
+          'Answers from the read model. With `Prefer: wait=<seconds>` (RFC 7240, at most ' +
+          `${MAX_WAIT_SECONDS}) a PENDING order is answered as soon as its checkout settles (the status leaves ` +
+          'PENDING) or when the wait is over — one request instead of polling; `Preference-Applied` confirms it. ' +
+          'Any other status is answered at once: what follows (shipping, delivery) takes hours, not seconds.',
         params: OrderId,
+        headers: PreferWaitHeaders,
         response: { 200: OrderSchema, 401: problem, 404: problem },
       },
     },
-    async (request) => {
-      const order = await orders.get(request.params.id);
-      // Someone else's order answers as if it did not exist: its id tells nothing.
-      if (!order || !mayActFor(request, order.customerId)) throw notFound('Order', request.params.id);
-      const saga = await sagas.get(order.orderId);
-      const { orderId, lines, total, ...rest } = order;
-      return {
-        ...rest,
-        id: orderId,
-        status: saga?.state === 'NEEDS_ATTENTION' ? 'NEEDS_ATTENTION' : order.status,
-        items: order.items.map((item) => {
-          const line = lines?.find((priced) => priced.sku === item.sku);
-          return { ...item, unitPrice: line?.unitPrice ?? null, lineTotal: line?.lineTotal ?? null };
-        }),
-        total,
-        saga: saga ? sagaView(saga) : null,
+    async (request, reply) => {
+      const orderId = request.params.id;
+      const read = async () => {
+        const view = await findOrderView(db, orders, orderId);
+        // Someone else's order answers as if it did not exist: its id tells nothing.
+        if (!view || !mayActFor(request, view.order.customerId)) throw notFound('Order', orderId);
+        return view;
       };
+      let view = await read();
+      const waitSeconds = preferredWaitSeconds(request.headers.prefer);
+      if (waitSeconds !== undefined) {
+        const clientGone = new AbortController();
+        const abort = () => clientGone.abort();
+        reply.raw.once('close', abort);
+        try {
+          view = await changes.readUntil(orderId, {
+            first: view,
+            read,
+            settled: (latest) => statusOf(latest) !== 'PENDING',
+            waitMs: waitSeconds * 1_000,
+            signal: clientGone.signal,
+          });
+        } finally {
+          reply.raw.off('close', abort);
+        }
+        reply.header('preference-applied', `wait=${waitSeconds}`);
+      }
+      return orderResponse(view, await sagas.get(orderId));
     },
   );
 

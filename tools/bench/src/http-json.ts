@@ -3,6 +3,8 @@
 export interface JsonResponse<T> {
   status: number;
   body: T;
+  /** Lower-case names. */
+  headers: Record<string, string>;
 }
 
 export async function requestJson<T = unknown>(
@@ -19,5 +21,9 @@ export async function requestJson<T = unknown>(
     signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : undefined) as T,
+    headers: Object.fromEntries(response.headers),
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * What one virtual customer does, against the real gateway and the bare chain alike (they share the API shape):
- * `POST /api/orders` (202 + id), then `GET /api/orders/{id}` every `pollMs` until it is CONFIRMED.
+ * `POST /api/orders` (202 + id), then `GET /api/orders/{id}` until it is CONFIRMED — every `pollMs` (the polling
+ * client), or with `Prefer: wait` so each read returns when the checkout settles (the waiting client).
  * The measured time is from sending the POST to reading CONFIRMED: what a customer waits for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,13 @@ export const BENCH_SKU = 'BENCH-ITEM';
 export interface PlaceOrderOptions {
   baseUrl: string;
   token?: string;
+  /** The polling client: the pause between two reads. */
   pollMs: number;
+  /**
+   * The waiting client: each read sends `Prefer: wait=<s>` and is answered when the checkout settles. A server that
+   * does not honour it (no `Preference-Applied`, as the bare chain) is polled every `pollMs` instead.
+   */
+  waitSeconds?: number;
   /** Give up on one order after this long (it then counts as failed). */
   timeoutMs: number;
 }
@@ -37,15 +44,16 @@ export async function placeOrderUntilConfirmed(options: PlaceOrderOptions): Prom
   if (placed.status !== 202)
     throw new Error(`POST /api/orders answered ${placed.status}: ${JSON.stringify(placed.body).slice(0, 160)}`);
   const deadline = started + options.timeoutMs;
+  const readHeaders = options.waitSeconds ? { ...headers, prefer: `wait=${options.waitSeconds}` } : headers;
   for (;;) {
     const order = await requestJson<{ status: string }>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, {
-      headers,
+      headers: readHeaders,
     });
     // SHIPPED/DELIVERED come after CONFIRMED: a poll that missed it still saw a confirmed order.
     if (order.status === 200 && CONFIRMED_OR_LATER.has(order.body.status)) return performance.now() - started;
     if (order.status !== 200) throw new Error(`GET /api/orders/{id} answered ${order.status}`);
     if (order.body.status === 'CANCELLED') throw new Error('order CANCELLED');
     if (performance.now() > deadline) throw new Error(`order still ${order.body.status} after ${options.timeoutMs} ms`);
-    await sleep(options.pollMs);
+    if (!order.headers['preference-applied']) await sleep(options.pollMs);
   }
 }

@@ -1,6 +1,7 @@
 /** docs/benchmarks.md: the machine, the exact commands, every table of the run, and the summary. */
 import type { BenchConfig } from './bench-config';
-import type { ClosedLoopResult } from './closed-loop';
+import type { ServiceName } from '@shop/demo/dist/index';
+import type { SagaBenchResult } from './saga-bench';
 import { machineLine, type MachineDescription } from './machine';
 import { markdownTable, summaryMarkdown, type BenchResults, type SummaryRow } from './summary';
 
@@ -15,34 +16,50 @@ export interface ReportInput {
 
 const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-function levelTable(saga: ClosedLoopResult[], bare: ClosedLoopResult[]): string {
+function levelTable(run: SagaBenchResult): string {
   return markdownTable(
     [
       'customers',
-      'saga orders/s',
-      'saga p50 ms',
-      'saga p99 ms',
+      'waiting orders/s',
+      'waiting p50 / p99 ms',
+      'polling orders/s',
+      'polling p50 / p99 ms',
       'saga failed',
       'bare orders/s',
-      'bare p50 ms',
-      'bare p99 ms',
-      'saga/bare',
+      'bare p50 / p99 ms',
+      'saga/bare (waiting)',
+      'sagas running',
     ],
-    saga.map((s, i) => {
-      const b = bare[i]!;
+    run.bare.map((b, i) => {
+      const w = run.sagaWaiting[i];
+      const p = run.saga[i];
       return [
-        String(s.concurrency),
-        n(s.throughput, 1),
-        n(s.latency.p50),
-        n(s.latency.p99),
-        String(s.failed),
+        String(b.concurrency),
+        w ? n(w.throughput, 1) : '',
+        w ? `${n(w.latency.p50)} / ${n(w.latency.p99)}` : '',
+        p ? n(p.throughput, 1) : '',
+        p ? `${n(p.latency.p50)} / ${n(p.latency.p99)}` : '',
+        String((w?.failed ?? 0) + (p?.failed ?? 0)),
         n(b.throughput, 1),
-        n(b.latency.p50),
-        n(b.latency.p99),
-        n(s.throughput / b.throughput, 2),
+        `${n(b.latency.p50)} / ${n(b.latency.p99)}`,
+        w ? n(w.throughput / b.throughput, 2) : '',
+        w?.sagasRunning !== undefined ? n(w.sagasRunning, 1) : '',
       ];
     }),
   );
+}
+
+/** CPU ms per confirmed order of each service process, waiting client, per level; and RSS after the scenarios. */
+function costTable(run: SagaBenchResult): string {
+  const services = Object.keys(run.rssMbAfter).length
+    ? (Object.keys(run.rssMbAfter) as ServiceName[])
+    : (Object.keys(run.sagaWaiting[0]?.cpuMsPerOrder ?? {}) as ServiceName[]);
+  const rows = run.sagaWaiting.map((level) => [
+    `CPU ms/order, ${level.concurrency} customers`,
+    ...services.map((name) => n(level.cpuMsPerOrder[name] ?? Number.NaN)),
+  ]);
+  rows.push(['RSS MB after the scenarios', ...services.map((name) => n(run.rssMbAfter[name] ?? Number.NaN))]);
+  return markdownTable(['', ...services], rows);
 }
 
 export function reportDocument(input: ReportInput): string {
@@ -82,9 +99,13 @@ export function reportDocument(input: ReportInput): string {
     '## Saga throughput and latency vs the bare chain',
     '',
     'Closed loop: N virtual customers, each placing one order (`POST /api/orders` through the gateway, 1 × BENCH-ITEM) and ' +
-      `polling \`GET /api/orders/{id}\` every ${config.pollMs} ms until it is CONFIRMED, then the next. **orders/s** counts orders ` +
+      'following it until it is CONFIRMED, then the next — the **waiting client** with one `GET /api/orders/{id}` carrying ' +
+      '`Prefer: wait=10` (answered when the checkout settles), the **polling client** with a GET every ' +
+      `${config.pollMs} ms. **orders/s** counts orders ` +
       'started and confirmed inside the measured window; **p50/p99** is POST sent → CONFIRMED read, as the customer sees it ' +
-      `(so it includes up to one poll interval). Orders not confirmed within 30 s count as failed.`,
+      '(for the poller, up to one poll interval more). Orders not confirmed within 30 s count as failed. **sagas running** ' +
+      "is the mean number of sagas in the order service's worker slots (the rate of `saga_worker_busy_seconds_total`). " +
+      'The bare chain answers CONFIRMED on its first GET, so both clients are one and the same there.',
     '',
     '**The system**: `startSystem` from tools/demo — six service processes, local-aws in the benchmark process, the demo ' +
       'configuration (PARTICIPANT_TIMEOUT_MS 1000, SAGA_STEP_TIMEOUT_MS 10000) with these benchmark changes: gateway ' +
@@ -107,7 +128,7 @@ export function reportDocument(input: ReportInput): string {
       `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,
       '',
     );
-    parts.push(levelTable(run.saga, run.bare), '');
+    parts.push(levelTable(run), '', costTable(run), '');
     const failures = run.saga.flatMap((r) => r.errors);
     if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
   }

@@ -13,6 +13,7 @@ import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
 import { placeOrderUntilConfirmed } from './place-order';
+import { cpuSeconds, residentMegabytes } from './process-usage';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -31,15 +32,30 @@ export interface SagaBenchOptions {
   log(line: string): void;
 }
 
+/** One level of the real system, with what it cost the service processes. */
+export interface SagaLevelResult extends ClosedLoopResult {
+  /** CPU time of each service process per confirmed order, ms (Linux only). */
+  cpuMsPerOrder: Partial<Record<ServiceName, number>>;
+  /** Mean number of sagas running in the order service's worker slots (saga_worker_busy_seconds_total's rate). */
+  sagasRunning?: number;
+}
+
 export interface SagaBenchResult {
   mode: DatabaseMode;
-  saga: ClosedLoopResult[];
+  /** The polling client: GET every pollMs until CONFIRMED. */
+  saga: SagaLevelResult[];
+  /** The waiting client: GET with `Prefer: wait`, answered when the checkout settles. */
+  sagaWaiting: SagaLevelResult[];
   bare: ClosedLoopResult[];
   failFast: FailFastResult[];
+  /** Resident memory of each service process after the scenarios, MB (Linux only). */
+  rssMbAfter: Partial<Record<ServiceName, number>>;
 }
 
 export const STEP_TIMEOUT_MS = 10_000;
 const ORDER_TIMEOUT_MS = 30_000;
+/** The waiting client's `Prefer: wait`, well inside the 15 s request deadline of requestJson. */
+const WAIT_SECONDS = 10;
 const SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
 
 /** Benchmark settings on top of the demo's: no rate limit in the way, quieter logs, no tracing export. */
@@ -57,34 +73,98 @@ function benchEnvironment(options: SagaBenchOptions): Partial<Record<ServiceName
   return env;
 }
 
-async function runLevels(
-  label: string,
-  options: SagaBenchOptions,
-  baseUrl: string,
-  tokens: (string | undefined)[],
-): Promise<ClosedLoopResult[]> {
+interface LevelClient {
+  label: string;
+  baseUrl: string;
+  tokens: (string | undefined)[];
+  waitSeconds?: number;
+}
+
+function runLevel(options: SagaBenchOptions, client: LevelClient, concurrency: number): Promise<ClosedLoopResult> {
+  return runClosedLoop({
+    concurrency,
+    durationMs: options.durationMs,
+    warmupMs: options.warmupMs,
+    operationFor: (index) => () =>
+      placeOrderUntilConfirmed({
+        baseUrl: client.baseUrl,
+        token: client.tokens[index],
+        pollMs: options.pollMs,
+        timeoutMs: ORDER_TIMEOUT_MS,
+        ...(client.waitSeconds ? { waitSeconds: client.waitSeconds } : {}),
+      }),
+  });
+}
+
+function logLevel(options: SagaBenchOptions, label: string, result: ClosedLoopResult, extra = ''): void {
+  options.log(
+    `    ${label.padEnd(12)} ${String(result.concurrency).padStart(3)} customers: ${result.throughput.toFixed(1).padStart(6)} orders/s, ` +
+      `p50 ${result.latency.p50.toFixed(0)} ms, p99 ${result.latency.p99.toFixed(0)} ms${extra}` +
+      (result.failed ? `, ${result.failed} failed (${result.errors.join('; ')})` : ''),
+  );
+}
+
+async function runBareLevels(options: SagaBenchOptions, baseUrl: string): Promise<ClosedLoopResult[]> {
   const results: ClosedLoopResult[] = [];
   for (const concurrency of options.levels) {
-    const result = await runClosedLoop({
-      concurrency,
-      durationMs: options.durationMs,
-      warmupMs: options.warmupMs,
-      operationFor: (index) => () =>
-        placeOrderUntilConfirmed({
-          baseUrl,
-          token: tokens[index],
-          pollMs: options.pollMs,
-          timeoutMs: ORDER_TIMEOUT_MS,
-        }),
-    });
-    options.log(
-      `    ${label.padEnd(5)} ${String(concurrency).padStart(3)} customers: ${result.throughput.toFixed(1).padStart(6)} orders/s, ` +
-        `p50 ${result.latency.p50.toFixed(0)} ms, p99 ${result.latency.p99.toFixed(0)} ms` +
-        (result.failed ? `, ${result.failed} failed (${result.errors.join('; ')})` : ''),
-    );
+    const result = await runLevel(options, { label: 'bare', baseUrl, tokens: [] }, concurrency);
+    logLevel(options, 'bare', result);
     results.push(result);
   }
   return results;
+}
+
+/** Each level on the real system, with the service processes' CPU and the order worker's busy slots around it. */
+async function runSystemLevels(
+  options: SagaBenchOptions,
+  system: RunningSystem,
+  client: LevelClient,
+): Promise<SagaLevelResult[]> {
+  const results: SagaLevelResult[] = [];
+  for (const concurrency of options.levels) {
+    const before = await usageOf(system);
+    const startedAt = performance.now();
+    const result = await runLevel(options, client, concurrency);
+    const after = await usageOf(system);
+    const seconds = (performance.now() - startedAt) / 1_000;
+    const confirmed = Math.max(1, result.completed);
+    const cpuMsPerOrder: Partial<Record<ServiceName, number>> = {};
+    for (const name of SERVICES) {
+      const used = (after.cpu[name] ?? Number.NaN) - (before.cpu[name] ?? Number.NaN);
+      if (Number.isFinite(used)) cpuMsPerOrder[name] = (used * 1_000) / confirmed;
+    }
+    const busy = after.sagaBusySeconds - before.sagaBusySeconds;
+    const level: SagaLevelResult = {
+      ...result,
+      cpuMsPerOrder,
+      ...(Number.isFinite(busy) ? { sagasRunning: busy / seconds } : {}),
+    };
+    const cpu = SERVICES.map((name) => `${name} ${(cpuMsPerOrder[name] ?? Number.NaN).toFixed(0)}`).join(', ');
+    logLevel(
+      options,
+      client.label,
+      result,
+      `; sagas running ${level.sagasRunning?.toFixed(1) ?? 'n/a'}; CPU ms/order ${cpu}`,
+    );
+    results.push(level);
+  }
+  return results;
+}
+
+interface Usage {
+  cpu: Partial<Record<ServiceName, number>>;
+  sagaBusySeconds: number;
+}
+
+async function usageOf(system: RunningSystem): Promise<Usage> {
+  const cpu: Partial<Record<ServiceName, number>> = {};
+  for (const name of SERVICES) {
+    const seconds = cpuSeconds(system.service(name).child.pid);
+    if (seconds !== undefined) cpu[name] = seconds;
+  }
+  const metrics = await (await fetch(`${system.service('order').baseUrl}/metrics`)).text();
+  const busy = [...metrics.matchAll(/^saga_worker_busy_seconds_total\{[^}]*\}\s+([\d.e+-]+)$/gm)];
+  return { cpu, sagaBusySeconds: busy.length ? busy.reduce((sum, match) => sum + Number(match[1]), 0) : 0 };
 }
 
 /**
@@ -115,7 +195,7 @@ async function waitForBreakerClosed(
   throw new Error('the payment breaker did not close again within 90 s of clearing the fault');
 }
 
-async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchResult, 'saga' | 'failFast'>> {
+async function benchSystem(options: SagaBenchOptions): Promise<Omit<SagaBenchResult, 'mode' | 'bare'>> {
   options.log(`  starting the system (${options.mode})…`);
   // Ports from the OS and a data directory of our own: a running `pnpm demo` (or test) is neither hit nor wiped.
   const dataDir = await mkdtemp(join(tmpdir(), 'shop-bench-system-'));
@@ -155,12 +235,19 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
           timeoutMs: ORDER_TIMEOUT_MS,
         }),
     });
-    const saga = await runLevels(
-      'saga',
-      options,
-      system.gatewayUrl,
-      customers.map((c) => c.token),
-    );
+    const tokens = customers.map((c) => c.token);
+    const saga = await runSystemLevels(options, system, { label: 'saga polling', baseUrl: system.gatewayUrl, tokens });
+    const sagaWaiting = await runSystemLevels(options, system, {
+      label: 'saga waiting',
+      baseUrl: system.gatewayUrl,
+      tokens,
+      waitSeconds: WAIT_SECONDS,
+    });
+    const rssMbAfter: Partial<Record<ServiceName, number>> = {};
+    for (const name of SERVICES) {
+      const megabytes = residentMegabytes(system.service(name).child.pid);
+      if (megabytes !== undefined) rssMbAfter[name] = megabytes;
+    }
 
     const failFast: FailFastResult[] = [];
     if (options.runFailFast) {
@@ -186,7 +273,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Pick<SagaBenchRes
         await waitForBreakerClosed(context.orderUrl, system.gatewayUrl, customers[0]!, options.pollMs);
       }
     }
-    return { saga, failFast };
+    return { saga, sagaWaiting, failFast, rssMbAfter };
   } finally {
     await system.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -204,14 +291,14 @@ async function benchBareChain(options: SagaBenchOptions): Promise<ClosedLoopResu
       operationFor: () => () =>
         placeOrderUntilConfirmed({ baseUrl: chain.gatewayUrl, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
     });
-    return await runLevels('bare', options, chain.gatewayUrl, []); // the bare gateway checks no token
+    return await runBareLevels(options, chain.gatewayUrl); // the bare gateway checks no token
   } finally {
     await chain.stop();
   }
 }
 
 export async function runSagaBench(options: SagaBenchOptions): Promise<SagaBenchResult> {
-  const { saga, failFast } = await benchSystem(options);
+  const system = await benchSystem(options);
   const bare = await benchBareChain(options);
-  return { mode: options.mode, saga, bare, failFast };
+  return { mode: options.mode, ...system, bare };
 }

@@ -2,6 +2,7 @@ import { benchConfig } from '../src/bench-config';
 import { localAwsFigures, resilienceFigures } from '../src/package-benches';
 import { summaryRows, textTable } from '../src/summary';
 import type { ClosedLoopResult } from '../src/closed-loop';
+import type { SagaLevelResult } from '../src/saga-bench';
 
 const level = (concurrency: number, throughput: number, p50: number): ClosedLoopResult => ({
   concurrency,
@@ -11,15 +12,22 @@ const level = (concurrency: number, throughput: number, p50: number): ClosedLoop
   latency: { count: throughput * 10, p50, p99: p50 * 2, mean: p50, max: p50 * 3 },
   errors: [],
 });
+const system = (concurrency: number, throughput: number, p50: number): SagaLevelResult => ({
+  ...level(concurrency, throughput, p50),
+  cpuMsPerOrder: { order: 20 },
+  sagasRunning: concurrency / 2,
+});
 const latency = (p50: number, p99: number, count = 10) => ({ count, p50, p99, mean: p50, max: p99 });
 
 describe('summary rows', () => {
   const rows = summaryRows({
     saga: [
       {
-        mode: 'pglite',
-        saga: [level(1, 6, 150), level(4, 9, 400)],
+        mode: 'postgres',
+        saga: [system(1, 4, 300), system(4, 6, 500)],
+        sagaWaiting: [system(1, 6, 70), system(4, 9, 400)],
         bare: [level(1, 10, 40), level(4, 30, 120)],
+        rssMbAfter: { order: 300, inventory: 250 },
         failFast: [
           {
             variant: 'payment answers 503',
@@ -36,9 +44,32 @@ describe('summary rows', () => {
     packages: [],
   });
 
-  it('gives the saga/bare throughput ratio per level against the 0.5 target', () => {
-    expect(rows[0]).toMatchObject({ metric: 'pglite: orders/s to CONFIRMED, 1 customers', ratio: '0.60', pass: true });
-    expect(rows[2]).toMatchObject({ metric: 'pglite: orders/s to CONFIRMED, 4 customers', ratio: '0.30', pass: false });
+  const find = (metric: string) => rows.find((row) => row.metric === metric);
+
+  it('gives the saga/bare throughput ratio per level of the waiting client against the 0.5 target on Postgres', () => {
+    expect(find('postgres: orders/s to CONFIRMED, 1 customers, waiting client')).toMatchObject({
+      ratio: '0.60',
+      pass: true,
+    });
+    expect(find('postgres: orders/s to CONFIRMED, 4 customers, waiting client')).toMatchObject({
+      ratio: '0.30',
+      pass: false,
+    });
+    const polling = find('postgres: orders/s to CONFIRMED, 1 customers, polling client');
+    expect(polling).toMatchObject({ ratio: '0.40', target: '' });
+    expect(polling!.pass).toBeUndefined(); // informational: the target is the waiting client's
+  });
+
+  it('judges the waiting client at one customer against 2× the bare chain’s p50, and the processes’ memory', () => {
+    expect(find('postgres: p50 / p99 time to CONFIRMED, 1 customers, waiting client')).toMatchObject({
+      ratio: '1.75',
+      target: 'p50 ≤ 2×',
+      pass: true,
+    });
+    expect(find('postgres: RSS of the six service processes after the scenarios')).toMatchObject({
+      value: '550 MB',
+      pass: true,
+    });
   });
 
   it('judges fail-fast against 5% of the step timeout, for the POST and for the step attempts', () => {

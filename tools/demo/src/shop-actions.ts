@@ -81,11 +81,18 @@ export async function placeOrder(
 }
 
 /**
- * Reads an order. Followers poll this, and a poller can outrun the gateway's per-customer budget: on 429 it waits
- * as long as Retry-After says and reads again (a few times), as a well-behaved client of a rate-limited API does.
+ * Reads an order. With `waitSeconds` it sends `Prefer: wait=<s>`: a PENDING order is answered when its checkout
+ * settles instead of at once. A poller can outrun the gateway's per-customer budget: on 429 it waits as long as
+ * Retry-After says and reads again (a few times), as a well-behaved client of a rate-limited API does.
  */
-export async function getOrder({ gateway }: ScenarioContext, customer: Customer, orderId: string): Promise<OrderView> {
-  const read = () => gateway.get<OrderView>(`/api/orders/${orderId}`, { token: customer.token, quiet: true });
+export async function getOrder(
+  { gateway }: ScenarioContext,
+  customer: Customer,
+  orderId: string,
+  { waitSeconds }: { waitSeconds?: number } = {},
+): Promise<OrderView> {
+  const headers: Record<string, string> = waitSeconds ? { prefer: `wait=${waitSeconds}` } : {};
+  const read = () => gateway.get<OrderView>(`/api/orders/${orderId}`, { token: customer.token, quiet: true, headers });
   let response = await read();
   for (let waits = 0; response.status === 429 && waits < 3; waits++) {
     const retryAfterSeconds = Number(response.headers.get('retry-after')) || 1;
@@ -96,7 +103,13 @@ export async function getOrder({ gateway }: ScenarioContext, customer: Customer,
   return response.body;
 }
 
-/** Follows an order until it reaches one of `statuses`, narrating each status change with its time. */
+/**
+ * Follows an order until it reaches one of `statuses`, narrating each status change with its time. While the order
+ * is PENDING each read waits for the checkout to settle (one request, not a poll every 100 ms).
+ */
+/** Below the gateway client's 15 s request timeout, with room for the gateway's own limit. */
+const FOLLOW_WAIT_SECONDS = 10;
+
 export async function followOrder(
   context: ScenarioContext,
   customer: Customer,
@@ -108,7 +121,7 @@ export async function followOrder(
   let last = '';
   const order = await poll(
     async () => {
-      const current = await getOrder(context, customer, orderId);
+      const current = await getOrder(context, customer, orderId, { waitSeconds: FOLLOW_WAIT_SECONDS });
       if (current.status !== last) {
         context.out.note(`${current.status.padEnd(16)} after ${((Date.now() - startedAt) / 1000).toFixed(2)} s`);
         last = current.status;

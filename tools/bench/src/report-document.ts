@@ -62,6 +62,44 @@ function costTable(run: SagaBenchResult): string {
   return markdownTable(['', ...services], rows);
 }
 
+/**
+ * The saga figures before the scheduler, read-model and waiting-client work (docs/benchmarks.md of 2026-11-26, quick
+ * run on Node 20; Postgres from the full run of the same week), kept so each run shows how far it has come.
+ */
+const BEFORE = {
+  note:
+    'pass-scoped worker lanes (0.8–0.9 sagas running with 4–7 waiting), `GET /orders/{id}` replaying the event stream ' +
+    'and reading the step log in two queries, polling client every 20 ms',
+  rows: [
+    { mode: 'pglite', customers: 1, saga: 6.3, bare: 42.5 },
+    { mode: 'pglite', customers: 4, saga: 5.8, bare: 81.0 },
+    { mode: 'pglite', customers: 8, saga: 3.8, bare: 98.5 },
+    { mode: 'postgres', customers: 1, saga: 7.5, bare: 45 },
+    { mode: 'postgres', customers: 4, saga: 6.3, bare: 100 },
+    { mode: 'postgres', customers: 8, saga: 7.0, bare: 123 },
+  ],
+} as const;
+
+function beforeAfterTable(runs: readonly SagaBenchResult[]): string {
+  return markdownTable(
+    ['mode', 'customers', 'before orders/s', 'before saga/bare', 'now orders/s (waiting)', 'now saga/bare'],
+    BEFORE.rows.map((before) => {
+      const run = runs.find((candidate) => candidate.mode === before.mode);
+      const index = run?.bare.findIndex((level) => level.concurrency === before.customers) ?? -1;
+      const now = index >= 0 ? run!.sagaWaiting[index] : undefined;
+      const bare = index >= 0 ? run!.bare[index] : undefined;
+      return [
+        before.mode,
+        String(before.customers),
+        n(before.saga, 1),
+        n(before.saga / before.bare, 2),
+        now ? n(now.throughput, 1) : 'not run',
+        now && bare ? n(now.throughput / bare.throughput, 2) : '',
+      ];
+    }),
+  );
+}
+
 export function reportDocument(input: ReportInput): string {
   const { config, results } = input;
   const settings =
@@ -123,6 +161,16 @@ export function reportDocument(input: ReportInput): string {
       'the background. The ratio is therefore the price of all of that machinery, not of HTTP or SQL.',
     '',
   ];
+  if (results.saga.length) {
+    parts.push(
+      '### Before and after the saga scheduler work',
+      '',
+      `Before: ${BEFORE.note}.`,
+      '',
+      beforeAfterTable(results.saga),
+      '',
+    );
+  }
   for (const run of results.saga) {
     parts.push(
       `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,

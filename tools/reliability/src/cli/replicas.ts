@@ -26,6 +26,8 @@ import { envNumber } from './env-number';
 const log = (line = '') => console.log(line);
 const heading = (title: string) => log(`\n== ${title}`);
 const CONSUMERS = Object.keys(systemTopology.consumers);
+/** Set by a hard stop or a signal: the exit code then, whatever main() returns while cleaning up. */
+let abortedWith: number | undefined;
 
 async function main(): Promise<number> {
   const missing = await missingServers();
@@ -40,10 +42,18 @@ async function main(): Promise<number> {
   let system: ReplicaSystem | undefined;
   const startedAt = Date.now();
 
-  // Whatever happens — a hang, Ctrl+C — the processes stop and the databases are dropped before exiting.
+  // Whatever happens — a hang, Ctrl+C — the processes stop and the databases are dropped before exiting: during
+  // start-up by aborting it (it cleans up after itself), later by destroying the running system.
+  const startup = new AbortController();
+  let startingUp: Promise<ReplicaSystem> | undefined;
   const abort = (why: string, code: number) => {
     log(`\n✘ ${why}: stopping`);
-    const cleanup = system ? system.destroy() : Promise.resolve();
+    abortedWith = code;
+    startup.abort();
+    const cleanup = (startingUp ?? Promise.resolve(undefined)).then(
+      (started) => started?.destroy(),
+      () => undefined, // an aborted start-up has already stopped what it started and dropped the databases
+    );
     void cleanup.finally(() => process.exit(code));
   };
   const hardStop = setTimeout(
@@ -55,7 +65,12 @@ async function main(): Promise<number> {
 
   try {
     heading('starting two replicas of each service (Postgres per service, shared Redis, round-robin balancers)');
-    system = await startReplicaSystem({ onProgress: (line) => log(`  ${line}`), startupTimeoutMs: 120_000 });
+    startingUp = startReplicaSystem({
+      onProgress: (line) => log(`  ${line}`),
+      startupTimeoutMs: 120_000,
+      signal: startup.signal,
+    });
+    system = await startingUp;
 
     heading('chaos with replicas: traffic, participant faults, duplicate deliveries, SIGKILLed replicas');
     const chaos = await runReplicaChaos(system, random, {
@@ -131,7 +146,7 @@ function mergeReports(...reports: InvariantReport[]): InvariantReport {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(abortedWith ?? code),
   (error: unknown) => {
     console.error((error as Error).stack ?? String(error));
     process.exit(1);

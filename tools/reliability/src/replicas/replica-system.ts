@@ -96,6 +96,8 @@ function environmentFor(
 export async function startReplicaSystem(options: {
   onProgress: (line: string) => void;
   startupTimeoutMs: number;
+  /** Aborting stops the start-up at once: whatever was started is stopped and the databases are dropped. */
+  signal?: AbortSignal;
 }): Promise<ReplicaSystem> {
   const dir = await mkdtemp(join(tmpdir(), 'shop-replicas-'));
   const logDir = join(dir, 'logs');
@@ -182,7 +184,13 @@ export async function startReplicaSystem(options: {
     }
 
     const startedAt = Date.now();
-    await Promise.all(
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = () => reject(new Error('start-up aborted'));
+      if (options.signal?.aborted) fail();
+      options.signal?.addEventListener('abort', fail, { once: true });
+    });
+    aborted.catch(() => undefined);
+    const ready = Promise.all(
       all.map(async (replica) => {
         try {
           await startReplica(replica);
@@ -192,11 +200,14 @@ export async function startReplicaSystem(options: {
         }
       }),
     );
+    ready.catch(() => undefined); // an abort wins the race below; the replicas' own failures no longer matter then
+    await Promise.race([ready, aborted]);
     options.onProgress(
       `${all.length} processes ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (both replicas of each service started at once on its fresh database)`,
     );
   } catch (error) {
     await destroy();
+    options.onProgress(`start-up failed: every process stopped, databases dropped; logs kept in ${logDir}`);
     throw error;
   }
 

@@ -5,10 +5,9 @@
  * SIGKILLed too. Every killed replica is restarted after a short outage, so the run ends with both replicas up and
  * a restarted replica has to rejoin cleanly. Then the faults are cleared and the system must settle by itself.
  */
-import { openPostgresDatabase } from '@shop/db';
+import { openPostgresDatabase, type Database } from '@shop/db';
 import { setFaults } from '@shop/testing';
-import { chaosPlan, PARTICIPANTS, type Participant } from '../chaos/chaos-plan';
-import { describeRule } from '../chaos/describe-rule';
+import { PARTICIPANTS, type Participant } from '../chaos/chaos-plan';
 import { startDuplicateDeliveries } from '../chaos/duplicate-deliveries';
 import {
   placeOrderWithRetry,
@@ -20,6 +19,7 @@ import {
 import { waitForQuiescence, type StateWithoutOutbox } from '../chaos/wait-for-quiescence';
 import { readProducts, type ServiceUrls } from '../invariants/read-system-state';
 import type { SeededRandom } from '../seeded-random';
+import { describeReplicaChaosPlan, replicaChaosPlan, type KillAction } from './replica-chaos-plan';
 import type { Replica, ReplicaSystem } from './replica-system';
 
 export interface ReplicaChaosOptions {
@@ -55,8 +55,6 @@ export interface ReplicaChaosResult {
   state: StateWithoutOutbox;
 }
 
-type KillAction = { atMs: number; service: 'order' | Participant; index: number; downMs: number };
-
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
 export function replicaUrls(system: ReplicaSystem): ServiceUrls {
@@ -83,32 +81,10 @@ export async function runReplicaChaos(
   const customers: ChaosCustomer[] = [];
   for (let i = 0; i < options.customers; i++) customers.push(await registerCustomer(system.gatewayUrl, `replica${i}`));
 
-  // The chaos suite's fault timeline; its order crashes become kills of order#0, order#1, order#0, …
-  const plan = chaosPlan(random, { durationMs, crashes: options.orderKills });
-  const faults = plan.filter((a) => a.kind === 'faults');
-  let orderKill = 0;
-  const kills: KillAction[] = plan
-    .filter((a) => a.kind === 'crash-order-service')
-    .map((a) => ({ atMs: a.atMs, service: 'order' as const, index: orderKill++ % 2, downMs: a.downMs }));
-  for (const service of PARTICIPANTS) {
-    kills.push({
-      atMs: random.int(Math.round(durationMs * 0.15), Math.round(durationMs * 0.75)),
-      service,
-      index: random.int(0, 1),
-      downMs: random.int(300, 2_000),
-    });
-  }
-  kills.sort((a, b) => a.atMs - b.atMs);
+  const plan = replicaChaosPlan(random, { durationMs, orderKills: options.orderKills });
+  const { faults, kills } = plan;
   log(`plan over ${durationMs / 1000} s (faults go to both replicas of a participant):`);
-  const at = (ms: number) => `${(ms / 1000).toFixed(1).padStart(5)} s`;
-  const described = [
-    ...faults.map((f) => ({
-      atMs: f.atMs,
-      text: `${f.service.padEnd(9)} ${f.rules.length ? f.rules.map(describeRule).join('; ') : 'healthy'}`,
-    })),
-    ...kills.map((k) => ({ atMs: k.atMs, text: `SIGKILL ${k.service}#${k.index}, restart after ${k.downMs} ms` })),
-  ].sort((a, b) => a.atMs - b.atMs);
-  for (const line of described) log(`  ${at(line.atMs)}  ${line.text}`);
+  for (const line of describeReplicaChaosPlan(plan)) log(`  ${line}`);
 
   const duplicates = await startDuplicateDeliveries(system.aws, random, options.duplicateProbability);
   const orderDb = openPostgresDatabase({ url: system.databaseUrls.order!, maxConnections: 1 });
@@ -128,41 +104,17 @@ export async function runReplicaChaos(
       );
     });
 
-    /** Saga leases a live order process holds: the engine names its owner `host:pid:random`. */
-    const leasesHeldBy = async (replica: Replica) => {
-      const { rows } = await orderDb.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM saga_instances
-          WHERE state IN ('RUNNING', 'COMPENSATING') AND lease_owner LIKE $1 AND lease_until > now()`,
-        [`%:${replica.process.child.pid}:%`],
-      );
-      return rows[0]!.n;
-    };
-    const killAndRestart = async (action: KillAction): Promise<ReplicaKill> => {
-      const replica = system.replicas(action.service)[action.index]!;
-      let leasesHeld: number | undefined;
-      if (action.service === 'order') {
-        // Mid-saga: wait (briefly) until this replica holds a lease, so the kill cuts a saga off.
-        const deadline = Date.now() + 5_000;
-        while ((leasesHeld = await leasesHeldBy(replica)) === 0 && Date.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await replica.process.stop('SIGKILL');
-      const killedAt = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, action.downMs));
-      await system.restart(replica);
-      return {
-        replica: replica.name,
-        atMs: killedAt - startedAt,
-        ...(leasesHeld !== undefined ? { leasesHeld } : {}),
-        downMs: action.downMs,
-        readyAfterMs: Date.now() - killedAt,
-      };
-    };
-
     const killing: Promise<ReplicaKill>[] = [];
     const timeline = [
       ...faults.map((action) => ({ atMs: action.atMs, run: () => applyFaults(system, action.service, action.rules) })),
-      ...kills.map((action) => ({ atMs: action.atMs, run: async () => void killing.push(killAndRestart(action)) })),
+      ...kills.map((action) => ({
+        atMs: action.atMs,
+        run: async () => {
+          const kill = killAndRestart(system, orderDb, action, startedAt);
+          kill.catch(() => undefined); // awaited with the others below; not an unhandled rejection meanwhile
+          killing.push(kill);
+        },
+      })),
     ].sort((a, b) => a.atMs - b.atMs);
     for (const step of timeline) {
       await sleepUntil(startedAt + step.atMs);
@@ -191,6 +143,43 @@ export async function runReplicaChaos(
     await stopDuplicates().catch(() => undefined);
     await orderDb.close();
   }
+}
+
+/** Saga leases a live order process holds: the engine names its owner `host:pid:random`. */
+async function leasesHeldBy(orderDb: Database, replica: Replica): Promise<number> {
+  const { rows } = await orderDb.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM saga_instances
+      WHERE state IN ('RUNNING', 'COMPENSATING') AND lease_owner LIKE $1 AND lease_until > now()`,
+    [`%:${replica.process.child.pid}:%`],
+  );
+  return rows[0]!.n;
+}
+
+/** SIGKILL, a short outage, a restart. An order replica is killed mid-saga: once it holds a lease (briefly waited for). */
+async function killAndRestart(
+  system: ReplicaSystem,
+  orderDb: Database,
+  action: KillAction,
+  startedAt: number,
+): Promise<ReplicaKill> {
+  const replica = system.replicas(action.service)[action.index]!;
+  let leasesHeld: number | undefined;
+  if (action.service === 'order') {
+    const deadline = Date.now() + 5_000;
+    while ((leasesHeld = await leasesHeldBy(orderDb, replica)) === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await replica.process.stop('SIGKILL');
+  const killedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, action.downMs));
+  await system.restart(replica);
+  return {
+    replica: replica.name,
+    atMs: killedAt - startedAt,
+    ...(leasesHeld !== undefined ? { leasesHeld } : {}),
+    downMs: action.downMs,
+    readyAfterMs: Date.now() - killedAt,
+  };
 }
 
 /** Faults are per process: a participant's rules go to both its replicas (one being restarted just misses them). */

@@ -53,6 +53,11 @@ export const systemTopology = {
         user: ['UserRegistered', 'UserUpdated'],
         shipping: ['ShipmentDispatched', 'ShipmentDelivered'],
       },
+      // A shipment event can arrive before the saga has recorded the shipment (the order is not confirmed yet): when
+      // the process running the saga dies right after shipping answered, another resumes it only once the attempt's
+      // lease ran out (step timeout + lease, 40 s by default). Eight receives at 1, 2, 4 … 64 s apart wait 127 s for
+      // it instead of the default five's 15 s, after which the order stayed CONFIRMED with its shipment in the DLQ.
+      maxReceiveCount: 8,
     },
     // Per-customer order history.
     user: {

@@ -20,6 +20,7 @@ export {
 } from './outbox/outbox-relay';
 export {
   createConsumer,
+  defaultRetryDelaySeconds,
   type Consumer,
   type ConsumerOptions,
   type EventHandler,

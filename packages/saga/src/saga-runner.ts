@@ -275,13 +275,21 @@ export class SagaRunner {
     policy: StepPolicy,
   ): Promise<{ attempt: OpenAttempt; started: SagaRecord }> {
     const now = this.deps.clock.now();
+    const leaseUntil = now + policy.timeoutMs + this.deps.leaseMs;
     const started: SagaRecord = {
       ...record,
       attempt: record.attempt + 1,
-      leaseUntil: now + policy.timeoutMs + this.deps.leaseMs,
+      leaseUntil,
       updatedAt: now,
     };
-    const entry = { sagaId: record.id, stepName: step, action, attempt: started.attempt, idempotencyKey };
+    const entry = {
+      sagaId: record.id,
+      stepName: step,
+      action,
+      attempt: started.attempt,
+      idempotencyKey,
+      leaseUntil,
+    };
     const logId = await this.deps.db.transaction(async (tx) => {
       await this.deps.store.save(tx, started);
       return this.deps.store.logAttemptStarted(tx, entry, now);

@@ -40,6 +40,9 @@ export interface StepLogRecord {
   readonly finishedAt: number | null;
   readonly outcome: StepOutcome | null;
   readonly error: string | null;
+  /** The process that made the attempt (its `lease_owner`), and the end of the lease it held for it. */
+  readonly owner: string | null;
+  readonly leaseUntil: number | null;
 }
 
 /** Thrown when a fenced write finds another process holding the instance. */
@@ -132,13 +135,30 @@ export class SagaStore {
 
   async logAttemptStarted(
     tx: Queryable,
-    entry: { sagaId: string; stepName: string; action: StepAction; attempt: number; idempotencyKey: string },
+    entry: {
+      sagaId: string;
+      stepName: string;
+      action: StepAction;
+      attempt: number;
+      idempotencyKey: string;
+      leaseUntil: number;
+    },
     now: number,
   ): Promise<number> {
     const result = await tx.query<{ id: number | string }>(
-      `INSERT INTO saga_step_log (saga_id, step_name, action, attempt, idempotency_key, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6::timestamptz) RETURNING id`,
-      [entry.sagaId, entry.stepName, entry.action, entry.attempt, entry.idempotencyKey, iso(now)],
+      `INSERT INTO saga_step_log (saga_id, step_name, action, attempt, idempotency_key, started_at,
+                                  lease_owner, lease_until)
+       VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::timestamptz) RETURNING id`,
+      [
+        entry.sagaId,
+        entry.stepName,
+        entry.action,
+        entry.attempt,
+        entry.idempotencyKey,
+        iso(now),
+        this.owner,
+        iso(entry.leaseUntil),
+      ],
     );
     return Number(result.rows[0]!.id);
   }
@@ -227,7 +247,6 @@ function toRecord(row: Row): SagaRecord {
   };
 }
 
-/** Both drivers return timestamptz as Date; accept a string too rather than trust that forever. */
 function toStepLogRecord(row: Row): StepLogRecord {
   return {
     id: Number(row.id),
@@ -239,9 +258,12 @@ function toStepLogRecord(row: Row): StepLogRecord {
     finishedAt: toMs(row.finished_at),
     outcome: (row.outcome as StepOutcome | null) ?? null,
     error: (row.error as string | null) ?? null,
+    owner: (row.lease_owner as string | null) ?? null,
+    leaseUntil: toMs(row.lease_until),
   };
 }
 
+/** Both drivers return timestamptz as Date (json_agg gives a string); accept either. */
 function toMs(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   return value instanceof Date ? value.getTime() : Date.parse(String(value));

@@ -57,6 +57,34 @@ describe.each(testEngines())('saga recovery on %s', (engine) => {
     expect(h.participants.charge.calls).toHaveLength(1); // completed steps are not repeated
   });
 
+  it('records in the step log which process made each attempt and until when its lease held it', async () => {
+    // With replicas on one database this is the proof that no step ran in two processes at once: the attempt that
+    // took over starts after the end of the lease the cut-off attempt held.
+    h.participants.ship.failNext('hang');
+    await h.engine.start('place-order', 'saga-1', h.order());
+    void h.engine.runDue();
+    await h.participants.ship.whenCalled(1);
+    const engineB = h.makeEngine({ clock: new FakeClock(AFTER_LEASE), owner: 'engine-b' });
+    expect(await engineB.runDue()).toBe(1);
+
+    const { rows } = await h.db.query<{
+      attempt: number;
+      lease_owner: string;
+      finished: boolean;
+      started_at: Date;
+      lease_until: Date;
+    }>(
+      `SELECT attempt, lease_owner, finished_at IS NOT NULL AS finished, started_at, lease_until
+         FROM saga_step_log WHERE saga_id = 'saga-1' AND step_name = 'createShipment' ORDER BY id`,
+    );
+    expect(rows.map(({ attempt, lease_owner, finished }) => ({ attempt, lease_owner, finished }))).toEqual([
+      { attempt: 1, lease_owner: 'engine-a', finished: false },
+      { attempt: 2, lease_owner: 'engine-b', finished: true },
+    ]);
+    expect(rows[0]!.lease_until.getTime()).toBe(T0 + TIMEOUT_MS + LEASE_MS);
+    expect(rows[1]!.started_at.getTime()).toBeGreaterThan(rows[0]!.lease_until.getTime());
+  });
+
   it('repeats a call whose effect happened but was never recorded, and the idempotent participant applies it once', async () => {
     // Engine A's database dies right after the payment went through, before the engine could record it.
     const dyingDb: Database = {

@@ -59,13 +59,16 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+/** 1, 2, 4, 8 … seconds, at most 5 minutes: the wait before the next receive of a message whose handler failed. */
+export const defaultRetryDelaySeconds = (receiveCount: number): number => Math.min(300, 2 ** (receiveCount - 1));
+
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { db, sqs, name, handlers } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const concurrency = Math.max(1, options.concurrency ?? 10);
   const waitTimeSeconds = options.waitTimeSeconds ?? 20;
-  const retryDelaySeconds = options.retryDelaySeconds ?? ((count: number) => Math.min(300, 2 ** (count - 1)));
+  const retryDelaySeconds = options.retryDelaySeconds ?? defaultRetryDelaySeconds;
   const receiveBackoff = exponentialBackoff({ initialMs: 100, maxMs: 10_000 });
 
   let queueUrl = '';

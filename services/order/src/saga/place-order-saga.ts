@@ -32,7 +32,7 @@ const backoff = exponentialBackoff({ ...PLACE_ORDER_BACKOFF, jitter: 'full' });
  * compensates); the pivot and later steps are retried until they succeed. Configuration overrides these
  * (SAGA_STEP_TIMEOUT_MS…) for every step at once; see config.ts.
  */
-const policies = {
+export const placeOrderPolicies = {
   reserveInventory: { timeoutMs: 10_000, maxAttempts: 3, backoff },
   releaseInventory: { timeoutMs: 10_000, maxAttempts: 5, backoff },
   processPayment: { timeoutMs: 10_000, backoff },
@@ -73,8 +73,8 @@ export function placeOrderSaga({ orders, participants, overrides = {} }: PlaceOr
     .step({
       name: 'reserveInventory',
       kind: 'compensatable',
-      policy: invoking(policies.reserveInventory),
-      compensationPolicy: { ...policies.releaseInventory, ...overrides.compensate },
+      policy: invoking(placeOrderPolicies.reserveInventory),
+      compensationPolicy: { ...placeOrderPolicies.releaseInventory, ...overrides.compensate },
       // → { lines, total }: inventory's prices, which the order charges
       invoke: (data, call) => participants.reserveStock(data.orderId, data.items, call),
       onCompleted: (tx, data) => orders.price(tx, data.orderId, { lines: data.lines, total: data.total }, traced(data)),
@@ -83,7 +83,7 @@ export function placeOrderSaga({ orders, participants, overrides = {} }: PlaceOr
     .step({
       name: 'processPayment',
       kind: 'pivot',
-      policy: invoking(policies.processPayment),
+      policy: invoking(placeOrderPolicies.processPayment),
       // → { paymentId }: the captured payment
       invoke: (data, call) => participants.chargePayment(data, call),
       onCompleted: (tx, data) => orders.recordPayment(tx, data.orderId, data.paymentId, traced(data)),
@@ -91,7 +91,7 @@ export function placeOrderSaga({ orders, participants, overrides = {} }: PlaceOr
     .step({
       name: 'createShipment',
       kind: 'retriable',
-      policy: invoking(policies.createShipment),
+      policy: invoking(placeOrderPolicies.createShipment),
       // → { shipmentId }
       invoke: (data, call) =>
         participants.createShipment({ orderId: data.orderId, address: data.shippingAddress, items: data.items }, call),
@@ -99,7 +99,7 @@ export function placeOrderSaga({ orders, participants, overrides = {} }: PlaceOr
     .step({
       name: 'confirmOrder',
       kind: 'retriable',
-      policy: invoking(policies.confirmOrder),
+      policy: invoking(placeOrderPolicies.confirmOrder),
       invoke: (data, call) => participants.commitReservation(data.orderId, call),
       onCompleted: (tx, data) => orders.confirm(tx, data.orderId, data.shipmentId, traced(data)),
     });

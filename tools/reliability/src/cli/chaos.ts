@@ -16,14 +16,9 @@ import { startIsolatedSystem, type IsolatedSystem } from '../isolated-system';
 import { runGatewayLoad, unacceptableStatuses } from '../load/gateway-load';
 import { findChildPid } from '../load/process-rss';
 import { seededRandom, seedFrom } from '../seeded-random';
+import { envNumber } from './env-number';
 
-const env = (name: string, fallback: number) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
-  return number;
-};
+const env = envNumber;
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const log = (line = '') => console.log(line);

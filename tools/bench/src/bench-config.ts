@@ -10,12 +10,12 @@ export interface BenchConfig {
   messagingEvents: number;
   messagingConcurrency: number;
   postgresUrl: string;
-  /** Sections to run: saga (both modes, bare chain and fail-fast), messaging, packages. */
+  /** Sections to run: saga (both modes, bare chain and fail-fast), replicas (one vs two order), messaging, packages. */
   sections: Set<string>;
   writeDocs: boolean;
 }
 
-const ALL_SECTIONS = ['pglite', 'postgres', 'messaging', 'packages'];
+const ALL_SECTIONS = ['pglite', 'postgres', 'replicas', 'messaging', 'packages'];
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

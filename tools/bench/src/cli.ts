@@ -14,6 +14,7 @@ import { runMessagingBench } from './messaging-bench';
 import { runPackageBenches } from './package-benches';
 import { createPostgresDatabases } from './postgres-databases';
 import { reportDocument } from './report-document';
+import { runReplicasBench } from './replicas-bench';
 import { runSagaBench, type SagaBenchOptions } from './saga-bench';
 import { summaryRows, textTable, type BenchResults } from './summary';
 
@@ -63,6 +64,17 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
       } finally {
         await databases.drop();
       }
+    }
+  }
+  if (config.sections.has('replicas')) {
+    log('\n▶ Scaling out: one vs two order replicas (Postgres, Redis, every service ×2)');
+    const customers = Math.max(...config.levels);
+    const replicas = await runReplicasBench({ ...config, customers, log });
+    if (typeof replicas === 'string') {
+      log(`  ${replicas}`);
+      results.skipped.push(replicas);
+    } else {
+      results.replicas = replicas;
     }
   }
   if (config.sections.has('messaging')) {

@@ -128,7 +128,7 @@ export function reportDocument(input: ReportInput): string {
     'Knobs (env): `BENCH_QUICK`, `BENCH_LEVELS` (1,4,8,16), `BENCH_DURATION_MS`, `BENCH_WARMUP_MS`, `BENCH_POLL_MS`, ' +
       '`BENCH_FAIL_FAST_SAMPLES`, `BENCH_MESSAGING_EVENTS`, `BENCH_MESSAGING_CONCURRENCY`, `BENCH_POSTGRES_URL` ' +
       '(postgres://postgres@127.0.0.1:5432/postgres; Postgres mode is skipped when it does not answer), ' +
-      '`BENCH_SECTIONS` (pglite,postgres,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
+      '`BENCH_SECTIONS` (pglite,postgres,replicas,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
     '',
     '## Summary',
     '',
@@ -213,6 +213,28 @@ export function reportDocument(input: ReportInput): string {
           `${f.attemptsBeforeOpen.count}, ${n(f.attemptsBeforeOpen.p50)} / ${n(f.attemptsBeforeOpen.p99)}`,
           `${f.stepTimeoutMs} ms`,
         ]),
+      ),
+      '',
+    );
+  }
+
+  if (results.replicas) {
+    const { customers, oneOrderReplica: one, twoOrderReplicas: two } = results.replicas;
+    parts.push(
+      '## Scaling out: one vs two order replicas',
+      '',
+      'The replica system of `pnpm test:replicas`: two replicas of every service, one Postgres database per service ' +
+        'shared by its pair, one Redis shared by the two gateways, a round-robin TCP balancer in front of each pair. ' +
+        `${customers} customers with the waiting client; first with order#1 stopped, then with it back. On one 2-core ` +
+        'machine the twelve processes share the same two cores, so this shows that a second order replica takes work ' +
+        '(its worker claims sagas beside the first), not what it would add on a machine of its own.',
+      '',
+      markdownTable(
+        ['order replicas', 'orders/s', 'p50 / p99 ms', 'failed'],
+        [
+          ['1', n(one.throughput, 1), `${n(one.latency.p50)} / ${n(one.latency.p99)}`, String(one.failed)],
+          ['2', n(two.throughput, 1), `${n(two.latency.p50)} / ${n(two.latency.p99)}`, String(two.failed)],
+        ],
       ),
       '',
     );

@@ -4,6 +4,7 @@
  */
 import type { MessagingBenchResult } from './messaging-bench';
 import type { PackageBenchResult } from './package-benches';
+import type { ReplicasBenchResult } from './replicas-bench';
 import type { SagaBenchResult } from './saga-bench';
 
 export interface SummaryRow {
@@ -18,6 +19,7 @@ export interface SummaryRow {
 
 export interface BenchResults {
   saga: SagaBenchResult[];
+  replicas?: ReplicasBenchResult;
   skipped: string[];
   messaging?: MessagingBenchResult;
   packages: PackageBenchResult[];
@@ -27,6 +29,8 @@ export interface BenchResults {
 export const SAGA_BARE_TARGET = { postgres: 0.5, pglite: 0.3 } as const;
 /** p50 time to CONFIRMED at one customer, waiting client, as a multiple of the bare chain's. */
 export const SAGA_LATENCY_TARGET = 2;
+/** Two order replicas against one, same system and customers. */
+export const REPLICA_SCALING_TARGET = 1.6;
 /** `pnpm demo`'s six service processes together, after the scenarios. */
 export const SYSTEM_RSS_TARGET_MB = 1_200;
 export const FAIL_FAST_SHARE = 0.05;
@@ -104,6 +108,18 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
         pass: failFast.attemptsWhileOpen.count > 0 && failFast.attemptsWhileOpen.p99 <= limit,
       });
     }
+  }
+  if (results.replicas) {
+    const { customers, oneOrderReplica: one, twoOrderReplicas: two } = results.replicas;
+    const ratio = one.throughput > 0 ? two.throughput / one.throughput : Number.NaN;
+    rows.push({
+      metric: `postgres: orders/s with two order replicas, ${customers} customers, every service ×2`,
+      value: fixed(two.throughput),
+      baseline: `${fixed(one.throughput)} (one order replica)`,
+      ratio: fixed(ratio, 2),
+      target: `≥ ${REPLICA_SCALING_TARGET}`,
+      pass: ratio >= REPLICA_SCALING_TARGET,
+    });
   }
   for (const skipped of results.skipped)
     rows.push({ metric: skipped, value: 'skipped', baseline: '', ratio: '', target: '' });

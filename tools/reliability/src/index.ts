@@ -11,6 +11,7 @@ export { startIsolatedSystem, type IsolatedSystem } from './isolated-system';
 export { seededRandom, seedFrom, type SeededRandom } from './seeded-random';
 // Two replicas of every service on one Postgres and one Redis (`pnpm test:replicas`).
 export { startReplicaSystem, type ReplicaSystem, type Replica } from './replicas/replica-system';
+export { missingServers } from './replicas/local-servers';
 export { runReplicaChaos, type ReplicaChaosOptions, type ReplicaChaosResult } from './replicas/replica-chaos';
 export { readReplicaEvidence, type ReplicaEvidence, type StepAttempt } from './replicas/replica-evidence';
 export { checkReplicaInvariants } from './replicas/check-replica-invariants';

@@ -19,8 +19,17 @@ export interface PlaceOrderOptions {
    * does not honour it (no `Preference-Applied`, as the bare chain) is polled every `pollMs` instead.
    */
   waitSeconds?: number;
+  /** Sees the order as read when CONFIRMED (its saga step log, for the phase breakdown). */
+  onConfirmed?: (order: ConfirmedOrder) => void;
   /** Give up on one order after this long (it then counts as failed). */
   timeoutMs: number;
+}
+
+/** What the phase breakdown reads of a confirmed order. */
+export interface ConfirmedOrder {
+  status: string;
+  createdAt?: string;
+  saga?: { steps?: { step: string; action: string; startedAt: string; finishedAt?: string }[] } | null;
 }
 
 const CONFIRMED_OR_LATER = new Set(['CONFIRMED', 'SHIPPED', 'DELIVERED']);
@@ -46,11 +55,15 @@ export async function placeOrderUntilConfirmed(options: PlaceOrderOptions): Prom
   const deadline = started + options.timeoutMs;
   const readHeaders = options.waitSeconds ? { ...headers, prefer: `wait=${options.waitSeconds}` } : headers;
   for (;;) {
-    const order = await requestJson<{ status: string }>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, {
+    const order = await requestJson<ConfirmedOrder>('GET', `${options.baseUrl}/api/orders/${placed.body.id}`, {
       headers: readHeaders,
     });
     // SHIPPED/DELIVERED come after CONFIRMED: a poll that missed it still saw a confirmed order.
-    if (order.status === 200 && CONFIRMED_OR_LATER.has(order.body.status)) return performance.now() - started;
+    if (order.status === 200 && CONFIRMED_OR_LATER.has(order.body.status)) {
+      const elapsed = performance.now() - started;
+      options.onConfirmed?.(order.body);
+      return elapsed;
+    }
     if (order.status !== 200) throw new Error(`GET /api/orders/{id} answered ${order.status}`);
     if (order.body.status === 'CANCELLED') throw new Error('order CANCELLED');
     if (performance.now() > deadline) throw new Error(`order still ${order.body.status} after ${options.timeoutMs} ms`);

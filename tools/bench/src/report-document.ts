@@ -62,6 +62,15 @@ function costTable(run: SagaBenchResult): string {
   return markdownTable(['', ...services], rows);
 }
 
+/** Mean ms per saga phase, waiting client, per level (from the confirmed orders' step logs). */
+function phaseTable(run: SagaBenchResult): string {
+  const phases = [...new Set(run.sagaWaiting.flatMap((level) => Object.keys(level.phases)))];
+  return markdownTable(
+    ['phase (mean ms)', ...run.sagaWaiting.map((level) => `${level.concurrency} customers`)],
+    phases.map((phase) => [phase, ...run.sagaWaiting.map((level) => n(level.phases[phase] ?? Number.NaN, 1))]),
+  );
+}
+
 /**
  * The saga figures before the scheduler, read-model and waiting-client work (docs/benchmarks.md of 2026-11-26, quick
  * run on Node 20; Postgres from the full run of the same week), kept so each run shows how far it has come.
@@ -176,7 +185,7 @@ export function reportDocument(input: ReportInput): string {
       `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,
       '',
     );
-    parts.push(levelTable(run), '', costTable(run), '');
+    parts.push(levelTable(run), '', costTable(run), '', phaseTable(run), '');
     const failures = run.saga.flatMap((r) => r.errors);
     if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
   }

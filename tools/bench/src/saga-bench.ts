@@ -12,8 +12,9 @@ import { signTestToken } from '@shop/testing';
 import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
-import { placeOrderUntilConfirmed } from './place-order';
+import { placeOrderUntilConfirmed, type ConfirmedOrder } from './place-order';
 import { cpuSeconds, residentMegabytes } from './process-usage';
+import { sagaPhases, type SagaPhases } from './saga-phases';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -38,6 +39,8 @@ export interface SagaLevelResult extends ClosedLoopResult {
   cpuMsPerOrder: Partial<Record<ServiceName, number>>;
   /** Mean number of sagas running in the order service's worker slots (saga_worker_busy_seconds_total's rate). */
   sagasRunning?: number;
+  /** Mean ms per phase of the confirmed orders' sagas (saga-phases.ts). */
+  phases: SagaPhases;
 }
 
 export interface SagaBenchResult {
@@ -80,7 +83,12 @@ interface LevelClient {
   waitSeconds?: number;
 }
 
-function runLevel(options: SagaBenchOptions, client: LevelClient, concurrency: number): Promise<ClosedLoopResult> {
+function runLevel(
+  options: SagaBenchOptions,
+  client: LevelClient,
+  concurrency: number,
+  onConfirmed?: (order: ConfirmedOrder) => void,
+): Promise<ClosedLoopResult> {
   return runClosedLoop({
     concurrency,
     durationMs: options.durationMs,
@@ -92,6 +100,7 @@ function runLevel(options: SagaBenchOptions, client: LevelClient, concurrency: n
         pollMs: options.pollMs,
         timeoutMs: ORDER_TIMEOUT_MS,
         ...(client.waitSeconds ? { waitSeconds: client.waitSeconds } : {}),
+        ...(onConfirmed ? { onConfirmed } : {}),
       }),
   });
 }
@@ -124,7 +133,8 @@ async function runSystemLevels(
   for (const concurrency of options.levels) {
     const before = await usageOf(system);
     const startedAt = performance.now();
-    const result = await runLevel(options, client, concurrency);
+    const confirmedOrders: ConfirmedOrder[] = [];
+    const result = await runLevel(options, client, concurrency, (order) => confirmedOrders.push(order));
     const after = await usageOf(system);
     const seconds = (performance.now() - startedAt) / 1_000;
     const confirmed = Math.max(1, result.completed);
@@ -137,6 +147,7 @@ async function runSystemLevels(
     const level: SagaLevelResult = {
       ...result,
       cpuMsPerOrder,
+      phases: sagaPhases(confirmedOrders),
       ...(Number.isFinite(busy) ? { sagasRunning: busy / seconds } : {}),
     };
     const cpu = SERVICES.map((name) => `${name} ${(cpuMsPerOrder[name] ?? Number.NaN).toFixed(0)}`).join(', ');

@@ -15,6 +15,7 @@ const level = (concurrency: number, throughput: number, p50: number): ClosedLoop
 const system = (concurrency: number, throughput: number, p50: number): SagaLevelResult => ({
   ...level(concurrency, throughput, p50),
   cpuMsPerOrder: { order: 20 },
+  phases: { reserveInventory: 10 },
   sagasRunning: concurrency / 2,
 });
 const latency = (p50: number, p99: number, count = 10) => ({ count, p50, p99, mean: p50, max: p99 });

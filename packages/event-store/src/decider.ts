@@ -85,8 +85,8 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   tx: Queryable,
 ): Promise<CommandResult<Event, State>> {
   // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
-  // on the first one's events instead of losing the expected-version check it could not have won. (Re-entrant: the
-  // append takes the same lock again.)
+  // on the first one's events instead of losing the expected-version check it could not have won. The append is told
+  // the lock is held, so it does not take it again.
   await lockStreamForAppend(tx, streamId);
   const { currentVersion, events } = await store.readStream(streamId, { tx });
   const expected = options.expectedVersion;
@@ -104,6 +104,7 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   const appended = await store.appendToStream(streamId, decided, {
     tx,
     expectedVersion: currentVersion === 0 ? 'no_stream' : currentVersion,
+    streamLocked: true,
     metadata: options.metadata,
     onAppended: options.onAppended as ((tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>) | undefined,
   });

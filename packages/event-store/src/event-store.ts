@@ -32,6 +32,8 @@ export interface AppendOptions {
   metadata?: EventMetadata;
   /** Runs in the appending transaction after the insert and the inline projections: the place to enqueue integration events. */
   onAppended?: (tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>;
+  /** `tx` already holds this stream's lock (`handleCommand` takes it before reading): do not take it again. */
+  streamLocked?: boolean;
 }
 
 export interface AppendResult {
@@ -92,7 +94,7 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     appendOptions: AppendOptions,
   ): Promise<AppendResult> {
     const expected = appendOptions.expectedVersion ?? 'any';
-    await lockStreamForAppend(tx, streamId);
+    if (!appendOptions.streamLocked) await lockStreamForAppend(tx, streamId);
     const current = await readStreamHead(tx, streamId, expected);
     if (expected !== 'any' && current !== (expected === 'no_stream' ? 0 : expected)) {
       throw new ConcurrencyError(streamId, expected, current);

@@ -113,9 +113,10 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
   const wake = () => deps.onEventsCommitted?.();
   sagas.on('stepSucceeded', wake);
   sagas.on('stateChanged', wake);
-  // ...and answer the readers waiting on that order (GET /orders/{id} with Prefer: wait).
+  // ...and answer the readers waiting on that order (GET /orders/{id} with Prefer: wait). They wait for the checkout
+  // to settle, which is a saga state change (completed, compensated, parked); a step in between would only wake them
+  // to read PENDING again.
   const changes = new OrderChanges(deps.clock);
-  sagas.on('stepSucceeded', (event) => changes.notify(event.sagaId));
   sagas.on('stateChanged', (event) => changes.notify(event.sagaId));
   app.addHook('preClose', async () => changes.close()); // a held request must not hold up a shutdown
 

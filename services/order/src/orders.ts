@@ -53,9 +53,10 @@ export class Orders {
     return this.run(
       tx,
       order.orderId,
-      order.customerId,
+      orderDecider,
       { type: 'CreateOrder', data: { ...order, now: this.stamp() } },
       metadata,
+      () => order.customerId,
     );
   }
 
@@ -100,22 +101,36 @@ export class Orders {
 
   /**
    * Commands on an existing order. Two writers of one order (a saga hook and a consumer) queue up on the stream's
-   * lock, which `handleCommand` takes before it reads: the write side never looks at the read model. The order's
-   * existence and customer, read here first, never change once it is created.
+   * lock, which `handleCommand` takes before it reads: the write side never looks at the read model. The decider is
+   * wrapped so the state `handleCommand` loaded also answers "does it exist, whose is it" — no second read.
    */
   private async execute(tx: Queryable, orderId: string, command: OrderCommand, metadata: LogMetadata): Promise<void> {
-    const order = await this.get(orderId, tx);
-    if (!order) throw new OrderNotFoundError(orderId);
-    await this.run(tx, orderId, order.customerId, command, metadata);
+    let customerId = '';
+    const existingOrder: typeof orderDecider = {
+      ...orderDecider,
+      decide: (existingCommand, state) => {
+        if (state.status === 'NONE') throw new OrderNotFoundError(orderId);
+        customerId = state.customerId;
+        return orderDecider.decide(existingCommand, state);
+      },
+    };
+    await this.run(tx, orderId, existingOrder, command, metadata, () => customerId);
   }
 
-  private async run(tx: Queryable, orderId: string, customerId: string, command: OrderCommand, metadata: LogMetadata) {
-    await handleCommand(this.store, orderDecider, orderId, command, {
+  private async run(
+    tx: Queryable,
+    orderId: string,
+    decider: typeof orderDecider,
+    command: OrderCommand,
+    metadata: LogMetadata,
+    customerId: () => string,
+  ) {
+    await handleCommand(this.store, decider, orderId, command, {
       tx,
       metadata,
       // The log is the outbox's source: integration events are enqueued in the appending transaction — no dual write.
       onAppended: (appendTx, events) =>
-        enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId)),
+        enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId())),
     });
   }
 

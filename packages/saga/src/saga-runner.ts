@@ -84,6 +84,14 @@ interface Change {
   readonly hooks?: (tx: Queryable) => Promise<void>;
   /** Why the state changes, when the new record does not say it already. */
   readonly reason?: string;
+  /** The next step's attempt, recorded as started in the same transaction (see completeStep). */
+  readonly startsNext?: NextAttempt;
+}
+
+/** An invoke attempt to open together with the outcome of the step before it. */
+interface NextAttempt {
+  readonly step: string;
+  readonly idempotencyKey: string;
 }
 
 interface Parking {
@@ -117,13 +125,23 @@ class DefinitionMismatchError extends Error {
 }
 
 export class SagaRunner {
+  /**
+   * Attempts opened by the transaction that recorded the previous step's outcome, by saga id: the next invoke
+   * starts from there instead of opening its own (one transaction per step boundary instead of two).
+   */
+  private readonly openedWithPrevious = new Map<string, { attempt: OpenAttempt; started: SagaRecord }>();
+
   constructor(private readonly deps: SagaRunnerDeps) {}
 
   /** Runs until the instance no longer holds our lease (finished, waiting for a retry, parked, or taken over). */
   async run(claimed: SagaRecord): Promise<void> {
     let record = claimed;
-    while (record.leaseOwner === this.deps.owner) {
-      record = await this.advance(record);
+    try {
+      while (record.leaseOwner === this.deps.owner) {
+        record = await this.advance(record);
+      }
+    } finally {
+      this.openedWithPrevious.delete(claimed.id);
     }
   }
 
@@ -147,9 +165,14 @@ export class SagaRunner {
       throw new DefinitionMismatchError(
         `saga is at step ${index}, "${definition.name}" has ${definition.steps.length}`,
       );
-    const policy = resolvePolicy(defaultInvokePolicy, this.deps.policies.invoke, step.policy);
-    const key = `${record.id}:${step.name}`;
-    const { attempt, started } = await this.beginAttempt(record, step.name, 'invoke', key, policy);
+    const policy = this.invokePolicy(step);
+    const key = invokeKey(record.id, step.name);
+    const opened = this.openedWithPrevious.get(record.id);
+    this.openedWithPrevious.delete(record.id);
+    const { attempt, started } =
+      opened?.attempt.step === step.name && opened.started === record
+        ? opened
+        : await this.beginAttempt(record, step.name, 'invoke', key, policy);
     const { result, value: patch } = await this.call(definition, () =>
       traceStep(record, step.name, 'invoke', attempt.attempt, this.deps.continuesTrace(record.id), () => {
         // Logged inside the step's span, so the line carries the same trace_id as the step in the trace viewer.
@@ -176,9 +199,9 @@ export class SagaRunner {
     if (index < 0) return this.finishCompensation(definition, record);
     const step = definition.steps[index] as CompensatableStep<SagaData>;
     const policy = resolvePolicy(defaultCompensatePolicy, this.deps.policies.compensate, step.compensationPolicy);
-    const invokeKey = `${record.id}:${step.name}`;
+    const doKey = invokeKey(record.id, step.name);
     // Its own key: a participant caching responses by key alone must not answer the undo with the do's response.
-    const key = `${invokeKey}:compensate`;
+    const key = `${doKey}:compensate`;
     const { attempt, started } = await this.beginAttempt(record, step.name, 'compensate', key, policy);
     const { result } = await this.call(definition, () =>
       traceStep(record, step.name, 'compensate', attempt.attempt, this.deps.continuesTrace(record.id), () => {
@@ -189,7 +212,7 @@ export class SagaRunner {
         return this.withTimeout(policy, (signal) =>
           step.compensate(record.data, {
             ...this.context(record, step.name, key, attempt.attempt, signal),
-            invokeIdempotencyKey: invokeKey,
+            invokeIdempotencyKey: doKey,
           }),
         );
       }),
@@ -228,12 +251,28 @@ export class SagaRunner {
     }
   }
 
+  /**
+   * A step succeeded: record it, run its hooks and — unless it was the last — start the next step's first attempt,
+   * all in one transaction. Nothing happens between the two that a crash could cut apart differently: the next
+   * attempt is recorded before any call leaves the process, exactly as beginAttempt would record it a moment later.
+   */
   private completeStep(finished: FinishedAttempt, isLast: boolean, now: number): Promise<SagaRecord> {
     const { definition, step, index, record, attempt, result, patch } = finished;
     const data = { ...record.data, ...(patch ?? {}) };
-    const to: SagaRecord = isLast
-      ? { ...finishedRecord(record, SagaState.COMPLETED, now), data, currentStep: index + 1, attempt: 0 }
-      : { ...record, data, currentStep: index + 1, attempt: 0, nextAttemptAt: now, updatedAt: now };
+    const nextStep = definition.steps[index + 1];
+    const startsNext =
+      isLast || !nextStep ? undefined : { step: nextStep.name, idempotencyKey: invokeKey(record.id, nextStep.name) };
+    const to: SagaRecord = startsNext
+      ? {
+          ...record,
+          data,
+          currentStep: index + 1,
+          attempt: 1,
+          nextAttemptAt: now,
+          leaseUntil: now + this.invokePolicy(nextStep!).timeoutMs + this.deps.leaseMs,
+          updatedAt: now,
+        }
+      : { ...finishedRecord(record, SagaState.COMPLETED, now), data, currentStep: index + 1, attempt: 0 };
     const { onCompleted } = definition.options;
     return this.commit({
       definition,
@@ -241,6 +280,7 @@ export class SagaRunner {
       to,
       attempt,
       result,
+      ...(startsNext ? { startsNext } : {}),
       hooks: async (tx) => {
         if (step.onCompleted) await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data));
         if (isLast && onCompleted) await runHook('onCompleted', () => onCompleted(tx, data));
@@ -370,8 +410,9 @@ export class SagaRunner {
    * back and parks the saga instead: the domain events it would have written must never be half there.
    */
   private async commit(change: Change & { readonly definition: AnyDefinition }): Promise<SagaRecord> {
+    let nextLogId: number | undefined;
     try {
-      await this.persist(change);
+      nextLogId = await this.persist(change);
     } catch (error) {
       if (!(error instanceof HookFailedError)) throw error;
       const { definition, from, attempt } = change;
@@ -384,10 +425,25 @@ export class SagaRunner {
       });
     }
     this.report(change);
+    if (change.startsNext && nextLogId !== undefined) {
+      const { step, idempotencyKey } = change.startsNext;
+      const { to } = change;
+      const opened: OpenAttempt = {
+        logId: nextLogId,
+        step,
+        action: 'invoke',
+        attempt: to.attempt,
+        idempotencyKey,
+        startedAt: to.updatedAt,
+      };
+      this.openedWithPrevious.set(to.id, { attempt: opened, started: to });
+      this.deps.events.emit('stepStarted', this.stepEvent(to, opened));
+    }
     return change.to;
   }
 
-  private persist({ to, attempt, result, hooks }: Change): Promise<void> {
+  /** Resolves with the step log id of the attempt `startsNext` opened, if any. */
+  private persist({ to, attempt, result, hooks, startsNext }: Change): Promise<number | undefined> {
     return this.deps.db.transaction(async (tx) => {
       // The fenced save goes first so a process that lost its lease never runs hooks.
       await this.deps.store.save(tx, to);
@@ -396,6 +452,13 @@ export class SagaRunner {
         await this.deps.store.logAttemptFinished(tx, attempt.logId, result.outcome, error, to.updatedAt);
       }
       await hooks?.(tx);
+      if (!startsNext) return undefined;
+      const entry = { sagaId: to.id, stepName: startsNext.step, action: 'invoke' as const, attempt: to.attempt };
+      return this.deps.store.logAttemptStarted(
+        tx,
+        { ...entry, idempotencyKey: startsNext.idempotencyKey, leaseUntil: to.leaseUntil! },
+        to.updatedAt,
+      );
     });
   }
 
@@ -425,6 +488,10 @@ export class SagaRunner {
         ...(changeReason ? { reason: changeReason } : {}),
       });
     }
+  }
+
+  private invokePolicy(step: AnyStep): StepPolicy {
+    return resolvePolicy(defaultInvokePolicy, this.deps.policies.invoke, step.policy);
   }
 
   private withTimeout<T>(policy: StepPolicy, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -461,6 +528,9 @@ export class SagaRunner {
     };
   }
 }
+
+/** The key a step's invoke sends its participant: the same on every attempt, so a repeat applies nothing twice. */
+const invokeKey = (sagaId: string, stepName: string): string => `${sagaId}:${stepName}`;
 
 /** A terminal (or parked) record: no more work is due and the lease is released. */
 function finishedRecord(record: SagaRecord, state: SagaState, now: number): SagaRecord {

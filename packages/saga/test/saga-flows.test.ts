@@ -20,6 +20,25 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
     await h.close();
   });
 
+  it('commits once per step boundary: the outcome of one step and the start of the next go in one transaction', async () => {
+    let transactions = 0;
+    const counting: typeof h.db = { ...h.db, transaction: (work) => (transactions++, h.db.transaction(work)) };
+    const engine = h.makeEngine({ db: counting });
+    const started: string[] = [];
+    engine.on('stepStarted', (event) => started.push(event.step));
+    await engine.start('place-order', 'saga-1', h.order());
+
+    await engine.runDue();
+
+    const steps = h.definition.steps.map((step) => step.name);
+    expect(started).toEqual(steps); // each attempt still reported as it starts
+    expect(transactions).toBe(1 + steps.length); // the first attempt's start, then one per outcome
+    const log = (await engine.get('saga-1'))!.steps;
+    expect(log.map((entry) => `${entry.step}#${entry.attempt}:${entry.outcome}`)).toEqual(
+      steps.map((step) => `${step}#1:succeeded`),
+    );
+  });
+
   it('runs every step once, merges their results into the data and appends the completion event atomically', async () => {
     const changes: SagaEventMap['stateChanged'][] = [];
     h.engine.on('stateChanged', (event) => changes.push(event));

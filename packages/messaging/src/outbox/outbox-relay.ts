@@ -20,6 +20,7 @@ import { findTopicArn } from '../aws-lookups';
 import { silentLogger, type Logger } from '../logger';
 import {
   claimPendingEvents,
+  hasPendingEvents,
   countPending,
   DEFAULT_OUTBOX_RETENTION_MS,
   markPublished,
@@ -114,6 +115,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
+    if (!(await hasPendingEvents(db))) return { published: 0, failed: 0, more: false };
     return db.transaction(async (tx) => {
       const events = await claimPendingEvents(tx, batchSize, batchSize);
       if (events.length === 0) return { published: 0, failed: 0, more: false };

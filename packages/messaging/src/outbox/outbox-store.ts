@@ -15,6 +15,17 @@ export interface PendingEvent {
   readonly traceparent: string | null;
 }
 
+/**
+ * Whether anything waits to be published: one indexed read, outside any transaction. Most wakes find nothing (a
+ * service wakes its relay after every commit that may have enqueued), and this is all such a pass costs.
+ */
+export async function hasPendingEvents(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ pending: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS pending',
+  );
+  return rows[0]?.pending === true;
+}
+
 /** Locks up to `maxAggregates` aggregate heads and returns up to `maxEvents` of their events, each in order. */
 export async function claimPendingEvents(
   tx: Queryable,

@@ -63,6 +63,8 @@ export interface OrderAppDeps {
   };
   saga?: {
     pollIntervalMs?: number;
+    /** The worker's slots (sagas at once). */
+    concurrency?: number;
     leaseMs?: number;
     /** Replace fields of the step policies declared in saga/place-order-saga.ts (from configuration). */
     policies?: SagaPolicies;
@@ -107,6 +109,7 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
     definitions: [deps.saga?.crashAt ? withCrashPoint(saga, deps.saga.crashAt) : saga],
     logger: app.log,
     ...(deps.saga?.pollIntervalMs ? { pollIntervalMs: deps.saga.pollIntervalMs } : {}),
+    ...(deps.saga?.concurrency ? { concurrency: deps.saga.concurrency } : {}),
     ...(deps.saga?.leaseMs ? { leaseMs: deps.saga.leaseMs } : {}),
   });
   // Saga hooks append order events (and their outbox rows); publish them as soon as the step's transaction commits.

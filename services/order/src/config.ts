@@ -19,6 +19,12 @@ export const OrderServiceConfig = serviceConfigSchema(3001, {
     'Limit for every saga step attempt, HTTP retries included (default: per step, 10 s)',
   ),
   SAGA_POLL_MS: ms(1_000, 'How often the saga worker looks for due sagas (new ones are run at once)'),
+  SAGA_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 256,
+    default: 16,
+    description: 'Sagas the worker runs at once (its slots); most of a saga is waiting on a participant',
+  }),
   SAGA_LEASE_MS: ms(30_000, "How long after a crashed process's step timeout its sagas are picked up again"),
   SAGA_RETRY_INITIAL_MS: stepOverride('First backoff before a failed saga step is tried again (default 1 s, doubling)'),
   SAGA_RETRY_MAX_MS: stepOverride('Longest backoff between attempts of a saga step (default 60 s)'),
@@ -56,6 +62,7 @@ export function orderAppSettings(
     },
     saga: {
       pollIntervalMs: config.SAGA_POLL_MS,
+      concurrency: config.SAGA_CONCURRENCY,
       leaseMs: config.SAGA_LEASE_MS,
       policies: { invoke: stepPolicy, compensate: stepPolicy },
       // The crash hook exists only where faults may be injected: a stray SAGA_CRASH_AT in production does nothing.

@@ -96,6 +96,8 @@ function environmentFor(
 export async function startReplicaSystem(options: {
   onProgress: (line: string) => void;
   startupTimeoutMs: number;
+  /** Settings on top of the suite's, per service (the benchmark lifts the gateways' rate limits out of the way). */
+  extraEnv?: Partial<Record<ReplicatedService, Record<string, string>>>;
   /** Aborting stops the start-up at once: whatever was started is stopped and the databases are dropped. */
   signal?: AbortSignal;
 }): Promise<ReplicaSystem> {
@@ -175,6 +177,7 @@ export async function startReplicaSystem(options: {
               ...environmentFor(service, entries, databases),
               DATA_DIR: join(dir, name), // unused with DATABASE_URL; never the repository's .data/
               OTEL_SERVICE_NAME: `${service}-service`,
+              ...options.extraEnv?.[service],
               PORT: String(port),
             },
             logFile: join(logDir, `${service}-${index}.log`),

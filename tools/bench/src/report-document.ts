@@ -62,6 +62,12 @@ function costTable(run: SagaBenchResult): string {
   return markdownTable(['', ...services], rows);
 }
 
+const PHASES_NOTE =
+  "Where a saga's time goes (waiting client, from the confirmed orders' step logs): a step runs from the moment the " +
+  "previous step's outcome was recorded — its first attempt is opened in that same transaction — to its own outcome, " +
+  "so it holds the participant's answer and the order side's commit; 'between steps' is engine work outside the " +
+  'steps, zero since that merge.';
+
 /** Mean ms per saga phase, waiting client, per level (from the confirmed orders' step logs). */
 function phaseTable(run: SagaBenchResult): string {
   const phases = [...new Set(run.sagaWaiting.flatMap((level) => Object.keys(level.phases)))];
@@ -185,7 +191,7 @@ export function reportDocument(input: ReportInput): string {
       `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,
       '',
     );
-    parts.push(levelTable(run), '', costTable(run), '', phaseTable(run), '');
+    parts.push(levelTable(run), '', costTable(run), '', PHASES_NOTE, '', phaseTable(run), '');
     const failures = run.saga.flatMap((r) => r.errors);
     if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
   }

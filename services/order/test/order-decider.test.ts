@@ -2,17 +2,9 @@
 import { DeciderSpecification } from '@shop/event-store/testing';
 import { orderDecider, OrderNotReadyError, OrderRuleViolated, type OrderEvent } from '../src/domain/order';
 
-const spec = DeciderSpecification.for(orderDecider);
-const now = '2030-01-01T10:00:00.000Z';
-const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
-const address = { line1: '1 Dock Road', city: 'Rotterdam', postalCode: '3011', country: 'NL' };
-const items = [{ sku: 'MUG', quantity: 2 }];
-const lines = [{ sku: 'MUG', quantity: 2, unitPrice: eur(500), lineTotal: eur(1_000) }];
+import { address, created, eur, items, lines, now } from './support/order-fixtures';
 
-const created: OrderEvent = {
-  type: 'OrderCreated',
-  data: { orderId: 'o-1', customerId: 'c-1', items, shippingAddress: address, createdAt: now },
-};
+const spec = DeciderSpecification.for(orderDecider);
 const priced: OrderEvent = { type: 'OrderPriced', data: { lines, total: eur(1_000), pricedAt: now } };
 const paid: OrderEvent = { type: 'OrderPaid', data: { paymentId: 'p-1', paidAt: now } };
 const confirmed: OrderEvent = { type: 'OrderConfirmed', data: { shipmentId: 's-1', confirmedAt: now } };

@@ -11,6 +11,7 @@ import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
 import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
+import { DEMO_SETTINGS } from './demo-settings';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
 
@@ -154,33 +155,21 @@ function environmentFor(
 ): Record<string, string> {
   const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   const own: Record<ServiceName, Record<string, string>> = {
-    user: {},
-    inventory: { SEED_CATALOGUE: 'on' },
-    payment: {},
-    // Short delays so the demo shows DISPATCHED and DELIVERED within seconds.
-    shipping: { DISPATCH_DELAY_MS: '800', DELIVERY_DELAY_MS: '1200', DISPATCHER_POLL_MS: '100' },
+    user: DEMO_SETTINGS.user,
+    inventory: DEMO_SETTINGS.inventory,
+    payment: DEMO_SETTINGS.payment,
+    shipping: DEMO_SETTINGS.shipping,
     order: {
+      ...DEMO_SETTINGS.order,
       INVENTORY_URL: url('inventory'),
       PAYMENT_URL: url('payment'),
       SHIPPING_URL: url('shipping'),
-      PARTICIPANT_TIMEOUT_MS: '1000',
-      SAGA_POLL_MS: '200',
-      // A crashed order process's sagas are picked up again this long after their step timeout.
-      SAGA_LEASE_MS: '2000',
-      // A step attempt (three 1 s calls and their backoff) fits in 4 s; a crashed attempt is resumed after 4 + 2 s.
-      SAGA_STEP_TIMEOUT_MS: '4000',
-      // Quick retries and a short open breaker, so scenario 4 shows failing fast and recovering within seconds.
-      SAGA_RETRY_INITIAL_MS: '200',
-      SAGA_RETRY_MAX_MS: '2000',
-      BREAKER_OPEN_MS: '3000',
     },
     gateway: {
+      ...DEMO_SETTINGS.gateway,
       USER_SERVICE_URL: url('user'),
       ORDER_SERVICE_URL: url('order'),
       INVENTORY_SERVICE_URL: url('inventory'),
-      UPSTREAM_TIMEOUT_MS: '5000',
-      // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
-      RATE_LIMIT_MAX: '600',
       // The internal /metrics listener: 9464 for the demo, derived from --port-base, and with dynamic ports 0 (a free
       // one), so a test system beside a running demo (or another test's gateway) does not collide on it.
       METRICS_PORT: String(gatewayMetricsPort),

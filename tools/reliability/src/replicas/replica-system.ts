@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts } from '@shop/demo/dist/index';
+import { DEMO_SETTINGS, freePorts } from '@shop/demo/dist/index';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { bearer, ServiceProcess } from '@shop/testing';
@@ -60,30 +60,23 @@ function environmentFor(
   entries: Record<ReplicatedService, string>,
   databases: ServiceDatabases,
 ): Record<string, string> {
-  // Timings as the demo sets them (tools/demo/src/system.ts), so a crashed replica's sagas resume within seconds.
+  // The demo's settings (tools/demo/src/demo-settings.ts), so a crashed replica's sagas resume within seconds.
   const own: Record<ReplicatedService, Record<string, string>> = {
-    user: {},
-    inventory: { SEED_CATALOGUE: 'on' },
-    payment: {},
-    shipping: { DISPATCH_DELAY_MS: '800', DELIVERY_DELAY_MS: '1200', DISPATCHER_POLL_MS: '100' },
+    user: DEMO_SETTINGS.user,
+    inventory: DEMO_SETTINGS.inventory,
+    payment: DEMO_SETTINGS.payment,
+    shipping: DEMO_SETTINGS.shipping,
     order: {
+      ...DEMO_SETTINGS.order,
       INVENTORY_URL: entries.inventory,
       PAYMENT_URL: entries.payment,
       SHIPPING_URL: entries.shipping,
-      PARTICIPANT_TIMEOUT_MS: '1000',
-      SAGA_POLL_MS: '200',
-      SAGA_LEASE_MS: '2000',
-      SAGA_STEP_TIMEOUT_MS: '4000',
-      SAGA_RETRY_INITIAL_MS: '200',
-      SAGA_RETRY_MAX_MS: '2000',
-      BREAKER_OPEN_MS: '3000',
     },
     gateway: {
+      ...DEMO_SETTINGS.gateway,
       USER_SERVICE_URL: entries.user,
       ORDER_SERVICE_URL: entries.order,
       INVENTORY_SERVICE_URL: entries.inventory,
-      UPSTREAM_TIMEOUT_MS: '5000',
-      RATE_LIMIT_MAX: '600',
       METRICS_PORT: '0',
       // Both gateways count each customer's requests in the same Redis keys: one limit, however the calls spread.
       REDIS_URL,

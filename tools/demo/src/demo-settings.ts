@@ -1,0 +1,30 @@
+/**
+ * The demo's settings per service, apart from where things are (URLs, ports, data directories): short enough that
+ * every scenario shows its effect within seconds. `pnpm test:replicas` runs its replicas on the same.
+ */
+import type { ServiceName } from './system';
+
+export const DEMO_SETTINGS: Record<ServiceName, Record<string, string>> = {
+  user: {},
+  inventory: { SEED_CATALOGUE: 'on' },
+  payment: {},
+  // Short delays so the demo shows DISPATCHED and DELIVERED within seconds.
+  shipping: { DISPATCH_DELAY_MS: '800', DELIVERY_DELAY_MS: '1200', DISPATCHER_POLL_MS: '100' },
+  order: {
+    PARTICIPANT_TIMEOUT_MS: '1000',
+    SAGA_POLL_MS: '200',
+    // A crashed order process's sagas are picked up again this long after their step timeout.
+    SAGA_LEASE_MS: '2000',
+    // A step attempt (three 1 s calls and their backoff) fits in 4 s; a crashed attempt is resumed after 4 + 2 s.
+    SAGA_STEP_TIMEOUT_MS: '4000',
+    // Quick retries and a short open breaker, so scenario 4 shows failing fast and recovering within seconds.
+    SAGA_RETRY_INITIAL_MS: '200',
+    SAGA_RETRY_MAX_MS: '2000',
+    BREAKER_OPEN_MS: '3000',
+  },
+  gateway: {
+    UPSTREAM_TIMEOUT_MS: '5000',
+    // The scenarios poll order status like an impatient client; scenario 5 still shows the limit being hit.
+    RATE_LIMIT_MAX: '600',
+  },
+};

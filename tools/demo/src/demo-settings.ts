@@ -28,3 +28,15 @@ export const DEMO_SETTINGS: Record<ServiceName, Record<string, string>> = {
     RATE_LIMIT_MAX: '600',
   },
 };
+
+/** What every service process of a local system gets: loopback only, local-aws, the run's JWT secret, faults on. */
+export function localServiceSettings(awsEndpoint: string, jwtSecret: string): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    AWS_ENDPOINT_URL: awsEndpoint,
+    AWS_REGION: 'us-east-1',
+    JWT_SECRET: jwtSecret,
+    FAULT_INJECTION: 'on',
+    LOG_LEVEL: 'info',
+  };
+}

@@ -11,7 +11,7 @@ export {
   type SystemOptions,
 } from './system';
 // The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
-export { DEMO_SETTINGS } from './demo-settings';
+export { DEMO_SETTINGS, localServiceSettings } from './demo-settings';
 export { GatewayClient } from './gateway-client';
 export { Narrator } from './narrator';
 export { followOrder, getOrder, newCustomer, placeOrder, type Customer, type OrderView } from './shop-actions';

@@ -11,7 +11,7 @@ import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
 import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
-import { DEMO_SETTINGS } from './demo-settings';
+import { DEMO_SETTINGS, localServiceSettings } from './demo-settings';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
 
@@ -202,12 +202,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const jwtSecret = randomBytes(32).toString('hex'); // fresh per run: nothing secret is stored in the repo
   const shared = {
-    HOST: '127.0.0.1',
-    AWS_ENDPOINT_URL: localAws.endpoint,
-    AWS_REGION: 'us-east-1',
-    JWT_SECRET: jwtSecret,
-    FAULT_INJECTION: 'on',
-    LOG_LEVEL: 'info',
+    ...localServiceSettings(localAws.endpoint, jwtSecret),
     OTEL_TRACES_EXPORTER: 'collector',
     TRACE_COLLECTOR_URL: collector.url,
   };

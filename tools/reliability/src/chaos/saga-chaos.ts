@@ -3,6 +3,7 @@
  * downtime, the order service is SIGKILLed and restarted, and events are delivered twice. Then the faults are
  * cleared and the system must settle by itself; the caller checks the invariants on the settled state.
  */
+import { sleep, systemClock } from '@shop/clock';
 import type { RunningSystem } from '@shop/demo/dist/index';
 import { setFaults } from '@shop/testing';
 import { readProducts, type ServiceUrls } from '../invariants/read-system-state';
@@ -43,8 +44,6 @@ export interface SagaChaosResult {
   state: StateWithoutOutbox;
 }
 
-const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
-
 export function serviceUrls(system: RunningSystem): ServiceUrls {
   return {
     order: system.service('order').baseUrl,
@@ -84,7 +83,7 @@ export async function runSagaChaos(
     const customer = random.pick(customers);
     const items = randomBasket(random, skus);
     const paymentMethod = random.chance(options.declineRate) ? 'tok_declined' : 'tok_visa';
-    return sleepUntil(at).then(() =>
+    return sleep(systemClock, at - systemClock.now()).then(() =>
       placeOrderWithRetry(system.gatewayUrl, customer, items, paymentMethod, orderDeadline),
     );
   });
@@ -92,7 +91,7 @@ export async function runSagaChaos(
   const crashes: SagaChaosResult['crashes'] = [];
   const orderService = system.service('order');
   for (const action of plan) {
-    await sleepUntil(startedAt + action.atMs);
+    await sleep(systemClock, startedAt + action.atMs - systemClock.now());
     if (action.kind === 'faults') {
       await setFaults(system.service(action.service).baseUrl, action.rules, { headers: system.serviceAuth('chaos') });
     } else {

@@ -5,6 +5,7 @@
  * SIGKILLed too. Every killed replica is restarted after a short outage, so the run ends with both replicas up and
  * a restarted replica has to rejoin cleanly. Then the faults are cleared and the system must settle by itself.
  */
+import { sleep, systemClock } from '@shop/clock';
 import { openPostgresDatabase, type Database } from '@shop/db';
 import { setFaults } from '@shop/testing';
 import { PARTICIPANTS, type Participant } from '../chaos/chaos-plan';
@@ -55,8 +56,6 @@ export interface ReplicaChaosResult {
   state: StateWithoutOutbox;
 }
 
-const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
-
 export function replicaUrls(system: ReplicaSystem): ServiceUrls {
   return {
     order: system.entry('order'),
@@ -99,7 +98,7 @@ export async function runReplicaChaos(
       const customer = random.pick(customers);
       const items = randomBasket(random, skus);
       const paymentMethod = random.chance(options.declineRate) ? 'tok_declined' : 'tok_visa';
-      return sleepUntil(at).then(() =>
+      return sleep(systemClock, at - systemClock.now()).then(() =>
         placeOrderWithRetry(system.gatewayUrl, customer, items, paymentMethod, orderDeadline),
       );
     });
@@ -117,7 +116,7 @@ export async function runReplicaChaos(
       })),
     ].sort((a, b) => a.atMs - b.atMs);
     for (const step of timeline) {
-      await sleepUntil(startedAt + step.atMs);
+      await sleep(systemClock, startedAt + step.atMs - systemClock.now());
       await step.run();
     }
     const done = await Promise.all(killing);

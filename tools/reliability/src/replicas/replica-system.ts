@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_SETTINGS, freePorts } from '@shop/demo/dist/index';
+import { DEMO_SETTINGS, freePorts, localServiceSettings } from '@shop/demo/dist/index';
 import { startLocalAws, type LocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { bearer, ServiceProcess } from '@shop/testing';
@@ -147,15 +147,7 @@ export async function startReplicaSystem(options: {
       ReplicatedService,
       string
     >;
-    const shared = {
-      HOST: '127.0.0.1',
-      AWS_ENDPOINT_URL: localAws.endpoint,
-      AWS_REGION: 'us-east-1',
-      JWT_SECRET: jwtSecret,
-      FAULT_INJECTION: 'on',
-      LOG_LEVEL: 'info',
-      OTEL_TRACES_EXPORTER: 'none',
-    };
+    const shared = { ...localServiceSettings(localAws.endpoint, jwtSecret), OTEL_TRACES_EXPORTER: 'none' };
     for (const service of SERVICES) {
       for (let index = 0; index < REPLICAS; index++) {
         const name = `${service}#${index}`;

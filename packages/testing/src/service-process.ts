@@ -16,6 +16,11 @@ export interface ServiceProcessOptions {
   main: string;
   /** Added to this process's environment (e.g. `PORT: '0'`, `DATA_DIR`, `JWT_SECRET`). */
   env: Record<string, string>;
+  /**
+   * Variables of this process's environment the child must not inherit (`env` may still set them): a system that
+   * chooses its own infrastructure must not pick up a shell's or CI's `REDIS_URL` or `DATABASE_URL` by accident.
+   */
+  withoutInherited?: readonly string[];
   /** In messages; default the package folder's name (`services/user/dist/main.js` → `user`). */
   name?: string;
   cwd?: string;
@@ -49,6 +54,12 @@ process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
 
+function inheritedEnvironment(without: readonly string[] = []): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  for (const name of without) delete inherited[name];
+  return inherited;
+}
+
 export class ServiceProcess {
   readonly name: string;
   private current?: {
@@ -72,7 +83,7 @@ export class ServiceProcess {
     if (this.options.logFile) this.log ??= createWriteStream(this.options.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [main], {
       cwd: this.options.cwd,
-      env: { ...process.env, ...env, ...extraEnv },
+      env: { ...inheritedEnvironment(this.options.withoutInherited), ...env, ...extraEnv },
       stdio: onMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     if (onMessage) {

@@ -215,6 +215,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
       cwd: options.repoRoot,
       env: { ...env, PORT: String(ports[name]) },
+      // Its own databases (PGlite, or `extraEnv`'s) and an in-memory rate limit: CI's REDIS_URL would make every test
+      // system on the machine share one per-IP sign-in budget (10 a minute), and suites running side by side got 429s.
+      withoutInherited: ['DATABASE_URL', 'REDIS_URL'],
       logFile: join(logDir, `${name}.log`),
       // Readiness is decided below, by /health/ready; the log's `ready` line is reported with it.
       onPhase: (phase, detail) => phase !== 'ready' && options.onProgress(`${name}-service`, phase, detail),

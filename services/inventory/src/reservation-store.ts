@@ -1,13 +1,31 @@
 /**
  * Reservations: all-or-nothing holds on stock, one per order, idempotent by orderId.
  *
- * Correctness under concurrency comes from the database, not from pre-checks:
- * - the unique `order_id` decides which of several concurrent requests for one order does the work (the others wait
- *   for it on the index, then read its result), and lets a release that arrives first leave a tombstone;
- * - product rows are locked in sku order (`ORDER BY sku FOR UPDATE`) so two multi-line reservations can never wait
- *   on each other in a cycle (no deadlocks on Postgres), and each decrement is conditional
- *   (`WHERE available >= $q`), backed by a CHECK constraint, so stock never goes negative.
- * Every transition and its event commit in one transaction (transactional outbox).
+ * Product rows are what concurrent customers contend on, so a transaction locks them only in its last statement:
+ * reserve, release and commit each do everything that does not need a product lock first (claim or lock the order's
+ * reservation, read the catalogue, validate, write lines, the status change and the outbox event), then move the stock
+ * in one statement (`moveStock`), then COMMIT. A product row is locked for one statement and the commit, never while
+ * Node works or other rows are written. It is one transaction throughout, so a refusal still rolls everything back.
+ *
+ * What the database guarantees, and why the statement is shaped as it is:
+ * - The rows are locked in sku order (`ORDER BY sku FOR NO KEY UPDATE`: Postgres locks rows in the order it returns
+ *   them), and a transaction holding product locks waits for nothing else before it commits: no cycle of waits, no
+ *   deadlock on Postgres, however the items are listed.
+ * - `FOR NO KEY UPDATE`, not `FOR UPDATE`: inserting a reservation line takes a `FOR KEY SHARE` lock on its product
+ *   (the foreign key) until commit. `FOR UPDATE` would wait for every open reservation of that product and deadlock
+ *   two that share it; `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, does not conflict with it. The key-share
+ *   lock also keeps the product from being deleted before our decrement.
+ * - The decrement is conditional (`available + delta >= 0`), checked on the row as the lock returned it (the newest
+ *   committed version, which nobody else can change until we commit), and backed by a CHECK constraint: stock never
+ *   goes negative. Any short sku throws and rolls back all.
+ * - The unique `order_id` decides which of several concurrent requests for one order does the work (the others wait
+ *   for it on the index, then read its result), and lets a release that arrives first leave a tombstone.
+ *
+ * Prices are read without a lock, in the same transaction, just before the decrement. A price change (`PUT
+ * /products`) that commits between that read and the decrement is not in the lines: the reservation keeps the price it
+ * read, as it keeps it against any later change. The two requests were concurrent, so either price is a fair
+ * snapshot, and one statement reads every line, so a reservation never mixes old and new prices. Locking for the
+ * whole transaction to exclude that window is what made customers queue on popular products.
  */
 import { systemClock, type Clock } from '@shop/clock';
 import { randomUUID } from 'node:crypto';
@@ -50,11 +68,25 @@ interface LineRow {
   currency: string;
 }
 
-interface LockedProductRow {
+/** A product as reserve reads it, without a lock. */
+interface CatalogueRow {
   sku: string;
   name: string;
   price_minor: number;
   currency: string;
+  available: number;
+}
+
+/** One product's stock change: deltas added to `available` and `reserved`. */
+interface StockMove {
+  sku: string;
+  available: number;
+  reserved: number;
+}
+
+/** A move refused because `available` would go negative, with the units there were once the row was locked. */
+interface RefusedMove {
+  sku: string;
   available: number;
 }
 
@@ -82,6 +114,18 @@ function toReservation(row: ReservationRow, lines: ReservationLine[]): Reservati
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+}
+
+/** One shortage per refused sku: what the request wanted and what there was. */
+function shortagesOf(
+  requested: readonly { sku: string; quantity: number }[],
+  refused: readonly { sku: string; available: number }[],
+): Shortage[] {
+  return refused.map(({ sku, available }) => ({
+    sku,
+    requested: requested.find((item) => item.sku === sku)!.quantity,
+    available,
+  }));
 }
 
 const bySku = <T extends { sku: string }>(a: T, b: T) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
@@ -125,10 +169,17 @@ export class ReservationStore {
       );
       if (!claimed.rows[0]) return { reservation: await this.answerRepeat(tx, orderId, items), created: false };
 
-      const lines = await this.takeStock(tx, items);
+      const lines = await this.priceLines(tx, items);
       await this.insertLines(tx, claimed.rows[0].id, lines);
       const reservation = toReservation(claimed.rows[0], lines);
       await enqueueEvents(tx, [stockReserved(reservation, context, now)]);
+      // Last, so the product rows are locked only from here to COMMIT.
+      const refused = await this.moveStock(
+        tx,
+        lines.map(({ sku, quantity }) => ({ sku, available: -quantity, reserved: quantity })),
+      );
+      // Throwing rolls back the decrements that did succeed, the lines, the event and the claim: all or nothing.
+      if (refused.length > 0) throw new InsufficientStockError(shortagesOf(lines, refused));
       return { reservation, created: true };
     });
     if (result.created) this.onEventsCommitted();
@@ -157,14 +208,12 @@ export class ReservationStore {
       if (existing.status === 'released') return { reservation: existing, changed: false };
       if (existing.status === 'committed') throw new ReservationStateError(existing, 'release');
 
-      for (const line of existing.lines) {
-        await tx.query('UPDATE products SET available = available + $2, reserved = reserved - $2 WHERE sku = $1', [
-          line.sku,
-          line.quantity,
-        ]);
-      }
       const released = await this.transition(tx, existing, 'released', now);
       await enqueueEvents(tx, [stockReleased(released, reason, context, now)]);
+      await this.moveStock(
+        tx,
+        existing.lines.map(({ sku, quantity }) => ({ sku, available: quantity, reserved: -quantity })),
+      );
       return { reservation: released, changed: true };
     });
     if (changed) this.onEventsCommitted();
@@ -178,10 +227,12 @@ export class ReservationStore {
       if (!existing) throw new ReservationNotFoundError(orderId);
       if (existing.status === 'committed') return existing;
       if (existing.status === 'released') throw new ReservationStateError(existing, 'commit');
-      for (const line of existing.lines) {
-        await tx.query('UPDATE products SET reserved = reserved - $2 WHERE sku = $1', [line.sku, line.quantity]);
-      }
-      return this.transition(tx, existing, 'committed', this.now());
+      const committed = await this.transition(tx, existing, 'committed', this.now());
+      await this.moveStock(
+        tx,
+        existing.lines.map(({ sku, quantity }) => ({ sku, available: 0, reserved: -quantity })),
+      );
+      return committed;
     });
   }
 
@@ -198,12 +249,15 @@ export class ReservationStore {
     return existing;
   }
 
-  /** Locks the products in sku order, then decrements each conditionally; any unknown or short sku aborts it all. */
-  private async takeStock(tx: Queryable, items: readonly RequestedItem[]): Promise<ReservationLine[]> {
+  /**
+   * The lines at today's prices, read without a lock. Unknown skus, mixed currencies and stock already short in this
+   * read are refused here, before anything is written or locked; stock that looks sufficient is only promised by
+   * `moveStock`.
+   */
+  private async priceLines(tx: Queryable, items: readonly RequestedItem[]): Promise<ReservationLine[]> {
     const sorted = [...items].sort(bySku);
-    const { rows: products } = await tx.query<LockedProductRow>(
-      `SELECT sku, name, price_minor, currency, available FROM products
-       WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE`,
+    const { rows: products } = await tx.query<CatalogueRow>(
+      'SELECT sku, name, price_minor, currency, available FROM products WHERE sku = ANY($1::text[])',
       [sorted.map((item) => item.sku)],
     );
     const product = new Map(products.map((row) => [row.sku, row]));
@@ -211,20 +265,8 @@ export class ReservationStore {
     if (unknown.length > 0) throw new UnknownSkusError(unknown);
     const currencies = [...new Set(products.map((row) => row.currency))].sort();
     if (currencies.length > 1) throw new MixedCurrenciesError(currencies);
-
-    const shortages: Shortage[] = [];
-    for (const item of sorted) {
-      const taken = await tx.query(
-        `UPDATE products SET available = available - $2, reserved = reserved + $2
-         WHERE sku = $1 AND available >= $2`,
-        [item.sku, item.quantity],
-      );
-      if (taken.rowCount === 0) {
-        shortages.push({ sku: item.sku, requested: item.quantity, available: product.get(item.sku)!.available });
-      }
-    }
-    // Throwing rolls back the decrements that did succeed, and the claim on the order: all or nothing.
-    if (shortages.length > 0) throw new InsufficientStockError(shortages);
+    const short = sorted.map((item) => product.get(item.sku)!).filter((row, i) => row.available < sorted[i]!.quantity);
+    if (short.length > 0) throw new InsufficientStockError(shortagesOf(sorted, short));
 
     return sorted.map((item) => {
       const row = product.get(item.sku)!;
@@ -236,6 +278,36 @@ export class ReservationStore {
         lineTotal: { amountMinor: row.price_minor * item.quantity, currency: row.currency },
       };
     });
+  }
+
+  /**
+   * Applies every move in one statement, the only one that locks product rows: locked in sku order, each updated
+   * unless its `available` would go below zero. Returns the refused moves (none for release and commit, whose deltas
+   * only return or consume units held). Callers issue it last, just before COMMIT — see the file header.
+   */
+  private async moveStock(tx: Queryable, moves: readonly StockMove[]): Promise<RefusedMove[]> {
+    if (moves.length === 0) return [];
+    const { rows } = await tx.query<RefusedMove & { moved: boolean }>(
+      `WITH move AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS move (sku, available, reserved)
+       ),
+       locked AS MATERIALIZED (
+         SELECT sku, available FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE
+       ),
+       moved AS (
+         UPDATE products
+         SET available = products.available + move.available, reserved = products.reserved + move.reserved
+         FROM move JOIN locked USING (sku)
+         -- locked.available, not products.available: the row as the lock found it, not as the statement's
+         -- snapshot (maybe older) showed it, so a refusal and the units it reports agree.
+         WHERE products.sku = move.sku AND locked.available + move.available >= 0
+         RETURNING products.sku
+       )
+       SELECT locked.sku, locked.available, moved.sku IS NOT NULL AS moved
+       FROM locked LEFT JOIN moved USING (sku) ORDER BY locked.sku`,
+      [moves.map((move) => move.sku), moves.map((move) => move.available), moves.map((move) => move.reserved)],
+    );
+    return rows.filter((row) => !row.moved).map(({ sku, available }) => ({ sku, available }));
   }
 
   private async insertLines(tx: Queryable, reservationId: string, lines: readonly ReservationLine[]): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Stock is never oversold, never lost, and one order never takes stock twice — under concurrent requests.
- * On PGlite transactions are serialised; on Postgres (TEST_DATABASE_URL) these really race on row locks.
+ * On PGlite transactions are serialised; on Postgres (TEST_DATABASE_URL) these really race on row locks
+ * (test/short-locks.test.ts shows how briefly a reservation holds them).
  */
 import { testEngines } from '@shop/testing';
 import { addProduct, release, reserve, startInventory, stockOf, type InventoryFixture } from './inventory-fixture';
@@ -29,6 +30,32 @@ describe.each(testEngines())('concurrent reservations on %s', (engine) => {
     expect(await stockOf(app, 'LAST')).toEqual({ stock: 0, reserved: 10 });
     expect(await count("SELECT count(*)::int AS n FROM reservations WHERE status = 'reserved'")).toBe(10);
     expect(await count("SELECT count(*)::int AS n FROM outbox WHERE event_type = 'StockReserved'")).toBe(10);
+  });
+
+  it('reserves exactly the stock when 40 two-line orders, listed in opposite orders, race for 10 units each', async () => {
+    const { app } = inventory;
+    await addProduct(app, 'CUP', 10);
+    await addProduct(app, 'MUG', 10);
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const items = [
+          { sku: 'CUP', quantity: 1 },
+          { sku: 'MUG', quantity: 1 },
+        ];
+        return reserve(app, `order-${i}`, i % 2 ? items.reverse() : items);
+      }),
+    );
+    // Nothing else: no deadlock (a 500), no other refusal.
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(30);
+    // A refusal reports the units it found, and they were too few.
+    for (const refused of responses.filter((response) => response.statusCode === 409)) {
+      for (const shortage of refused.json().shortages) expect(shortage.available).toBeLessThan(shortage.requested);
+    }
+    expect(await stockOf(app, 'CUP')).toEqual({ stock: 0, reserved: 10 });
+    expect(await stockOf(app, 'MUG')).toEqual({ stock: 0, reserved: 10 });
+    expect(await count('SELECT count(*)::int AS n FROM reservation_lines')).toBe(20);
   });
 
   it('takes stock once when the same order is reserved 20 times at once', async () => {

@@ -1,0 +1,151 @@
+/**
+ * Product rows are locked only by the last statement of reserve, release and commit (reservation-store.ts): a
+ * reservation under way does not make other customers of the same products wait. The store runs here on a database
+ * that records each transaction's statements and can hold one just before the statement that moves stock.
+ */
+import type { Database, Queryable } from '@shop/db';
+import { testEngines, type TestDatabase } from '@shop/testing';
+import { ReservationStore } from '../src/reservation-store';
+import { addProduct, eur, startInventory, stockOf, type InventoryFixture } from './inventory-fixture';
+
+const context = { correlationId: 'short-locks' };
+
+/** A statement that takes a lock on product rows: an UPDATE of products, or a locking read of them. */
+const locksProducts = (sql: string) => /UPDATE products|FROM products[^;]*FOR (NO KEY )?UPDATE/.test(sql);
+/** A statement that changes stock. */
+const movesStock = (sql: string) => /UPDATE products/.test(sql);
+
+interface RecordingDatabase {
+  db: Database;
+  /** The statements of each transaction run through `db`, in order. */
+  transactions: string[][];
+  /** Resolves once a transaction is held before its first statement that changes stock. */
+  held: Promise<void>;
+  /** Lets the held transaction go on. */
+  release(): void;
+}
+
+function recording(db: TestDatabase, { holdBeforeStockMove = false } = {}): RecordingDatabase {
+  const transactions: string[][] = [];
+  let reached!: () => void;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (reached = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const recorded = (tx: Queryable, statements: string[]): Queryable => ({
+    exec: (sql) => tx.exec(sql),
+    query: async <R extends object>(sql: string, params?: readonly unknown[]) => {
+      if (holdBeforeStockMove && movesStock(sql)) {
+        reached();
+        await released;
+      }
+      statements.push(sql);
+      return tx.query<R>(sql, params);
+    },
+  });
+  return {
+    db: {
+      ...db,
+      transaction: (work) =>
+        db.transaction((tx) => {
+          const statements: string[] = [];
+          transactions.push(statements);
+          return work(recorded(tx, statements));
+        }),
+    },
+    transactions,
+    held,
+    release,
+  };
+}
+
+describe.each(testEngines())('product row locks on %s', (engine) => {
+  let inventory: InventoryFixture;
+  beforeEach(async () => {
+    inventory = await startInventory(engine);
+    await addProduct(inventory.app, 'CUP', 10, 1000);
+    await addProduct(inventory.app, 'MUG', 10, 1000);
+  });
+  afterEach(() => inventory.close());
+
+  it('locks products only in the last statement of reserve, release and commit', async () => {
+    const { db, transactions } = recording(inventory.db);
+    const store = new ReservationStore(db);
+    const items = [
+      { sku: 'MUG', quantity: 2 },
+      { sku: 'CUP', quantity: 1 },
+    ];
+    await store.reserve('order-1', items, context);
+    await store.release('order-1', 'released', context);
+    await store.reserve('order-2', items, context);
+    await store.commit('order-2');
+
+    expect(transactions).toHaveLength(4);
+    for (const statements of transactions) {
+      expect(statements.map(locksProducts)).toEqual([...Array(statements.length - 1).fill(false), true]);
+    }
+    expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 8, reserved: 0 });
+  });
+});
+
+// PGlite runs one transaction at a time: a second connection cannot act while the first is held.
+const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+describeOnPostgres('product row locks on postgres, two connections (only with TEST_DATABASE_URL)', () => {
+  let inventory: InventoryFixture;
+  beforeEach(async () => {
+    inventory = await startInventory('postgres');
+    await addProduct(inventory.app, 'MUG', 10, 1000);
+  });
+  afterEach(() => inventory.close());
+
+  /**
+   * Another connection locks the product with NOWAIT (an error instead of a wait if anyone holds a conflicting lock)
+   * and changes its price. FOR NO KEY UPDATE is the lock an UPDATE of stock or price takes; FOR UPDATE would still
+   * conflict with the key-share lock the reservation line's foreign key holds until commit, which only guards the
+   * product against deletion.
+   */
+  const changePriceWithoutWaiting = (amountMinor: number) =>
+    inventory.db.transaction(async (tx) => {
+      await tx.query(`SELECT sku FROM products WHERE sku = 'MUG' FOR NO KEY UPDATE NOWAIT`);
+      await tx.query(`UPDATE products SET price_minor = $1 WHERE sku = 'MUG'`, [amountMinor]);
+    });
+
+  /** Runs `transition` on a store whose transaction is held before it changes stock, and `meanwhile` then. */
+  async function whileHeld<T>(transition: (store: ReservationStore) => Promise<T>, meanwhile: () => Promise<void>) {
+    const { db, held, release } = recording(inventory.db, { holdBeforeStockMove: true });
+    const running = transition(new ReservationStore(db));
+    await held;
+    try {
+      await meanwhile();
+    } finally {
+      release();
+    }
+    return running;
+  }
+
+  it('lets another connection lock and reprice a product while a reservation of it is under way', async () => {
+    const { reservation } = await whileHeld(
+      (store) => store.reserve('order-1', [{ sku: 'MUG', quantity: 2 }], context),
+      () => changePriceWithoutWaiting(1500),
+    );
+    // The line keeps the price the reservation read before the change (see the header of reservation-store.ts).
+    expect(reservation.lines[0]!.unitPrice).toEqual(eur(1000));
+    expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 8, reserved: 2 });
+  });
+
+  it('lets another connection lock a product while a release or a commit of it is under way', async () => {
+    const store = new ReservationStore(inventory.db);
+    await store.reserve('order-1', [{ sku: 'MUG', quantity: 2 }], context);
+    await store.reserve('order-2', [{ sku: 'MUG', quantity: 3 }], context);
+
+    await whileHeld(
+      (held) => held.release('order-1', 'released', context),
+      () => changePriceWithoutWaiting(1100),
+    );
+    await whileHeld(
+      (held) => held.commit('order-2'),
+      () => changePriceWithoutWaiting(1200),
+    );
+    expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 7, reserved: 0 });
+  });
+});

@@ -2,7 +2,9 @@
 // Fastify service (overhead-service.ts: a route that fetches from a downstream service and runs a pg query) runs in
 // one child process per configuration — without `--require` of the register hook (the baseline), with
 // `OTEL_TRACES_EXPORTER=none`, with `OTEL_SDK_DISABLED=true` — and is driven with the same requests in interleaved
-// rounds. Reports requests/s, the service's own CPU time per request and its RSS, each as a ratio to the baseline.
+// rounds. Reports requests/s, the service's own CPU time per request and its RSS, each as a ratio to the baseline
+// measured in the same round (the median of those ratios: on a shared machine whole rounds speed up and slow down
+// together). A second baseline process shows the noise floor: how far two identical processes differ.
 // Run: pnpm --filter @shop/telemetry bench   (compiles with tsc; knobs: BENCH_REQUESTS, BENCH_CONCURRENCY,
 // BENCH_ROUNDS, BENCH_WARMUP, BENCH_POSTGRES_URL — the pg query is left out when Postgres does not answer)
 import { fork, type ChildProcess } from 'node:child_process';
@@ -16,7 +18,7 @@ import type { ServiceUsage } from './overhead-service';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const servicePath = join(__dirname, 'overhead-service.js');
@@ -30,6 +32,7 @@ interface Configuration {
 
 const configurations: Configuration[] = [
   { name: 'no --require (baseline)', register: false, env: {} },
+  { name: 'no --require (noise floor: a second baseline)', register: false, env: {} },
   { name: 'OTEL_TRACES_EXPORTER=none', register: true, env: { OTEL_TRACES_EXPORTER: 'none' } },
   { name: 'OTEL_SDK_DISABLED=true', register: true, env: { OTEL_SDK_DISABLED: 'true' } },
 ];
@@ -160,28 +163,22 @@ async function main(): Promise<void> {
       }
     }
 
-    const results = await Promise.all(
-      configurations.map(async (configuration) => {
-        const service = services.get(configuration)!;
-        const measured = rounds.get(configuration)!;
-        return {
-          name: configuration.name,
-          requestsPerSecond: median(measured.map((r) => r.requestsPerSecond)),
-          cpuMsPerRequest: median(measured.map((r) => r.cpuMsPerRequest)),
-          rssMb: (await usageOf(service)).rssBytes / 2 ** 20,
-          startMs: service.startMs,
-        };
-      }),
-    );
-    const baseline = results[0]!;
-    const ratio = (value: number, base: number): string => `${(value / base).toFixed(2)}×`;
+    const baselineRounds = rounds.get(configurations[0]!)!;
+    const baselineRss = (await usageOf(services.get(configurations[0]!)!)).rssBytes;
+    /** Median over rounds of this configuration's figure divided by the baseline's in the same round. */
+    const ratio = (measured: Round[], figure: keyof Round): string =>
+      `${median(measured.map((r, i) => r[figure] / baselineRounds[i]![figure])).toFixed(2)}×`;
     console.log('| configuration | req/s | vs baseline | CPU ms/req | vs baseline | RSS MB | vs baseline | start ms |');
     console.log('|---|---|---|---|---|---|---|---|');
-    for (const r of results) {
+    for (const configuration of configurations) {
+      const service = services.get(configuration)!;
+      const measured = rounds.get(configuration)!;
+      const rss = (await usageOf(service)).rssBytes;
       console.log(
-        `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${ratio(r.requestsPerSecond, baseline.requestsPerSecond)} ` +
-          `| ${r.cpuMsPerRequest.toFixed(3)} | ${ratio(r.cpuMsPerRequest, baseline.cpuMsPerRequest)} ` +
-          `| ${r.rssMb.toFixed(0)} | ${ratio(r.rssMb, baseline.rssMb)} | ${r.startMs.toFixed(0)} |`,
+        `| ${configuration.name} | ${median(measured.map((r) => r.requestsPerSecond)).toFixed(0)} ` +
+          `| ${ratio(measured, 'requestsPerSecond')} ` +
+          `| ${median(measured.map((r) => r.cpuMsPerRequest)).toFixed(3)} | ${ratio(measured, 'cpuMsPerRequest')} ` +
+          `| ${(rss / 2 ** 20).toFixed(0)} | ${(rss / baselineRss).toFixed(2)}× | ${service.startMs.toFixed(0)} |`,
       );
     }
   } finally {

@@ -6,7 +6,8 @@ export {
   type TelemetryConfig,
   type TraceExporterName,
 } from './telemetry-config';
-export { defaultInstrumentations, isHousekeepingPath } from './instrumentations';
+// Not the instrumentations (`instrumentations.ts`): re-exported here, they would load every instrumentation package
+// into processes that never trace. `startTelemetry` loads them only when spans are exported.
 
 // Trace context for messages and explicit spans
 export {

@@ -2,20 +2,12 @@
  * Starts OpenTelemetry tracing for the process: resource (service.name), sampler, exporters and the
  * auto-instrumentations. Call it before anything else is loaded — normally through `--require
  * @shop/telemetry/register` — because instrumentation works by patching modules when they are first required.
+ * With no exporter configured (or `OTEL_SDK_DISABLED=true`) it starts nothing and the OpenTelemetry API stays no-op.
  */
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type BatchSpanProcessorOptions,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
-import { defaultInstrumentations } from './instrumentations';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type * as NodeSdkTracing from './node-sdk-tracing';
 import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
-import { CollectorSpanExporter } from './trace-viewer/collector-span-exporter';
 
 export interface StartTelemetryOptions {
   /** Overrides `OTEL_SERVICE_NAME`. */
@@ -29,6 +21,8 @@ export interface StartTelemetryOptions {
 
 export interface Telemetry {
   readonly config: TelemetryConfig;
+  /** False when spans would go nowhere (no exporter, or the SDK disabled): then no SDK or instrumentation runs. */
+  readonly tracing: boolean;
   /** Exports the spans still buffered, then stops. Add it as the last resource a service closes. */
   shutdown(): Promise<void>;
 }
@@ -39,67 +33,37 @@ let started: Telemetry | undefined;
 export function startTelemetry(options: StartTelemetryOptions = {}): Telemetry {
   if (started) return started;
   const env = options.env ?? process.env;
-  const config = readTelemetryConfig(env);
+  const config = readTelemetryConfig(env); // whether or not tracing runs: a misspelt setting must not pass silently
+  const tracing =
+    !config.disabled && (options.spanProcessors ? options.spanProcessors.length > 0 : config.exporters.length > 0);
 
-  const sdk = new NodeSDK({
-    ...(options.serviceName ? { serviceName: options.serviceName } : {}),
-    spanProcessors: options.spanProcessors ?? spanProcessorsFor(config, env),
-    instrumentations: options.instrumentations ?? defaultInstrumentations(),
-    // Metrics are Prometheus via prom-client (see `metrics/`) and logs go to stdout through pino, so the SDK's
-    // own metric and log pipelines stay off (their default would be OTLP exports every few seconds).
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
+  // Spans that no processor exports would still be created, recorded and dropped on every request, query and
+  // SNS/SQS call — and constructing the instrumentations alone patches http, fetch, Fastify, pg and the AWS SDK.
+  // So with tracing off nothing starts (the SDK is not even loaded): the API's no-op tracer runs explicit spans'
+  // callbacks, and the process takes no part in traces (README, "Cost when off").
+  if (!tracing) {
+    const off: Telemetry = {
+      config,
+      tracing,
+      shutdown: async () => {
+        if (started === off) started = undefined;
+      },
+    };
+    return (started = off);
+  }
 
+  // A plain require keeps the SDK's few hundred modules out of processes that never trace (an `import` would
+  // load them at start-up, tracing or not).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startNodeSdkTracing } = require('./node-sdk-tracing') as typeof NodeSdkTracing;
+  const sdk = startNodeSdkTracing({ ...options, config, env });
   let stopping: Promise<void> | undefined;
   const telemetry: Telemetry = {
     config,
+    tracing,
     shutdown: () => (stopping ??= sdk.shutdown().finally(() => (started = undefined))),
   };
-  started = telemetry;
-  return telemetry;
-}
-
-function spanProcessorsFor(config: TelemetryConfig, env: NodeJS.ProcessEnv): SpanProcessor[] {
-  if (config.disabled) return [];
-  return config.exporters.map((name) => {
-    switch (name) {
-      case 'otlp':
-        // OTLP/HTTP; reads OTEL_EXPORTER_OTLP_ENDPOINT (…/v1/traces is appended) and the other standard variables.
-        return new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchSettingsFrom(env) });
-      case 'console':
-        return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
-      case 'collector':
-        // The default batch delay (5 s) would make the demo's waterfall lag far behind the request.
-        return new BatchSpanProcessor({
-          exporter: new CollectorSpanExporter({ url: config.collectorUrl! }),
-          scheduledDelayMillis: 200,
-          ...batchSettingsFrom(env),
-        });
-    }
-  });
-}
-
-/**
- * The standard `OTEL_BSP_*` batch settings. Since SDK 3 the BatchSpanProcessor no longer reads the environment
- * itself, so a processor built in code (as ours are) honours them only when they are passed in.
- */
-function batchSettingsFrom(env: NodeJS.ProcessEnv): Partial<BatchSpanProcessorOptions> {
-  const settings: Partial<BatchSpanProcessorOptions> = {};
-  const read = (name: string): number | undefined => {
-    const value = Number(env[name]);
-    return env[name]?.trim() && Number.isFinite(value) && value >= 0 ? value : undefined;
-  };
-  const scheduledDelayMillis = read('OTEL_BSP_SCHEDULE_DELAY');
-  const exportTimeoutMillis = read('OTEL_BSP_EXPORT_TIMEOUT');
-  const maxQueueSize = read('OTEL_BSP_MAX_QUEUE_SIZE');
-  const maxExportBatchSize = read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE');
-  if (scheduledDelayMillis !== undefined) settings.scheduledDelayMillis = scheduledDelayMillis;
-  if (exportTimeoutMillis !== undefined) settings.exportTimeoutMillis = exportTimeoutMillis;
-  if (maxQueueSize !== undefined) settings.maxQueueSize = maxQueueSize;
-  if (maxExportBatchSize !== undefined) settings.maxExportBatchSize = maxExportBatchSize;
-  return settings;
+  return (started = telemetry);
 }
 
 /** Flushes and stops tracing if it was started; safe to call either way (e.g. as a service's last resource). */

@@ -28,17 +28,11 @@ afterAll(async () => {
   await collector.close();
 });
 
-/** Starts the fixture service and resolves with its URL and the JSON lines it printed so far (and later). */
-function startService(env: Record<string, string>): Promise<{ url: string; lines: Record<string, unknown>[] }> {
+/** A fixture script run under the real bootstrap, exporting to the collector unless `env` says otherwise. */
+function spawnFixture(script: string, env: Record<string, string>): { child: Child; stderr: () => string } {
   const child = spawn(
     process.execPath,
-    [
-      '--require',
-      './test/fixtures/swc-register.js',
-      '--require',
-      './src/register.ts',
-      './test/fixtures/traced-service.ts',
-    ],
+    ['--require', './test/fixtures/swc-register.js', '--require', './src/register.ts', script],
     {
       cwd: packageDir,
       env: { PATH: process.env.PATH, OTEL_TRACES_EXPORTER: 'collector', TRACE_COLLECTOR_URL: collector.url, ...env },
@@ -48,15 +42,36 @@ function startService(env: Record<string, string>): Promise<{ url: string; lines
   children.push(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
+/** Starts the fixture service and resolves with its URL and the JSON lines it printed so far (and later). */
+function startService(env: Record<string, string>): Promise<{ url: string; lines: Record<string, unknown>[] }> {
+  const { child, stderr } = spawnFixture('./test/fixtures/traced-service.ts', env);
   const lines: Record<string, unknown>[] = [];
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${stderr()}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       lines.push(parsed);
       if (typeof parsed.listening === 'string') resolve({ url: parsed.listening, lines });
     });
   });
+}
+
+/** What `report-tracing.ts` found in a process started with `env` (replacing the collector settings). */
+async function tracingReport(env: Record<string, string>): Promise<Record<string, unknown>> {
+  const { child, stderr } = spawnFixture('./test/fixtures/report-tracing.ts', {
+    OTEL_TRACES_EXPORTER: '',
+    TRACE_COLLECTOR_URL: '',
+    ...env,
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`exited with ${code}: ${stderr()}`);
+  // The report's own line: the console exporter prints spans around it.
+  return JSON.parse(stdout.split('\n').find((line) => line.startsWith('{"httpPatched"'))!) as Record<string, unknown>;
 }
 
 it('traces a request across two processes: http server → fetch → Fastify route, with trace ids in the logs', async () => {
@@ -97,3 +112,54 @@ it('refuses a bad setting with one clear line', async () => {
     /exited with 1: telemetry: Invalid telemetry configuration: OTEL_TRACES_EXPORTER="jaeger-thrift": unknown exporter/,
   );
 });
+
+describe('with no exporter configured, nothing is installed and the helpers run as no-ops', () => {
+  it.each([
+    ['OTEL_TRACES_EXPORTER unset, no TRACE_COLLECTOR_URL', {}],
+    ['OTEL_TRACES_EXPORTER=none', { OTEL_TRACES_EXPORTER: 'none' }],
+    ['OTEL_SDK_DISABLED=true, even with an exporter', { OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' }],
+  ])('%s', async (_, env) => {
+    expect(await tracingReport(env)).toEqual({
+      httpPatched: false,
+      fastifyHooked: false,
+      fetchHooked: false,
+      tracerProvider: 'NoopTracerProvider',
+      spanRecording: false,
+      // The callback runs; with no context manager the incoming context is not carried into it (README).
+      explicitSpan: { ran: true, recording: false, carrier: null, logFields: {} },
+      withRemoteParentRan: true,
+    });
+  });
+
+  it('still refuses a bad setting', async () => {
+    await expect(tracingReport({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'jaeger-thrift' })).rejects.toThrow(
+      /exited with 1: telemetry: Invalid telemetry configuration: OTEL_TRACES_EXPORTER="jaeger-thrift"/,
+    );
+  });
+});
+
+it.each(['console', 'collector', 'otlp'])(
+  'with the %s exporter, the SDK and every auto-instrumentation are installed',
+  async (exporter) => {
+    // The collector also takes OTLP/HTTP (`/v1/traces`), so the one span the fixture ends is exported somewhere real.
+    const env = {
+      OTEL_TRACES_EXPORTER: exporter,
+      TRACE_COLLECTOR_URL: collector.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    };
+    expect(await tracingReport(env)).toMatchObject({
+      httpPatched: true,
+      fastifyHooked: true,
+      fetchHooked: true,
+      tracerProvider: 'TracerProvider',
+      spanRecording: true,
+      explicitSpan: {
+        ran: true,
+        recording: true,
+        carrier: { traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/) },
+        logFields: { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' },
+      },
+      withRemoteParentRan: true,
+    });
+  },
+);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ServiceName } from '@shop/demo/dist/index';
 import { benchConfig, type BenchConfig } from './bench-config';
 import { BARE_ROLES, type BareRole } from './bare-chain/start-bare-chain';
+import { SERVICES } from './bench-system';
 import { describeMachine, machineLine } from './machine';
 import { runMessagingBench } from './messaging-bench';
 import { runPackageBenches } from './package-benches';
@@ -19,7 +20,6 @@ import { runSagaBench, type SagaBenchOptions } from './saga-bench';
 import { summaryRows, textTable, type BenchResults } from './summary';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const SYSTEM_SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function sagaOptions(config: BenchConfig, mode: SagaBenchOptions['mode']): Omit<SagaBenchOptions, 'databaseUrls'> {
@@ -44,7 +44,7 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
   }
   if (config.sections.has('postgres')) {
     log('\n▶ Saga vs bare chain, Postgres');
-    const names = [...SYSTEM_SERVICES, ...BARE_ROLES.filter((r) => r !== 'gateway').map((r) => `bare_${r}`)];
+    const names = [...SERVICES, ...BARE_ROLES.filter((r) => r !== 'gateway').map((r) => `bare_${r}`)];
     const databases = await createPostgresDatabases(names, config.postgresUrl);
     if (!databases) {
       const message = 'Postgres mode skipped: no server';
@@ -52,10 +52,7 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
       results.skipped.push(message);
     } else {
       try {
-        const system = Object.fromEntries(SYSTEM_SERVICES.map((s) => [s, databases.urls[s]!])) as Record<
-          ServiceName,
-          string
-        >;
+        const system = Object.fromEntries(SERVICES.map((s) => [s, databases.urls[s]!])) as Record<ServiceName, string>;
         const bare = Object.fromEntries(BARE_ROLES.map((r) => [r, databases.urls[`bare_${r}`] ?? ''])) as Record<
           BareRole,
           string

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `pnpm bench` (this package's `bench` script): saga throughput/latency on PGlite and Postgres against the bare
- * chain, fail-fast with the payment breaker open, outbox → consumer latency, the resilience and local-aws package
- * benchmarks; prints a summary table and writes docs/benchmarks.md. Everything on 127.0.0.1, bounded, self-stopping.
+ * chain, fail-fast with the payment breaker open, a soak at half capacity, outbox → consumer latency, the resilience
+ * and local-aws package benchmarks; prints a summary table and writes docs/benchmarks.md. Everything on 127.0.0.1,
+ * bounded, self-stopping.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { createPostgresDatabases } from './postgres-databases';
 import { reportDocument } from './report-document';
 import { runReplicasBench } from './replicas-bench';
 import { runSagaBench, type SagaBenchOptions } from './saga-bench';
+import { runSoakBench } from './soak-bench';
 import { summaryRows, textTable, type BenchResults } from './summary';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -41,6 +43,20 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
   if (config.sections.has('pglite')) {
     log('\n▶ Saga vs bare chain, PGlite (+ fail-fast)');
     results.saga.push(await runSagaBench(sagaOptions(config, 'pglite')));
+  }
+  if (config.sections.has('soak')) {
+    log('\n▶ Soak: half the capacity, open loop (PGlite)');
+    // A system of its own, so the growth is the soak's alone (not the levels' and the fail-fast faults' before it).
+    const capacityLevels = results.saga.find((run) => run.mode === 'pglite')?.sagaWaiting;
+    results.soak = await runSoakBench({
+      repoRoot,
+      durationMs: config.soakMs,
+      warmupMs: config.warmupMs,
+      probeMs: config.durationMs,
+      pollMs: config.pollMs,
+      ...(capacityLevels ? { capacityLevels } : {}),
+      log,
+    });
   }
   if (config.sections.has('postgres')) {
     log('\n▶ Saga vs bare chain, Postgres');

@@ -10,12 +10,17 @@ export interface BenchConfig {
   messagingEvents: number;
   messagingConcurrency: number;
   postgresUrl: string;
-  /** Sections to run: saga (both modes, bare chain and fail-fast), replicas (one vs two order), messaging, packages. */
+  /** The soak's measured length (after its warm-up). */
+  soakMs: number;
+  /**
+   * Sections to run: saga (both modes, bare chain and fail-fast), soak (PGlite at half capacity), replicas (one vs
+   * two order), messaging, packages.
+   */
   sections: Set<string>;
   writeDocs: boolean;
 }
 
-const ALL_SECTIONS = ['pglite', 'postgres', 'replicas', 'messaging', 'packages'];
+const ALL_SECTIONS = ['pglite', 'soak', 'postgres', 'replicas', 'messaging', 'packages'];
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -46,6 +51,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     messagingEvents: positiveInteger(env, 'BENCH_MESSAGING_EVENTS', quick ? 100 : 500),
     messagingConcurrency: positiveInteger(env, 'BENCH_MESSAGING_CONCURRENCY', 8),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    soakMs: positiveInteger(env, 'BENCH_SOAK_MS', quick ? 60_000 : 300_000),
     sections: new Set(sections),
     writeDocs: env.BENCH_WRITE_DOCS !== '0',
   };

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * `pnpm bench` (this package's `bench` script): saga throughput/latency on PGlite and Postgres against the bare
- * chain, fail-fast with the payment breaker open, outbox → consumer latency, the resilience and local-aws package
- * benchmarks; prints a summary table and writes docs/benchmarks.md. Everything on 127.0.0.1, bounded, self-stopping.
+ * chain, fail-fast with the payment breaker open, a soak at half capacity, outbox → consumer latency, the resilience
+ * and local-aws package benchmarks; prints a summary table and writes docs/benchmarks.md. Everything on 127.0.0.1,
+ * bounded, self-stopping.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceName } from '@shop/demo/dist/index';
 import { benchConfig, type BenchConfig } from './bench-config';
 import { BARE_ROLES, type BareRole } from './bare-chain/start-bare-chain';
+import { SERVICES } from './bench-system';
 import { describeMachine, machineLine } from './machine';
 import { runMessagingBench } from './messaging-bench';
 import { runPackageBenches } from './package-benches';
@@ -16,10 +18,10 @@ import { createPostgresDatabases } from './postgres-databases';
 import { reportDocument } from './report-document';
 import { runReplicasBench } from './replicas-bench';
 import { runSagaBench, type SagaBenchOptions } from './saga-bench';
+import { runSoakBench } from './soak-bench';
 import { summaryRows, textTable, type BenchResults } from './summary';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const SYSTEM_SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function sagaOptions(config: BenchConfig, mode: SagaBenchOptions['mode']): Omit<SagaBenchOptions, 'databaseUrls'> {
@@ -42,9 +44,23 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
     log('\n▶ Saga vs bare chain, PGlite (+ fail-fast)');
     results.saga.push(await runSagaBench(sagaOptions(config, 'pglite')));
   }
+  if (config.sections.has('soak')) {
+    log('\n▶ Soak: half the capacity, open loop (PGlite)');
+    // A system of its own, so the growth is the soak's alone (not the levels' and the fail-fast faults' before it).
+    const capacityLevels = results.saga.find((run) => run.mode === 'pglite')?.sagaWaiting;
+    results.soak = await runSoakBench({
+      repoRoot,
+      durationMs: config.soakMs,
+      warmupMs: config.warmupMs,
+      probeMs: config.durationMs,
+      pollMs: config.pollMs,
+      ...(capacityLevels ? { capacityLevels } : {}),
+      log,
+    });
+  }
   if (config.sections.has('postgres')) {
     log('\n▶ Saga vs bare chain, Postgres');
-    const names = [...SYSTEM_SERVICES, ...BARE_ROLES.filter((r) => r !== 'gateway').map((r) => `bare_${r}`)];
+    const names = [...SERVICES, ...BARE_ROLES.filter((r) => r !== 'gateway').map((r) => `bare_${r}`)];
     const databases = await createPostgresDatabases(names, config.postgresUrl);
     if (!databases) {
       const message = 'Postgres mode skipped: no server';
@@ -52,10 +68,7 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
       results.skipped.push(message);
     } else {
       try {
-        const system = Object.fromEntries(SYSTEM_SERVICES.map((s) => [s, databases.urls[s]!])) as Record<
-          ServiceName,
-          string
-        >;
+        const system = Object.fromEntries(SERVICES.map((s) => [s, databases.urls[s]!])) as Record<ServiceName, string>;
         const bare = Object.fromEntries(BARE_ROLES.map((r) => [r, databases.urls[`bare_${r}`] ?? ''])) as Record<
           BareRole,
           string

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson } from './http-json';
 
 export const BENCH_SKU = 'BENCH-ITEM';
+/** The waiting client's `Prefer: wait`, well inside the 15 s request deadline of requestJson. */
+export const WAITING_CLIENT_SECONDS = 10;
 
 export interface PlaceOrderOptions {
   baseUrl: string;

@@ -6,7 +6,7 @@
  */
 import { missingServers, startReplicaSystem, type ReplicaSystem } from '@shop/reliability';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
-import { placeOrderUntilConfirmed } from './place-order';
+import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS } from './place-order';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export interface ReplicasBenchOptions {
@@ -22,8 +22,6 @@ export interface ReplicasBenchResult {
   oneOrderReplica: ClosedLoopResult;
   twoOrderReplicas: ClosedLoopResult;
 }
-
-const WAIT_SECONDS = 10;
 
 /** The figures, or why the section was skipped (Postgres or Redis is not there). */
 export async function runReplicasBench(options: ReplicasBenchOptions): Promise<ReplicasBenchResult | string> {
@@ -78,7 +76,7 @@ async function measureLevel(
         token: customers[index]!.token,
         pollMs: options.pollMs,
         timeoutMs: 30_000,
-        waitSeconds: WAIT_SECONDS,
+        waitSeconds: WAITING_CLIENT_SECONDS,
       }),
   });
   options.log(

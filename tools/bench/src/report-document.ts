@@ -2,6 +2,8 @@
 import type { BenchConfig } from './bench-config';
 import type { ServiceName } from '@shop/demo/dist/index';
 import type { SagaBenchResult } from './saga-bench';
+import { LATE_START_MS, type SoakBenchResult } from './soak-bench';
+import { SOAK_LOAD_SHARE } from './soak-figures';
 import { machineLine, type MachineDescription } from './machine';
 import { markdownTable, summaryMarkdown, type BenchResults, type SummaryRow } from './summary';
 
@@ -115,11 +117,63 @@ function beforeAfterTable(runs: readonly SagaBenchResult[]): string {
   );
 }
 
+function soakSection(soak: SoakBenchResult): string[] {
+  const services = Object.keys(soak.rssMbStart) as ServiceName[];
+  const growth = (name: ServiceName) => {
+    const start = soak.rssMbStart[name] ?? Number.NaN;
+    return `${n((((soak.rssMbEnd[name] ?? Number.NaN) - start) / start) * 100, 1)}%`;
+  };
+  return [
+    '## Soak: half the capacity, open loop (PGlite)',
+    '',
+    `A system of its own (the same \`startSystem\` and settings as the saga section, PGlite), held at ` +
+      `**${SOAK_LOAD_SHARE} × the capacity** measured in the same run — the best orders/s of the waiting client's ` +
+      'closed-loop levels above, or, when the saga section did not run, a closed-loop probe of 8 waiting customers on ' +
+      'this system. **Open loop**: orders arrive on a fixed schedule (one every 1000/rate ms, from 16 customers in turn) ' +
+      'whatever the system answers, each the waiting client of the saga section. A closed loop would slow its arrivals ' +
+      "down as the system slows and hide the queue (coordinated omission); here each order's time is measured from its " +
+      '**scheduled** arrival to CONFIRMED, so a stall counts for every order that should have started during it. An ' +
+      `arrival that finds ${soak.maxInFlight} orders still in flight is dropped and counted, so an overload cannot pile up ` +
+      `without bound; "late" counts arrivals the driver started more than ${LATE_START_MS} ms after schedule (its lag, ` +
+      'included in their latency). Orders are counted in the window of their scheduled arrival. RSS is read from /proc ' +
+      'after an open-loop warm-up and again when the last order has settled; CPU ms/order is over the measured part.',
+    '',
+    `Rate ${n(soak.ordersPerSecond, 2)} orders/s (half of ${n(soak.capacity.ordersPerSecond, 1)} at ` +
+      `${soak.capacity.customers} customers, ${soak.capacity.measuredBy}) for ${n(soak.durationMs / 1000)} s; ` +
+      `${soak.dropped} dropped, ${soak.lateStarts} started late; p99 last/first window ${n(soak.drift.p99Ratio, 2)}, ` +
+      `RSS ${n(soak.drift.rssMbStart)} → ${n(soak.drift.rssMbEnd)} MB (${n(soak.drift.rssGrowthPercent, 1)}%).`,
+    '',
+    markdownTable(
+      ['window', 'confirmed', 'p50 ms', 'p99 ms', 'failed', 'dropped'],
+      soak.windows.map((window) => [
+        `${n(window.fromMs / 1000)}–${n(window.toMs / 1000)} s`,
+        String(window.completed),
+        n(window.latency.p50),
+        n(window.latency.p99),
+        String(window.failed),
+        String(window.dropped),
+      ]),
+    ),
+    '',
+    markdownTable(
+      ['', ...services],
+      [
+        ['RSS MB, start of the soak', ...services.map((name) => n(soak.rssMbStart[name] ?? Number.NaN))],
+        ['RSS MB, end of the soak', ...services.map((name) => n(soak.rssMbEnd[name] ?? Number.NaN))],
+        ['RSS growth', ...services.map(growth)],
+        ['CPU ms/order', ...services.map((name) => n(soak.cpuMsPerOrder[name] ?? Number.NaN))],
+      ],
+    ),
+    '',
+    ...(soak.errors.length ? [`Failures seen: ${soak.errors.join('; ')}`, ''] : []),
+  ];
+}
+
 export function reportDocument(input: ReportInput): string {
   const { config, results } = input;
   const settings =
     `levels ${config.levels.join(', ')} customers; ${config.durationMs / 1000} s measured per level after ${config.warmupMs / 1000} s warm-up; ` +
-    `poll every ${config.pollMs} ms; fail-fast ${config.failFastSamples} POSTs per variant; messaging ${config.messagingEvents} events per run`;
+    `poll every ${config.pollMs} ms; fail-fast ${config.failFastSamples} POSTs per variant; soak ${config.soakMs / 1000} s; messaging ${config.messagingEvents} events per run`;
   const parts: string[] = [
     '# Benchmarks',
     '',
@@ -134,16 +188,17 @@ export function reportDocument(input: ReportInput): string {
     '## Commands',
     '',
     '```bash',
-    'pnpm install && pnpm bench                      # every benchmark (turbo builds first), ~8–10 min',
+    'pnpm install && pnpm bench                      # every benchmark (turbo builds first), ~15 min',
     'pnpm turbo run build --filter=@shop/bench...    # or: build once, then run just this package',
-    'pnpm --filter @shop/bench bench                 # saga (PGlite + Postgres) vs bare chain, fail-fast, messaging, package benches',
-    'BENCH_QUICK=1 pnpm --filter @shop/bench bench   # short run (~3 min)',
+    'pnpm --filter @shop/bench bench                 # saga (PGlite + Postgres) vs bare chain, fail-fast, soak, messaging, package benches',
+    'BENCH_QUICK=1 pnpm --filter @shop/bench bench   # short run, 60 s soak (~5 min)',
     '```',
     '',
     'Knobs (env): `BENCH_QUICK`, `BENCH_LEVELS` (1,4,8,16), `BENCH_DURATION_MS`, `BENCH_WARMUP_MS`, `BENCH_POLL_MS`, ' +
-      '`BENCH_FAIL_FAST_SAMPLES`, `BENCH_MESSAGING_EVENTS`, `BENCH_MESSAGING_CONCURRENCY`, `BENCH_POSTGRES_URL` ' +
+      '`BENCH_FAIL_FAST_SAMPLES`, `BENCH_SOAK_MS` (300000, quick 60000), `BENCH_MESSAGING_EVENTS`, ' +
+      '`BENCH_MESSAGING_CONCURRENCY`, `BENCH_POSTGRES_URL` ' +
       '(postgres://postgres@127.0.0.1:5432/postgres; Postgres mode is skipped when it does not answer), ' +
-      '`BENCH_SECTIONS` (pglite,postgres,replicas,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
+      '`BENCH_SECTIONS` (pglite,soak,postgres,replicas,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
     '',
     '## Summary',
     '',
@@ -232,6 +287,8 @@ export function reportDocument(input: ReportInput): string {
       '',
     );
   }
+
+  if (results.soak) parts.push(...soakSection(results.soak));
 
   if (results.replicas) {
     const { customers, oneOrderReplica: one, twoOrderReplicas: two } = results.replicas;

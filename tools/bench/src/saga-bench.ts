@@ -3,19 +3,22 @@
  * or one Postgres database per service) driven through the gateway by closed-loop customers, then the bare chain
  * driven the same way in the same run. Optionally the fail-fast measurement on the real system before it stops.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
-import { signTestToken } from '@shop/testing';
+import type { RunningSystem, ServiceName } from '@shop/demo/dist/index';
 import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
+import {
+  cpuMsPerOrder,
+  cpuSecondsOf,
+  ORDER_TIMEOUT_MS,
+  residentMegabytesOf,
+  startBenchSystem,
+  STEP_TIMEOUT_MS,
+} from './bench-system';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
-import { placeOrderUntilConfirmed, type ConfirmedOrder } from './place-order';
-import { cpuSeconds, residentMegabytes } from './process-usage';
+import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS, type ConfirmedOrder } from './place-order';
 import { sagaPhases, type SagaPhases } from './saga-phases';
-import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
+import type { BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
 
@@ -53,27 +56,6 @@ export interface SagaBenchResult {
   failFast: FailFastResult[];
   /** Resident memory of each service process after the scenarios, MB (Linux only). */
   rssMbAfter: Partial<Record<ServiceName, number>>;
-}
-
-export const STEP_TIMEOUT_MS = 10_000;
-const ORDER_TIMEOUT_MS = 30_000;
-/** The waiting client's `Prefer: wait`, well inside the 15 s request deadline of requestJson. */
-const WAIT_SECONDS = 10;
-const SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
-
-/** Benchmark settings on top of the demo's: no rate limit in the way, quieter logs, no tracing export. */
-function benchEnvironment(options: SagaBenchOptions): Partial<Record<ServiceName, Record<string, string>>> {
-  const env: Partial<Record<ServiceName, Record<string, string>>> = {};
-  for (const name of SERVICES) {
-    env[name] = {
-      LOG_LEVEL: 'warn',
-      OTEL_TRACES_EXPORTER: 'none',
-      ...(options.databaseUrls ? { DATABASE_URL: options.databaseUrls.system[name] } : {}),
-    };
-  }
-  Object.assign(env.gateway!, { RATE_LIMIT_MAX: '10000000', AUTH_RATE_LIMIT_MAX: '100000' });
-  Object.assign(env.order!, { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) });
-  return env;
 }
 
 interface LevelClient {
@@ -137,20 +119,17 @@ async function runSystemLevels(
     const result = await runLevel(options, client, concurrency, (order) => confirmedOrders.push(order));
     const after = await usageOf(system);
     const seconds = (performance.now() - startedAt) / 1_000;
-    const confirmed = Math.max(1, result.completed);
-    const cpuMsPerOrder: Partial<Record<ServiceName, number>> = {};
-    for (const name of SERVICES) {
-      const used = (after.cpu[name] ?? Number.NaN) - (before.cpu[name] ?? Number.NaN);
-      if (Number.isFinite(used)) cpuMsPerOrder[name] = (used * 1_000) / confirmed;
-    }
+    const cpuPerOrder = cpuMsPerOrder(before.cpu, after.cpu, result.completed);
     const busy = after.sagaBusySeconds - before.sagaBusySeconds;
     const level: SagaLevelResult = {
       ...result,
-      cpuMsPerOrder,
+      cpuMsPerOrder: cpuPerOrder,
       phases: sagaPhases(confirmedOrders),
       ...(Number.isFinite(busy) ? { sagasRunning: busy / seconds } : {}),
     };
-    const cpu = SERVICES.map((name) => `${name} ${(cpuMsPerOrder[name] ?? Number.NaN).toFixed(0)}`).join(', ');
+    const cpu = Object.entries(cpuPerOrder)
+      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+      .join(', ');
     logLevel(
       options,
       client.label,
@@ -168,11 +147,7 @@ interface Usage {
 }
 
 async function usageOf(system: RunningSystem): Promise<Usage> {
-  const cpu: Partial<Record<ServiceName, number>> = {};
-  for (const name of SERVICES) {
-    const seconds = cpuSeconds(system.service(name).child.pid);
-    if (seconds !== undefined) cpu[name] = seconds;
-  }
+  const cpu = cpuSecondsOf(system);
   const metrics = await (await fetch(`${system.service('order').baseUrl}/metrics`)).text();
   const busy = [...metrics.matchAll(/^saga_worker_busy_seconds_total\{[^}]*\}\s+([\d.e+-]+)$/gm)];
   return { cpu, sagaBusySeconds: busy.length ? busy.reduce((sum, match) => sum + Number(match[1]), 0) : 0 };
@@ -208,57 +183,28 @@ async function waitForBreakerClosed(
 
 async function benchSystem(options: SagaBenchOptions): Promise<Omit<SagaBenchResult, 'mode' | 'bare'>> {
   options.log(`  starting the system (${options.mode})…`);
-  // Ports from the OS and a data directory of our own: a running `pnpm demo` (or test) is neither hit nor wiped.
-  const dataDir = await mkdtemp(join(tmpdir(), 'shop-bench-system-'));
-  let system: RunningSystem;
+  const {
+    system,
+    operatorToken: operator,
+    customers,
+    stop,
+  } = await startBenchSystem({
+    repoRoot: options.repoRoot,
+    ...(options.databaseUrls ? { databaseUrls: options.databaseUrls.system } : {}),
+    customers: Math.max(...options.levels, 4),
+    pollMs: options.pollMs,
+    log: options.log,
+  });
   try {
-    system = await startSystem({
-      repoRoot: options.repoRoot,
-      ports: 'dynamic',
-      dataDir,
-      keepData: false,
-      extraEnv: benchEnvironment(options),
-      onProgress: (service, state, detail) => {
-        if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
-      },
-    });
-  } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  try {
-    const operator = signTestToken(system.jwtSecret, { sub: 'bench', role: 'service', expiresInSeconds: 3_600 });
-    await stockBenchProduct(system.service('inventory').baseUrl, operator);
-    const count = Math.max(...options.levels, 4);
-    const customers: BenchCustomer[] = [];
-    for (let i = 0; i < count; i++) customers.push(await registerCustomer(system.gatewayUrl, i));
-    // Warm-up: every customer's first order to CONFIRMED (replica caught up, JIT warm, connections open).
-    await Promise.all(customers.map((customer) => waitUntilOrderServiceKnows(system.gatewayUrl, customer)));
-    await runClosedLoop({
-      concurrency: customers.length,
-      durationMs: 2_000,
-      warmupMs: 0,
-      operationFor: (index) => () =>
-        placeOrderUntilConfirmed({
-          baseUrl: system.gatewayUrl,
-          token: customers[index]!.token,
-          pollMs: options.pollMs,
-          timeoutMs: ORDER_TIMEOUT_MS,
-        }),
-    });
     const tokens = customers.map((c) => c.token);
     const saga = await runSystemLevels(options, system, { label: 'saga polling', baseUrl: system.gatewayUrl, tokens });
     const sagaWaiting = await runSystemLevels(options, system, {
       label: 'saga waiting',
       baseUrl: system.gatewayUrl,
       tokens,
-      waitSeconds: WAIT_SECONDS,
+      waitSeconds: WAITING_CLIENT_SECONDS,
     });
-    const rssMbAfter: Partial<Record<ServiceName, number>> = {};
-    for (const name of SERVICES) {
-      const megabytes = residentMegabytes(system.service(name).child.pid);
-      if (megabytes !== undefined) rssMbAfter[name] = megabytes;
-    }
+    const rssMbAfter = residentMegabytesOf(system);
 
     const failFast: FailFastResult[] = [];
     if (options.runFailFast) {
@@ -286,8 +232,7 @@ async function benchSystem(options: SagaBenchOptions): Promise<Omit<SagaBenchRes
     }
     return { saga, sagaWaiting, failFast, rssMbAfter };
   } finally {
-    await system.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -6,6 +6,7 @@ import type { MessagingBenchResult } from './messaging-bench';
 import type { PackageBenchResult } from './package-benches';
 import type { ReplicasBenchResult } from './replicas-bench';
 import type { SagaBenchResult } from './saga-bench';
+import type { SoakBenchResult } from './soak-bench';
 
 export interface SummaryRow {
   metric: string;
@@ -19,6 +20,7 @@ export interface SummaryRow {
 
 export interface BenchResults {
   saga: SagaBenchResult[];
+  soak?: SoakBenchResult;
   replicas?: ReplicasBenchResult;
   skipped: string[];
   messaging?: MessagingBenchResult;
@@ -34,6 +36,10 @@ export const REPLICA_SCALING_TARGET = 1.6;
 /** `pnpm demo`'s six service processes together, after the scenarios. */
 export const SYSTEM_RSS_TARGET_MB = 1_200;
 export const FAIL_FAST_SHARE = 0.05;
+/** The soak's last window's p99 as a multiple of its first's. */
+export const SOAK_P99_DRIFT_TARGET = 1.5;
+/** The six service processes' resident memory, end of the soak against its start. */
+export const SOAK_RSS_GROWTH_TARGET_PERCENT = 10;
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
@@ -109,6 +115,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       });
     }
   }
+  if (results.soak) rows.push(...soakRows(results.soak));
   if (results.replicas) {
     const { customers, oneOrderReplica: one, twoOrderReplicas: two } = results.replicas;
     const ratio = one.throughput > 0 ? two.throughput / one.throughput : Number.NaN;
@@ -147,6 +154,43 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       rows.push({ metric: figure.label, value: figure.value, baseline: '', ratio: '', target: figure.target ?? '' });
     }
   }
+  return rows;
+}
+
+function soakRows(soak: SoakBenchResult): SummaryRow[] {
+  const { drift, windows } = soak;
+  const load = `${fixed(soak.ordersPerSecond, 2)} orders/s open loop, ${fixed(soak.durationMs / 1000, 0)} s`;
+  const seconds = (ms: number) => `${fixed(ms / 1000, 0)} s`;
+  const first = windows[0];
+  const last = windows.at(-1);
+  const rows: SummaryRow[] = [
+    {
+      metric: `pglite soak: p99 time to CONFIRMED, last / first window (${seconds(soak.windowMs)}), ${load}`,
+      value: `${fixed(last?.latency.p99 ?? Number.NaN, 0)} ms`,
+      baseline: `${fixed(first?.latency.p99 ?? Number.NaN, 0)} ms (first window)`,
+      ratio: fixed(drift.p99Ratio, 2),
+      target: `≤ ${SOAK_P99_DRIFT_TARGET}×`,
+      pass: drift.p99Ratio <= SOAK_P99_DRIFT_TARGET,
+    },
+  ];
+  // No readings off Linux: no row, as for the RSS after the scenarios.
+  if (Number.isFinite(drift.rssGrowthPercent)) {
+    rows.push({
+      metric: 'pglite soak: RSS of the six service processes, end / start',
+      value: `${fixed(drift.rssMbEnd, 0)} MB`,
+      baseline: `${fixed(drift.rssMbStart, 0)} MB (start)`,
+      ratio: `${drift.rssGrowthPercent >= 0 ? '+' : ''}${fixed(drift.rssGrowthPercent, 1)}%`,
+      target: `< ${SOAK_RSS_GROWTH_TARGET_PERCENT}%`,
+      pass: drift.rssGrowthPercent < SOAK_RSS_GROWTH_TARGET_PERCENT,
+    });
+  }
+  rows.push({
+    metric: 'pglite soak: orders confirmed / failed / dropped (in-flight cap)',
+    value: `${soak.completed} / ${soak.failed} / ${soak.dropped}`,
+    baseline: `half of ${fixed(soak.capacity.ordersPerSecond)} orders/s (${soak.capacity.measuredBy})`,
+    ratio: '',
+    target: '',
+  });
   return rows;
 }
 

@@ -3,6 +3,7 @@ import { localAwsFigures, resilienceFigures } from '../src/package-benches';
 import { summaryRows, textTable } from '../src/summary';
 import type { ClosedLoopResult } from '../src/closed-loop';
 import type { SagaLevelResult } from '../src/saga-bench';
+import type { SoakBenchResult } from '../src/soak-bench';
 
 const level = (concurrency: number, throughput: number, p50: number): ClosedLoopResult => ({
   concurrency,
@@ -89,6 +90,54 @@ describe('summary rows', () => {
   });
 });
 
+describe('soak rows', () => {
+  const soak = (p99s: number[], rssMbStart: number, rssMbEnd: number): SoakBenchResult => ({
+    ordersPerSecond: 5,
+    capacity: { ordersPerSecond: 10, customers: 8, measuredBy: 'saga section' },
+    durationMs: 300_000,
+    windowMs: 60_000,
+    maxInFlight: 64,
+    windows: p99s.map((p99, i) => ({
+      fromMs: i * 60_000,
+      toMs: (i + 1) * 60_000,
+      completed: 300,
+      failed: 0,
+      dropped: 0,
+      latency: latency(p99 / 2, p99, 300),
+    })),
+    completed: 300 * p99s.length,
+    failed: 1,
+    dropped: 2,
+    lateStarts: 0,
+    errors: [],
+    rssMbStart: { order: rssMbStart },
+    rssMbEnd: { order: rssMbEnd },
+    cpuMsPerOrder: { order: 20 },
+    drift: {
+      p99Ratio: p99s.at(-1)! / p99s[0]!,
+      rssMbStart,
+      rssMbEnd,
+      rssGrowthPercent: ((rssMbEnd - rssMbStart) / rssMbStart) * 100,
+    },
+  });
+  const soakRows = (result: SoakBenchResult) =>
+    summaryRows({ saga: [], soak: result, skipped: [], packages: [] }).filter((row) => row.metric.includes('soak'));
+
+  it('judges the last window’s p99 against 1.5× the first’s and the RSS growth against 10%', () => {
+    const [p99, rss, orders] = soakRows(soak([100, 300, 140], 500, 540));
+    expect(p99).toMatchObject({ value: '140 ms', baseline: '100 ms (first window)', ratio: '1.40', pass: true });
+    expect(rss).toMatchObject({ value: '540 MB', baseline: '500 MB (start)', ratio: '+8.0%', pass: true });
+    expect(orders).toMatchObject({ value: '900 / 1 / 2', baseline: 'half of 10.0 orders/s (saga section)' });
+    expect(orders!.pass).toBeUndefined();
+  });
+
+  it('fails a p99 that grew past 1.5×, memory that grew by 10% or more, and a window without orders', () => {
+    const [p99, rss] = soakRows(soak([100, 160], 500, 550));
+    expect([p99!.pass, rss!.pass]).toEqual([false, false]);
+    expect(soakRows(soak([Number.NaN, 100], 500, 500))[0]).toMatchObject({ ratio: 'n/a', pass: false });
+  });
+});
+
 describe('package benchmark figures', () => {
   it('picks the overhead ratios and per-call overheads from the resilience output', () => {
     const output = [
@@ -125,6 +174,14 @@ describe('benchConfig', () => {
   it('defaults to the full run and shortens everything with BENCH_QUICK=1', () => {
     expect(benchConfig({})).toMatchObject({ quick: false, levels: [1, 4, 8, 16], durationMs: 10_000 });
     expect(benchConfig({ BENCH_QUICK: '1' })).toMatchObject({ quick: true, levels: [1, 4, 8], durationMs: 4_000 });
+  });
+
+  it('soaks five minutes, one in a quick run, or BENCH_SOAK_MS; soak is one of the default sections', () => {
+    expect(benchConfig({}).soakMs).toBe(300_000);
+    expect(benchConfig({ BENCH_QUICK: '1' }).soakMs).toBe(60_000);
+    expect(benchConfig({ BENCH_QUICK: '1', BENCH_SOAK_MS: '120000' }).soakMs).toBe(120_000);
+    expect(benchConfig({}).sections.has('soak')).toBe(true);
+    expect(() => benchConfig({ BENCH_SOAK_MS: '1.5' })).toThrow(/BENCH_SOAK_MS/);
   });
 
   it('refuses bad values with the variable named', () => {

@@ -1,0 +1,138 @@
+/**
+ * The real system as the saga and soak sections drive it: tools/demo's startSystem with the benchmark settings, the
+ * benchmark product stocked, customers registered and warmed up; and what its service processes cost (/proc).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
+import { signTestToken } from '@shop/testing';
+import { runClosedLoop } from './closed-loop';
+import { placeOrderUntilConfirmed } from './place-order';
+import { cpuSeconds, residentMegabytes } from './process-usage';
+import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
+
+export const SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
+export const STEP_TIMEOUT_MS = 10_000;
+/** One order gives up after this long and counts as failed. */
+export const ORDER_TIMEOUT_MS = 30_000;
+
+export interface BenchSystemOptions {
+  repoRoot: string;
+  /** Postgres mode: one database URL per service; PGlite (the demo's default) without. */
+  databaseUrls?: Record<ServiceName, string>;
+  customers: number;
+  pollMs: number;
+  log(line: string): void;
+}
+
+export interface BenchSystem {
+  system: RunningSystem;
+  /** A service principal's token, for the operator calls (stock, faults). */
+  operatorToken: string;
+  /** Registered, known to the order service, each with one order confirmed. */
+  customers: BenchCustomer[];
+  stop(): Promise<void>;
+}
+
+/** Benchmark settings on top of the demo's: no rate limit in the way, quieter logs, no tracing export. */
+function benchEnvironment(
+  databaseUrls: Record<ServiceName, string> | undefined,
+): Partial<Record<ServiceName, Record<string, string>>> {
+  const env: Partial<Record<ServiceName, Record<string, string>>> = {};
+  for (const name of SERVICES) {
+    env[name] = {
+      LOG_LEVEL: 'warn',
+      OTEL_TRACES_EXPORTER: 'none',
+      ...(databaseUrls ? { DATABASE_URL: databaseUrls[name] } : {}),
+    };
+  }
+  Object.assign(env.gateway!, { RATE_LIMIT_MAX: '10000000', AUTH_RATE_LIMIT_MAX: '100000' });
+  Object.assign(env.order!, { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) });
+  return env;
+}
+
+export async function startBenchSystem(options: BenchSystemOptions): Promise<BenchSystem> {
+  // Ports from the OS and a data directory of our own: a running `pnpm demo` (or test) is neither hit nor wiped.
+  const dataDir = await mkdtemp(join(tmpdir(), 'shop-bench-system-'));
+  let system: RunningSystem;
+  try {
+    system = await startSystem({
+      repoRoot: options.repoRoot,
+      ports: 'dynamic',
+      dataDir,
+      keepData: false,
+      extraEnv: benchEnvironment(options.databaseUrls),
+      onProgress: (service, state, detail) => {
+        if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
+      },
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const stop = async () => {
+    await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const operatorToken = signTestToken(system.jwtSecret, { sub: 'bench', role: 'service', expiresInSeconds: 3_600 });
+    await stockBenchProduct(system.service('inventory').baseUrl, operatorToken);
+    const customers: BenchCustomer[] = [];
+    for (let i = 0; i < options.customers; i++) customers.push(await registerCustomer(system.gatewayUrl, i));
+    // Warm-up: every customer's first order to CONFIRMED (replica caught up, JIT warm, connections open).
+    await Promise.all(customers.map((customer) => waitUntilOrderServiceKnows(system.gatewayUrl, customer)));
+    await runClosedLoop({
+      concurrency: customers.length,
+      durationMs: 2_000,
+      warmupMs: 0,
+      operationFor: (index) => () =>
+        placeOrderUntilConfirmed({
+          baseUrl: system.gatewayUrl,
+          token: customers[index]!.token,
+          pollMs: options.pollMs,
+          timeoutMs: ORDER_TIMEOUT_MS,
+        }),
+    });
+    return { system, operatorToken, customers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** CPU seconds so far of each service process (Linux only; others left out). */
+export function cpuSecondsOf(system: RunningSystem): Partial<Record<ServiceName, number>> {
+  return readEach(system, cpuSeconds);
+}
+
+/** Resident memory of each service process now, MB (Linux only; others left out). */
+export function residentMegabytesOf(system: RunningSystem): Partial<Record<ServiceName, number>> {
+  return readEach(system, residentMegabytes);
+}
+
+function readEach(
+  system: RunningSystem,
+  read: (pid: number | undefined) => number | undefined,
+): Partial<Record<ServiceName, number>> {
+  const values: Partial<Record<ServiceName, number>> = {};
+  for (const name of SERVICES) {
+    const value = read(system.service(name).child.pid);
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}
+
+/** CPU ms per order of each service process between two readings of `cpuSecondsOf`. */
+export function cpuMsPerOrder(
+  before: Partial<Record<ServiceName, number>>,
+  after: Partial<Record<ServiceName, number>>,
+  orders: number,
+): Partial<Record<ServiceName, number>> {
+  const perOrder: Partial<Record<ServiceName, number>> = {};
+  for (const name of SERVICES) {
+    const used = (after[name] ?? Number.NaN) - (before[name] ?? Number.NaN);
+    if (Number.isFinite(used)) perOrder[name] = (used * 1_000) / Math.max(1, orders);
+  }
+  return perOrder;
+}

@@ -19,6 +19,7 @@ import { reportDocument } from './report-document';
 import { runReplicasBench } from './replicas-bench';
 import { runSagaBench, type SagaBenchOptions } from './saga-bench';
 import { runSoakBench } from './soak-bench';
+import { soakWarmupMs } from './soak-figures';
 import { summaryRows, textTable, type BenchResults } from './summary';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -51,7 +52,7 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
     results.soak = await runSoakBench({
       repoRoot,
       durationMs: config.soakMs,
-      warmupMs: config.warmupMs,
+      warmupMs: soakWarmupMs(config.soakMs),
       probeMs: config.durationMs,
       pollMs: config.pollMs,
       ...(capacityLevels ? { capacityLevels } : {}),

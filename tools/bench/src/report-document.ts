@@ -136,7 +136,7 @@ function soakSection(soak: SoakBenchResult): string[] {
       `arrival that finds ${soak.maxInFlight} orders still in flight is dropped and counted, so an overload cannot pile up ` +
       `without bound; "late" counts arrivals the driver started more than ${LATE_START_MS} ms after schedule (its lag, ` +
       'included in their latency). Orders are counted in the window of their scheduled arrival. RSS is read from /proc ' +
-      'after an open-loop warm-up and again when the last order has settled; CPU ms/order is over the measured part.',
+      "after a warm-up of one window at the soak's rate (the processes reach their working size first) and again when the last order has settled; CPU ms/order is over the measured part.",
     '',
     `Rate ${n(soak.ordersPerSecond, 2)} orders/s (half of ${n(soak.capacity.ordersPerSecond, 1)} at ` +
       `${soak.capacity.customers} customers, ${soak.capacity.measuredBy}) for ${n(soak.durationMs / 1000)} s; ` +

@@ -31,6 +31,16 @@ export function soakWindowMs(durationMs: number): number {
   return Math.min(60_000, durationMs / 5);
 }
 
+/**
+ * One window of open-loop load at the soak's rate before the measured part. A process's resident memory climbs
+ * while it reaches its working size — V8's heaps and JIT code, each database's page cache filling with the tables
+ * the load writes — and a start reading taken a few seconds in counts that climb as growth (a 120 s soak read
+ * +29.5% from a start taken after 2 s). Read after a window, the start is the steady state a leak grows from.
+ */
+export function soakWarmupMs(durationMs: number): number {
+  return soakWindowMs(durationMs);
+}
+
 export interface SoakWindow {
   fromMs: number;
   toMs: number;

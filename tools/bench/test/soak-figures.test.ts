@@ -1,6 +1,6 @@
 import type { ClosedLoopResult } from '../src/closed-loop';
 import type { ArrivalOutcome } from '../src/open-loop';
-import { soakDrift, soakRate, soakWindowMs, soakWindows, type SoakWindow } from '../src/soak-figures';
+import { soakDrift, soakRate, soakWarmupMs, soakWindowMs, soakWindows, type SoakWindow } from '../src/soak-figures';
 
 const level = (concurrency: number, throughput: number): ClosedLoopResult => ({
   concurrency,
@@ -42,6 +42,13 @@ describe('soakWindowMs', () => {
     expect(soakWindowMs(300_000)).toBe(60_000);
     expect(soakWindowMs(600_000)).toBe(60_000);
     expect(soakWindowMs(60_000)).toBe(12_000);
+  });
+});
+
+describe('soakWarmupMs', () => {
+  it('is one window, so the start RSS is read once the processes have reached their working size', () => {
+    expect(soakWarmupMs(300_000)).toBe(60_000);
+    expect(soakWarmupMs(60_000)).toBe(12_000);
   });
 });
 

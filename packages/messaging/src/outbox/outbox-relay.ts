@@ -133,10 +133,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
     if (!(await hasPendingEvents(db))) return { published: 0, failed: 0, more: false };
-    const leaseUntil = clock.now() + claimLeaseMs;
+    const now = clock.now();
+    const leaseUntil = now + claimLeaseMs;
     const events = await claimPendingEvents(db, {
       relayId,
-      now: clock.now(),
+      now,
       leaseUntil,
       maxAggregates: batchSize,
       maxEvents: batchSize,
@@ -146,7 +147,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const { published, failed, error, cutShort } = await publishInAggregateOrder(arn, events, leaseUntil);
     const { lost } = await settleClaim(db, { relayId, claimed: idsOf(events), published, failed, error: error ?? '' });
     if (failed.length > 0) logger.warn({ failed: failed.length, err: error }, 'outbox: publishing to SNS failed');
-    if (lost > 0) logger.warn({ lost }, 'outbox: claim expired and was taken over before settling; left to its owner');
+    if (lost > 0) logger.warn({ lost, relayId }, 'outbox: claim expired and was taken over before settling');
     return { published: published.length, failed: failed.length, more: cutShort || events.length === batchSize };
   }
 

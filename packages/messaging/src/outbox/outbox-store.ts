@@ -111,7 +111,9 @@ export interface ClaimOutcome {
 /**
  * Records what became of a claim and releases it, in one short transaction. Every statement touches only rows still
  * `claimed_by` this relay; returns how many of the claimed rows were not (another relay took them over after the
- * lease ran out, and its outcome stands).
+ * lease ran out, and its outcome stands). A settle racing such a takeover of the same aggregate can deadlock with it on
+ * Postgres; the server aborts one of the two — an aborted claim is retried next pass, an aborted settle leaves the
+ * rows to the relay taking them over — so either outcome is safe.
  */
 export function settleClaim(db: Database, outcome: ClaimOutcome): Promise<{ lost: number }> {
   const { relayId, claimed, published, failed } = outcome;

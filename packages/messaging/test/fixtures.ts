@@ -152,3 +152,31 @@ export function spyOnClient<C extends { send: (...args: never[]) => Promise<unkn
 }
 
 export type { EventType };
+
+export interface HeldClient<C> {
+  readonly client: C;
+  /** Resolves once a command is waiting at the gate: the call is "in flight". */
+  arrived(): Promise<void>;
+  /** Lets every held and later command through, or fails them all with `error` (as a broken connection would). */
+  release(error?: Error): void;
+}
+
+/** Wraps a client so its commands wait until the test releases them: a call kept in flight as long as a test needs. */
+export function holdCalls<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C): HeldClient<C> {
+  let arrive!: () => void;
+  const arrival = new Promise<void>((resolve) => (arrive = resolve));
+  let release!: (error?: Error) => void;
+  const gate = new Promise<void>((resolve, reject) => (release = (error) => (error ? reject(error) : resolve())));
+  gate.catch(() => undefined); // rejected before anyone waits: not an unhandled rejection
+  return {
+    client: {
+      send: (async (command: object, options?: object) => {
+        arrive();
+        await gate;
+        return (client.send as (c: object, o?: object) => Promise<unknown>)(command, options);
+      }) as C['send'],
+    } as C,
+    arrived: () => arrival,
+    release: (error) => release(error),
+  };
+}

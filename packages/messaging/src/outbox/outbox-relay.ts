@@ -3,8 +3,12 @@
  * out together without reordering an aggregate), an SNS batch publisher (circuit breaker around a timeout), and
  * the shared PollingLoop — woken by the service right after a commit (no polling delay on the happy path), polling
  * as a safety net, backing off behind the breaker while SNS fails.
- * Delivery is at-least-once: a crash after publishing but before marking re-publishes, and the inbox deduplicates.
+ * A pass is claim → publish → settle (outbox-store.ts): two short transactions, and none open while SNS is called,
+ * so a slow SNS holds no row lock (and, on PGlite's single connection, does not stall the service's writes).
+ * Delivery is at-least-once: a crash after publishing but before settling leaves the claim to expire, the rows are
+ * published again, and the inbox deduplicates.
  */
+import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@shop/clock';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Database } from '@shop/db';
@@ -23,9 +27,8 @@ import {
   hasPendingEvents,
   countPending,
   DEFAULT_OUTBOX_RETENTION_MS,
-  markPublished,
   prunePublished,
-  recordFailedAttempt,
+  settleClaim,
   type PendingEvent,
 } from './outbox-store';
 import { batchesOfRound, planPublishRounds } from './publish-rounds';
@@ -35,6 +38,8 @@ interface PublishOutcome {
   readonly published: string[];
   readonly failed: string[];
   readonly error?: string;
+  /** The pass stopped before trying every claimed event (SNS failing, or too little lease left). */
+  readonly cutShort: boolean;
 }
 
 const idsOf = (events: readonly PendingEvent[]): string[] => events.map((event) => event.id);
@@ -51,8 +56,13 @@ export interface OutboxRelayOptions {
   readonly pollIntervalMs?: number;
   /** Events published per pass. Default 100. */
   readonly batchSize?: number;
-  /** Bounds how long one PublishBatch (and so the claim's row locks) can take. Default 5000 ms. */
+  /** Bounds how long one PublishBatch can take. Default 5000 ms. */
   readonly publishTimeoutMs?: number;
+  /**
+   * How long claimed rows stay this relay's, on `clock`. Another relay takes them over only after this, so it bounds
+   * how long a crashed relay delays its events. Must exceed `publishTimeoutMs`. Default 2 × publishTimeoutMs + 1 s.
+   */
+  readonly claimLeaseMs?: number;
   /** Delay before retrying after a failed pass. Default exponential from 200 ms to 30 s with full jitter. */
   readonly backoff?: Backoff;
   /** Stops publish attempts while SNS keeps failing. Default: opens after 5 failures in a row, for 10 s. */
@@ -91,6 +101,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const batchSize = options.batchSize ?? 100;
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+  const claimLeaseMs = options.claimLeaseMs ?? 2 * publishTimeoutMs + 1000;
+  if (claimLeaseMs <= publishTimeoutMs) {
+    throw new Error(
+      `createOutboxRelay: claimLeaseMs (${claimLeaseMs}) must exceed publishTimeoutMs (${publishTimeoutMs})`,
+    );
+  }
+  const relayId = randomUUID();
   const backoff = options.backoff ?? exponentialBackoff({ initialMs: 200, maxMs: 30_000 });
   const breaker =
     options.breaker ??
@@ -116,34 +133,51 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
     if (!(await hasPendingEvents(db))) return { published: 0, failed: 0, more: false };
-    return db.transaction(async (tx) => {
-      const events = await claimPendingEvents(tx, batchSize, batchSize);
-      if (events.length === 0) return { published: 0, failed: 0, more: false };
-      const { published, failed, error } = await publishInAggregateOrder(arn, events);
-      await markPublished(tx, published);
-      await recordFailedAttempt(tx, failed, error ?? '');
-      if (failed.length > 0) logger.warn({ failed: failed.length, err: error }, 'outbox: publishing to SNS failed');
-      return { published: published.length, failed: failed.length, more: events.length === batchSize };
+    const now = clock.now();
+    const leaseUntil = now + claimLeaseMs;
+    const events = await claimPendingEvents(db, {
+      relayId,
+      now,
+      leaseUntil,
+      maxAggregates: batchSize,
+      maxEvents: batchSize,
     });
+    if (events.length === 0) return { published: 0, failed: 0, more: false };
+    // No transaction is open from here to the settle: the claim alone keeps other relays off these aggregates.
+    const { published, failed, error, cutShort } = await publishInAggregateOrder(arn, events, leaseUntil);
+    const { lost } = await settleClaim(db, { relayId, claimed: idsOf(events), published, failed, error: error ?? '' });
+    if (failed.length > 0) logger.warn({ failed: failed.length, err: error }, 'outbox: publishing to SNS failed');
+    if (lost > 0) logger.warn({ lost, relayId }, 'outbox: claim expired and was taken over before settling');
+    return { published: published.length, failed: failed.length, more: cutShort || events.length === batchSize };
   }
 
   /**
    * Publishes the claimed events round by round (see publish-rounds.ts). A rejected entry blocks its aggregate for
    * the rest of the pass; a call that throws (SNS unreachable, circuit open) ends the pass, since the rest of it
-   * would fail the same way.
+   * would fail the same way. No call starts that its timeout could carry past the lease: by then another relay may
+   * have taken the rows over, and two relays publishing one aggregate at once could reorder it.
    */
-  async function publishInAggregateOrder(arn: string, events: readonly PendingEvent[]): Promise<PublishOutcome> {
+  async function publishInAggregateOrder(
+    arn: string,
+    events: readonly PendingEvent[],
+    leaseUntil: number,
+  ): Promise<PublishOutcome> {
     const published: string[] = [];
     const rejectedIds: string[] = [];
     const blocked = new Set<string>();
+    const rejectedOutcome = (cutShort: boolean): PublishOutcome =>
+      rejectedIds.length === 0
+        ? { published, failed: [], cutShort }
+        : { published, failed: rejectedIds, error: 'PublishBatch rejected some entries', cutShort };
     for (const round of planPublishRounds(events)) {
       for (const batch of batchesOfRound(round, blocked)) {
+        if (clock.now() + publishTimeoutMs > leaseUntil) return rejectedOutcome(true);
         let rejected: ReadonlySet<string>;
         try {
           rejected = await publishBatch(arn, batch);
         } catch (cause) {
           const error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-          return { published, failed: idsOf(events).filter((id) => !published.includes(id)), error };
+          return { published, failed: [...rejectedIds, ...idsOf(batch)], error, cutShort: true };
         }
         for (const event of batch) {
           if (!rejected.has(event.id)) published.push(event.id);
@@ -154,9 +188,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
       }
     }
-    // The events of a blocked aggregate after the rejected one were not tried: they stay as they are.
-    if (rejectedIds.length === 0) return { published, failed: [] };
-    return { published, failed: rejectedIds, error: 'PublishBatch rejected some entries' };
+    // The events of a blocked aggregate after the rejected one were not tried: settling releases them as they are.
+    return rejectedOutcome(false);
   }
 
   // A pass that could not publish everything counts as failed: the loop backs off (at least as long as the circuit

@@ -1,6 +1,6 @@
 /**
  * One PublishBatch of outbox events to the producer's topic, traced per event, behind the relay's circuit breaker
- * with a timeout inside it (so a hung call counts as a failure and releases the claim's row locks in time).
+ * with a timeout inside it (so a hung call counts as a failure and ends well inside the claim's lease).
  */
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import { pipeline, type CircuitBreaker, type TimeoutPolicy } from '@shop/resilience';

@@ -86,10 +86,13 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult<Event, State>> {
   // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
   // on the first one's events instead of losing the expected-version check it could not have won. The append is told
-  // the lock is held, so it does not take it again.
+  // the lock is held, so it does not take it again, and that the read already checked the head (one read, not two).
   await lockStreamForAppend(tx, streamId);
-  const { currentVersion, events } = await store.readStream(streamId, { tx });
   const expected = options.expectedVersion;
+  const { currentVersion, events } = await store.readStream(streamId, {
+    tx,
+    headCheck: { expected: expected ?? 'any' },
+  });
   if (expected !== undefined && expected !== 'any' && currentVersion !== (expected === 'no_stream' ? 0 : expected)) {
     throw new ConcurrencyError(streamId, expected, currentVersion);
   }
@@ -105,6 +108,7 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
     tx,
     expectedVersion: currentVersion === 0 ? 'no_stream' : currentVersion,
     streamLocked: true,
+    headVerified: true,
     metadata: options.metadata,
     onAppended: options.onAppended as ((tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>) | undefined,
   });

@@ -34,6 +34,11 @@ export interface AppendOptions {
   onAppended?: (tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>;
   /** `tx` already holds this stream's lock (`handleCommand` takes it before reading): do not take it again. */
   streamLocked?: boolean;
+  /**
+   * `tx` read the stream after taking the lock, with `readStream`'s `headCheck`, so the head is known and was checked
+   * for a younger writer: the append trusts `expectedVersion` as the head instead of reading it again.
+   */
+  headVerified?: boolean;
 }
 
 export interface AppendResult {
@@ -46,6 +51,12 @@ export interface ReadStreamOptions {
   /** First version to return (inclusive). 0 and 1 both mean "from the first event". */
   fromVersion?: number;
   tx?: Queryable;
+  /**
+   * `tx` holds the stream's lock and will append at the version it reads (`handleCommand`): the same query checks
+   * the head for a younger writer, as the append would (ConcurrencyError, reported against `expected`), so the
+   * append can be told `headVerified` and skip its own read of the head.
+   */
+  headCheck?: { expected: ExpectedVersion };
 }
 
 export interface StreamSlice {
@@ -95,8 +106,8 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
   ): Promise<AppendResult> {
     const expected = appendOptions.expectedVersion ?? 'any';
     if (!appendOptions.streamLocked) await lockStreamForAppend(tx, streamId);
-    const current = await readStreamHead(tx, streamId, expected);
-    if (expected !== 'any' && current !== (expected === 'no_stream' ? 0 : expected)) {
+    const current = appendOptions.headVerified ? versionOf(expected) : await readStreamHead(tx, streamId, expected);
+    if (expected !== 'any' && current !== versionOf(expected)) {
       throw new ConcurrencyError(streamId, expected, current);
     }
     let recorded: RecordedEvent[];
@@ -157,13 +168,24 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
       return transaction((tx) => appendInTransaction(tx, streamId, events, appendOptions));
     },
 
-    async readStream(streamId, { fromVersion = 0, tx = db } = {}) {
-      const { rows } = await tx.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    async readStream(streamId, { fromVersion = 0, tx = db, headCheck } = {}) {
+      const youngerWriter = headCheck ? ', transaction_id > pg_current_xact_id() AS younger_writer' : '';
+      const { rows } = await tx.query<EventRow & { younger_writer?: boolean }>(
+        `SELECT ${EVENT_COLUMNS}${youngerWriter}
+           FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
         [streamId, fromVersion],
       );
       const events = rows.map(toRecordedEvent);
-      const currentVersion = events.at(-1)?.version ?? (await streamVersion(tx, streamId));
+      const last = events.at(-1);
+      if (last) {
+        if (rows.at(-1)!.younger_writer) throw new ConcurrencyError(streamId, headCheck!.expected, last.version);
+        return { currentVersion: last.version, events };
+      }
+      // Read from the start, no rows is an empty stream (events are never deleted): no second query for its version.
+      if (fromVersion <= 1) return { currentVersion: 0, events };
+      const currentVersion = headCheck
+        ? await readStreamHead(tx, streamId, headCheck.expected)
+        : await streamVersion(tx, streamId);
       return { currentVersion, events };
     },
 
@@ -181,6 +203,11 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
 }
 
 const STREAM_VERSION_KEY = 'event_store_events_stream_version_key';
+
+function versionOf(expected: ExpectedVersion): number {
+  if (expected === 'any') throw new Error('headVerified needs the version the stream was read at, not "any"');
+  return expected === 'no_stream' ? 0 : expected;
+}
 
 async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
   const { rows } = await tx.query<{ version: number | string }>(

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
-import { lockStreamForAppend, type EventStore } from './event-store';
+import type { EventStore } from './event-store';
 import type { EventMetadata, ExpectedVersion, RecordedEvent } from './events';
 
 /** A domain event as the decider sees it: no ids, versions or timestamps — those belong to the store. */
@@ -87,7 +87,7 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
   // on the first one's events instead of losing the expected-version check it could not have won. The append is told
   // the lock is held, so it does not take it again, and that the read already checked the head (one read, not two).
-  await lockStreamForAppend(tx, streamId);
+  await store.lockStream(tx, streamId);
   const expected = options.expectedVersion;
   const { currentVersion, events } = await store.readStream(streamId, {
     tx,

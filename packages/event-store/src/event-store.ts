@@ -80,6 +80,12 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StreamSlice>;
   /** Committed events in log order, never returning one behind a position a reader has already passed. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Takes the stream's append lock in `tx` (see `lockStreamForAppend`), as `handleCommand` does before it reads. On
+   * PGlite a no-op: its one connection already runs transactions one at a time, so no other writer can come between
+   * this transaction's read and its append, and the lock would be a round trip that guards nothing.
+   */
+  lockStream(tx: Queryable, streamId: string): Promise<void>;
   /** `db.transaction`, plus a wake-up for in-process projectors once it commits. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Called after each transaction run through the store commits; returns an unsubscribe function. */
@@ -91,6 +97,10 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
   const newEventId = options.newEventId ?? (() => uuidv7(clock.now()));
   const inlineProjections = options.inlineProjections ?? [];
   const listeners = new Set<() => void>();
+  const lockStream =
+    db.engine === 'pglite'
+      ? async () => undefined
+      : (tx: Queryable, streamId: string) => lockStreamForAppend(tx, streamId);
 
   async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const result = await db.transaction(work);
@@ -105,7 +115,7 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     appendOptions: AppendOptions,
   ): Promise<AppendResult> {
     const expected = appendOptions.expectedVersion ?? 'any';
-    if (!appendOptions.streamLocked) await lockStreamForAppend(tx, streamId);
+    if (!appendOptions.streamLocked) await lockStream(tx, streamId);
     const current = appendOptions.headVerified ? versionOf(expected) : await readStreamHead(tx, streamId, expected);
     if (expected !== 'any' && current !== versionOf(expected)) {
       throw new ConcurrencyError(streamId, expected, current);
@@ -192,6 +202,8 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     async readAll({ after = START_OF_LOG, limit = 1000, tx = db } = {}) {
       return readLog(tx, { after, limit, horizon: 'finished-transactions' });
     },
+
+    lockStream,
 
     transaction,
 

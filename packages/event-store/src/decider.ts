@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
-import { lockStreamForAppend, type EventStore } from './event-store';
+import type { EventStore } from './event-store';
 import type { EventMetadata, ExpectedVersion, RecordedEvent } from './events';
 
 /** A domain event as the decider sees it: no ids, versions or timestamps — those belong to the store. */
@@ -86,10 +86,13 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult<Event, State>> {
   // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
   // on the first one's events instead of losing the expected-version check it could not have won. The append is told
-  // the lock is held, so it does not take it again.
-  await lockStreamForAppend(tx, streamId);
-  const { currentVersion, events } = await store.readStream(streamId, { tx });
+  // the lock is held, so it does not take it again, and that the read already checked the head (one read, not two).
+  await store.lockStream(tx, streamId);
   const expected = options.expectedVersion;
+  const { currentVersion, events } = await store.readStream(streamId, {
+    tx,
+    headCheck: { expected: expected ?? 'any' },
+  });
   if (expected !== undefined && expected !== 'any' && currentVersion !== (expected === 'no_stream' ? 0 : expected)) {
     throw new ConcurrencyError(streamId, expected, currentVersion);
   }
@@ -105,6 +108,7 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
     tx,
     expectedVersion: currentVersion === 0 ? 'no_stream' : currentVersion,
     streamLocked: true,
+    headVerified: true,
     metadata: options.metadata,
     onAppended: options.onAppended as ((tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>) | undefined,
   });

@@ -34,6 +34,11 @@ export interface AppendOptions {
   onAppended?: (tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>;
   /** `tx` already holds this stream's lock (`handleCommand` takes it before reading): do not take it again. */
   streamLocked?: boolean;
+  /**
+   * `tx` read the stream after taking the lock, with `readStream`'s `headCheck`, so the head is known and was checked
+   * for a younger writer: the append trusts `expectedVersion` as the head instead of reading it again.
+   */
+  headVerified?: boolean;
 }
 
 export interface AppendResult {
@@ -46,6 +51,12 @@ export interface ReadStreamOptions {
   /** First version to return (inclusive). 0 and 1 both mean "from the first event". */
   fromVersion?: number;
   tx?: Queryable;
+  /**
+   * `tx` holds the stream's lock and will append at the version it reads (`handleCommand`): the same query checks
+   * the head for a younger writer, as the append would (ConcurrencyError, reported against `expected`), so the
+   * append can be told `headVerified` and skip its own read of the head.
+   */
+  headCheck?: { expected: ExpectedVersion };
 }
 
 export interface StreamSlice {
@@ -69,6 +80,12 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StreamSlice>;
   /** Committed events in log order, never returning one behind a position a reader has already passed. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Takes the stream's append lock in `tx` (see `lockStreamForAppend`), as `handleCommand` does before it reads. On
+   * PGlite a no-op: its one connection already runs transactions one at a time, so no other writer can come between
+   * this transaction's read and its append, and the lock would be a round trip that guards nothing.
+   */
+  lockStream(tx: Queryable, streamId: string): Promise<void>;
   /** `db.transaction`, plus a wake-up for in-process projectors once it commits. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Called after each transaction run through the store commits; returns an unsubscribe function. */
@@ -80,6 +97,10 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
   const newEventId = options.newEventId ?? (() => uuidv7(clock.now()));
   const inlineProjections = options.inlineProjections ?? [];
   const listeners = new Set<() => void>();
+  const lockStream =
+    db.engine === 'pglite'
+      ? async () => undefined
+      : (tx: Queryable, streamId: string) => lockStreamForAppend(tx, streamId);
 
   async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const result = await db.transaction(work);
@@ -94,9 +115,9 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     appendOptions: AppendOptions,
   ): Promise<AppendResult> {
     const expected = appendOptions.expectedVersion ?? 'any';
-    if (!appendOptions.streamLocked) await lockStreamForAppend(tx, streamId);
-    const current = await readStreamHead(tx, streamId, expected);
-    if (expected !== 'any' && current !== (expected === 'no_stream' ? 0 : expected)) {
+    if (!appendOptions.streamLocked) await lockStream(tx, streamId);
+    const current = appendOptions.headVerified ? versionOf(expected) : await readStreamHead(tx, streamId, expected);
+    if (expected !== 'any' && current !== versionOf(expected)) {
       throw new ConcurrencyError(streamId, expected, current);
     }
     let recorded: RecordedEvent[];
@@ -157,19 +178,32 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
       return transaction((tx) => appendInTransaction(tx, streamId, events, appendOptions));
     },
 
-    async readStream(streamId, { fromVersion = 0, tx = db } = {}) {
-      const { rows } = await tx.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    async readStream(streamId, { fromVersion = 0, tx = db, headCheck } = {}) {
+      const youngerWriter = headCheck ? ', transaction_id > pg_current_xact_id() AS younger_writer' : '';
+      const { rows } = await tx.query<EventRow & { younger_writer?: boolean }>(
+        `SELECT ${EVENT_COLUMNS}${youngerWriter}
+           FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
         [streamId, fromVersion],
       );
       const events = rows.map(toRecordedEvent);
-      const currentVersion = events.at(-1)?.version ?? (await streamVersion(tx, streamId));
+      const last = events.at(-1);
+      if (last) {
+        if (rows.at(-1)!.younger_writer) throw new ConcurrencyError(streamId, headCheck!.expected, last.version);
+        return { currentVersion: last.version, events };
+      }
+      // Read from the start, no rows is an empty stream (events are never deleted): no second query for its version.
+      if (fromVersion <= 1) return { currentVersion: 0, events };
+      const currentVersion = headCheck
+        ? await readStreamHead(tx, streamId, headCheck.expected)
+        : await streamVersion(tx, streamId);
       return { currentVersion, events };
     },
 
     async readAll({ after = START_OF_LOG, limit = 1000, tx = db } = {}) {
       return readLog(tx, { after, limit, horizon: 'finished-transactions' });
     },
+
+    lockStream,
 
     transaction,
 
@@ -181,6 +215,11 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
 }
 
 const STREAM_VERSION_KEY = 'event_store_events_stream_version_key';
+
+function versionOf(expected: ExpectedVersion): number {
+  if (expected === 'any') throw new Error('headVerified needs the version the stream was read at, not "any"');
+  return expected === 'no_stream' ? 0 : expected;
+}
 
 async function streamVersion(tx: Queryable, streamId: string): Promise<number> {
   const { rows } = await tx.query<{ version: number | string }>(

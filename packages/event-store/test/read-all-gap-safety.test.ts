@@ -4,7 +4,7 @@
  * is visible. These tests hold a transaction open to create exactly that situation.
  */
 import { testEngines } from '@shop/db/testing';
-import { ConcurrencyError, positionOf } from '../src';
+import { ConcurrencyError, handleCommand, positionOf } from '../src';
 import { useTestStore, latch, untilLogSettles } from './fixtures/store';
 
 const placed = { type: 'OrderPlaced', data: {} };
@@ -97,6 +97,28 @@ onPostgres('gap safety on postgres, two connections (only with TEST_DATABASE_URL
 
     await expect(older).rejects.toBeInstanceOf(ConcurrencyError);
     await t.store.appendToStream('order-1', [placed], { expectedVersion: 1 });
+    await untilLogSettles(t.db);
+    const log = await t.store.readAll();
+    expect(log.map((event) => event.version)).toEqual([1, 2]);
+  });
+
+  it('rejects a command whose transaction is older than the last append to its stream (the read checks the head)', async () => {
+    const olderTransaction = latch();
+    const youngerCommitted = latch();
+    const count = { type: 'Count', data: {} };
+    const counter = { initialState: () => 0, evolve: (n: number) => n + 1, decide: () => [count] };
+    const older = t.store.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()'); // e.g. saga state written before the command
+      olderTransaction.release();
+      await youngerCommitted.promise;
+      await handleCommand(t.store, counter, 'order-1', {}, { tx });
+    });
+    await olderTransaction.promise;
+    await handleCommand(t.store, counter, 'order-1', {});
+    youngerCommitted.release();
+
+    await expect(older).rejects.toMatchObject({ name: 'ConcurrencyError', expected: 'any', actual: 1 });
+    await handleCommand(t.store, counter, 'order-1', {}); // a new, younger transaction succeeds
     await untilLogSettles(t.db);
     const log = await t.store.readAll();
     expect(log.map((event) => event.version)).toEqual([1, 2]);

@@ -274,6 +274,8 @@ export class SagaRunner {
         }
       : { ...finishedRecord(record, SagaState.COMPLETED, now), data, currentStep: index + 1, attempt: 0 };
     const { onCompleted } = definition.options;
+    // Without a hook to run, the transition is a single statement and needs no transaction of its own.
+    const hasHooks = step.onCompleted !== undefined || (isLast && onCompleted !== undefined);
     return this.commit({
       definition,
       from: record,
@@ -281,10 +283,12 @@ export class SagaRunner {
       attempt,
       result,
       ...(startsNext ? { startsNext } : {}),
-      hooks: async (tx) => {
-        if (step.onCompleted) await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data));
-        if (isLast && onCompleted) await runHook('onCompleted', () => onCompleted(tx, data));
-      },
+      ...(hasHooks && {
+        hooks: async (tx: Queryable) => {
+          if (step.onCompleted) await runHook(`step "${step.name}" onCompleted`, () => step.onCompleted!(tx, data));
+          if (isLast && onCompleted) await runHook('onCompleted', () => onCompleted(tx, data));
+        },
+      }),
     });
   }
 
@@ -322,18 +326,8 @@ export class SagaRunner {
       leaseUntil,
       updatedAt: now,
     };
-    const entry = {
-      sagaId: record.id,
-      stepName: step,
-      action,
-      attempt: started.attempt,
-      idempotencyKey,
-      leaseUntil,
-    };
-    const logId = await this.deps.db.transaction(async (tx) => {
-      await this.deps.store.save(tx, started);
-      return this.deps.store.logAttemptStarted(tx, entry, now);
-    });
+    const entry = { stepName: step, action, attempt: started.attempt, idempotencyKey, leaseUntil };
+    const logId = (await this.deps.store.saveTransition(this.deps.db, started, { started: entry }))!;
     const attempt: OpenAttempt = { logId, step, action, attempt: started.attempt, idempotencyKey, startedAt: now };
     this.deps.events.emit('stepStarted', this.stepEvent(record, attempt));
     return { attempt, started };
@@ -444,21 +438,28 @@ export class SagaRunner {
 
   /** Resolves with the step log id of the attempt `startsNext` opened, if any. */
   private persist({ to, attempt, result, hooks, startsNext }: Change): Promise<number | undefined> {
+    const finished =
+      attempt && result
+        ? {
+            logId: attempt.logId,
+            outcome: result.outcome,
+            error: result.error === undefined ? null : messageOf(result.error),
+          }
+        : undefined;
+    const started = startsNext && {
+      stepName: startsNext.step,
+      action: 'invoke' as const,
+      attempt: to.attempt,
+      idempotencyKey: startsNext.idempotencyKey,
+      leaseUntil: to.leaseUntil!,
+    };
+    const transition = { ...(finished ? { finished } : {}), ...(started ? { started } : {}) };
+    if (!hooks) return this.deps.store.saveTransition(this.deps.db, to, transition);
     return this.deps.db.transaction(async (tx) => {
       // The fenced save goes first so a process that lost its lease never runs hooks.
-      await this.deps.store.save(tx, to);
-      if (attempt && result) {
-        const error = result.error === undefined ? null : messageOf(result.error);
-        await this.deps.store.logAttemptFinished(tx, attempt.logId, result.outcome, error, to.updatedAt);
-      }
-      await hooks?.(tx);
-      if (!startsNext) return undefined;
-      const entry = { sagaId: to.id, stepName: startsNext.step, action: 'invoke' as const, attempt: to.attempt };
-      return this.deps.store.logAttemptStarted(
-        tx,
-        { ...entry, idempotencyKey: startsNext.idempotencyKey, leaseUntil: to.leaseUntil! },
-        to.updatedAt,
-      );
+      const startedLogId = await this.deps.store.saveTransition(tx, to, transition);
+      await hooks(tx);
+      return startedLogId;
     });
   }
 

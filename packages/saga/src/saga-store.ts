@@ -45,6 +45,22 @@ export interface StepLogRecord {
   readonly leaseUntil: number | null;
 }
 
+/** The attempt a transition closes: its log row and how it ended (stamped with the record's `updatedAt`). */
+export interface FinishedAttemptEntry {
+  readonly logId: number;
+  readonly outcome: StepOutcome;
+  readonly error: string | null;
+}
+
+/** The attempt a transition opens, started at the record's `updatedAt` by this process. */
+export interface StartedAttemptEntry {
+  readonly stepName: string;
+  readonly action: StepAction;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly leaseUntil: number;
+}
+
 /** Thrown when a fenced write finds another process holding the instance. */
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
@@ -107,13 +123,35 @@ export class SagaStore {
     return result.rows.map(toRecord).sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
   }
 
-  /** Writes every mutable column, fenced on our lease. */
-  async save(tx: Queryable, record: SagaRecord): Promise<void> {
-    const result = await tx.query(
-      `UPDATE saga_instances SET state = $3, current_step = $4, data = $5::jsonb, attempt = $6,
-         next_attempt_at = $7::timestamptz, failure_reason = $8, attention_reason = $9, attention_from = $10,
-         lease_owner = $11, lease_until = $12::timestamptz, updated_at = $13::timestamptz
-       WHERE id = $1 AND lease_owner = $2`,
+  /**
+   * One step boundary in one statement: writes every mutable column of the instance, fenced on our lease, and — only
+   * if that write found our lease — closes the attempt that ended (`finished`) and opens the next (`started`),
+   * returning the new attempt's log id. A lost lease writes nothing and throws LeaseLostError, before the caller runs
+   * any hook. One statement instead of three: on PGlite's single connection each one is a round trip into WASM.
+   */
+  async saveTransition(
+    tx: Queryable,
+    record: SagaRecord,
+    { finished, started }: { finished?: FinishedAttemptEntry; started?: StartedAttemptEntry } = {},
+  ): Promise<number | undefined> {
+    const result = await tx.query<{ saved: number | string; started_id: number | string | null }>(
+      `WITH saved AS (
+         UPDATE saga_instances SET state = $3, current_step = $4, data = $5::jsonb, attempt = $6,
+           next_attempt_at = $7::timestamptz, failure_reason = $8, attention_reason = $9, attention_from = $10,
+           lease_owner = $11, lease_until = $12::timestamptz, updated_at = $13::timestamptz
+         WHERE id = $1 AND lease_owner = $2
+         RETURNING id
+       ), finished AS (
+         UPDATE saga_step_log SET outcome = $15::text, error = $16::text, finished_at = $13::timestamptz
+         WHERE id = $14::bigint AND EXISTS (SELECT 1 FROM saved)
+       ), started AS (
+         INSERT INTO saga_step_log (saga_id, step_name, action, attempt, idempotency_key, started_at,
+                                    lease_owner, lease_until)
+         SELECT id, $17::text, $18::text, $19::integer, $20::text, $13::timestamptz, $2, $21::timestamptz
+           FROM saved WHERE $17::text IS NOT NULL
+         RETURNING id
+       )
+       SELECT (SELECT count(*) FROM saved) AS saved, (SELECT id FROM started) AS started_id`,
       [
         record.id,
         this.owner,
@@ -128,54 +166,19 @@ export class SagaStore {
         record.leaseOwner,
         isoOrNull(record.leaseUntil),
         iso(record.updatedAt),
+        finished?.logId ?? null,
+        finished?.outcome ?? null,
+        finished?.error ?? null,
+        started?.stepName ?? null,
+        started?.action ?? null,
+        started?.attempt ?? null,
+        started?.idempotencyKey ?? null,
+        started ? iso(started.leaseUntil) : null,
       ],
     );
-    if (result.rowCount !== 1) throw new LeaseLostError(record.id);
-  }
-
-  async logAttemptStarted(
-    tx: Queryable,
-    entry: {
-      sagaId: string;
-      stepName: string;
-      action: StepAction;
-      attempt: number;
-      idempotencyKey: string;
-      leaseUntil: number;
-    },
-    now: number,
-  ): Promise<number> {
-    const result = await tx.query<{ id: number | string }>(
-      `INSERT INTO saga_step_log (saga_id, step_name, action, attempt, idempotency_key, started_at,
-                                  lease_owner, lease_until)
-       VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7, $8::timestamptz) RETURNING id`,
-      [
-        entry.sagaId,
-        entry.stepName,
-        entry.action,
-        entry.attempt,
-        entry.idempotencyKey,
-        iso(now),
-        this.owner,
-        iso(entry.leaseUntil),
-      ],
-    );
-    return Number(result.rows[0]!.id);
-  }
-
-  async logAttemptFinished(
-    tx: Queryable,
-    logId: number,
-    outcome: StepOutcome,
-    error: string | null,
-    now: number,
-  ): Promise<void> {
-    await tx.query(`UPDATE saga_step_log SET outcome = $2, error = $3, finished_at = $4::timestamptz WHERE id = $1`, [
-      logId,
-      outcome,
-      error,
-      iso(now),
-    ]);
+    const row = result.rows[0]!;
+    if (Number(row.saved) !== 1) throw new LeaseLostError(record.id);
+    return row.started_id === null ? undefined : Number(row.started_id);
   }
 
   /** NEEDS_ATTENTION → the state it came from, due now, with a fresh attempt budget. Undefined if not parked. */

@@ -21,8 +21,13 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
   });
 
   it('commits once per step boundary: the outcome of one step and the start of the next go in one transaction', async () => {
-    let transactions = 0;
-    const counting: typeof h.db = { ...h.db, transaction: (work) => (transactions++, h.db.transaction(work)) };
+    // A commit is a transaction, or a transition written as one statement outside any (a boundary without hooks).
+    let commits = 0;
+    const counting: typeof h.db = {
+      ...h.db,
+      transaction: (work) => (commits++, h.db.transaction(work)),
+      query: (sql, params) => (sql.trimStart().startsWith('WITH saved') && commits++, h.db.query(sql, params)),
+    };
     const engine = h.makeEngine({ db: counting });
     const started: string[] = [];
     engine.on('stepStarted', (event) => started.push(event.step));
@@ -32,7 +37,7 @@ describe.each(testEngines())('saga flows on %s', (engine) => {
 
     const steps = h.definition.steps.map((step) => step.name);
     expect(started).toEqual(steps); // each attempt still reported as it starts
-    expect(transactions).toBe(1 + steps.length); // the first attempt's start, then one per outcome
+    expect(commits).toBe(1 + steps.length); // the first attempt's start, then one per outcome
     const log = (await engine.get('saga-1'))!.steps;
     expect(log.map((entry) => `${entry.step}#${entry.attempt}:${entry.outcome}`)).toEqual(
       steps.map((step) => `${step}#1:succeeded`),

@@ -126,6 +126,10 @@ describe.each(testEngines())('saga recovery on %s', (engine) => {
     const saga = await engineB.get('saga-1');
     expect(saga!.state).toBe(SagaState.COMPLETED);
     expect(saga!.steps.filter((s) => s.step === 'confirmOrder')).toHaveLength(1);
+    // A's attempt keeps no outcome either: closing it is part of the fenced write that found no lease.
+    const [attemptOfA, attemptOfB] = saga!.steps.filter((s) => s.step === 'createShipment');
+    expect(attemptOfA).not.toHaveProperty('outcome');
+    expect(attemptOfB).toMatchObject({ outcome: 'succeeded' });
     expect(await h.domainEvents()).toEqual(['PaymentRecorded', 'OrderConfirmed']);
   });
 

@@ -56,6 +56,31 @@ describe('authentication', () => {
     expect(response.json().detail).toMatch(/expired/i);
   });
 
+  it('accepts a verified token again from its cache, but never after it expires', async () => {
+    const now = Date.now();
+    // Only Date is faked: fastify's inject still needs real ticks.
+    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+    try {
+      const seconds = Math.floor(now / 1000);
+      const token = handMadeToken({
+        sub: 'c1',
+        role: 'customer',
+        iss: 'resilient-shop',
+        aud: 'resilient-shop-services',
+        iat: seconds,
+        exp: seconds + 60,
+      });
+      expect((await get('/me', token)).statusCode).toBe(200);
+      expect((await get('/me', token)).statusCode).toBe(200); // the cached verification
+      jest.setSystemTime(now + 61_000);
+      const response = await get('/me', token);
+      expect(response.statusCode).toBe(401);
+      expect(response.json().detail).toMatch(/expired/i);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   describe('refuses a correctly signed token that lacks a claim the verifier checks', () => {
     const now = Math.floor(Date.now() / 1000);
     const complete = {

@@ -9,7 +9,7 @@ import { sagaMetrics } from '@shop/telemetry';
 import type { Database } from '@shop/db';
 import { createEventStore } from '@shop/event-store';
 import type { CircuitBreakerOptions, RetryOptions } from '@shop/resilience';
-import { createSagaEngine, type SagaEngine, type SagaPolicies } from '@shop/saga';
+import { createSagaEngine, SagaState, type SagaEngine, type SagaPolicies } from '@shop/saga';
 import { outboxBacklog } from '@shop/messaging';
 import {
   anyVerifiedCaller,
@@ -112,10 +112,14 @@ export async function buildApp(deps: OrderAppDeps): Promise<OrderApp> {
     ...(deps.saga?.concurrency ? { concurrency: deps.saga.concurrency } : {}),
     ...(deps.saga?.leaseMs ? { leaseMs: deps.saga.leaseMs } : {}),
   });
-  // Saga hooks append order events (and their outbox rows); publish them as soon as the step's transaction commits.
+  // Saga hooks append order events (and their outbox rows); publish them as soon as the hook's transaction commits:
+  // after a step with an onCompleted hook, and after compensation (OrderCancelled). Other transitions (a step without
+  // a hook, COMPLETED in the same commit as the last step, a retry, NEEDS_ATTENTION) enqueue nothing, and waking the
+  // relay for them only costs it a query that finds nothing.
   const wake = () => deps.onEventsCommitted?.();
-  sagas.on('stepSucceeded', wake);
-  sagas.on('stateChanged', wake);
+  const stepsThatAppend = new Set(saga.steps.filter((step) => step.onCompleted).map((step) => step.name));
+  sagas.on('stepSucceeded', (event) => stepsThatAppend.has(event.step) && wake());
+  sagas.on('stateChanged', (event) => event.to === SagaState.COMPENSATED && wake());
   // ...and answer the readers waiting on that order (GET /orders/{id} with Prefer: wait). They wait for the checkout
   // to settle, which is a saga state change (completed, compensated, parked); a step in between would only wake them
   // to read PENDING again.

@@ -30,12 +30,14 @@ let messaging: Messaging;
 let participants: Participants;
 let order: OrderFixture;
 let relay: OutboxRelay;
+/** How often the app woke the relay (its `onEventsCommitted`). */
+let wakes = 0;
 
 beforeAll(async () => {
   messaging = await startMessaging();
   participants = await startParticipants();
   let wake = () => undefined as void;
-  order = await startOrderApp(participants.urls, { onEventsCommitted: () => wake() });
+  order = await startOrderApp(participants.urls, { onEventsCommitted: () => (wakes++, wake()) });
   relay = orderRelay(messaging, order.db);
   wake = () => relay.wake();
   relay.start();
@@ -60,6 +62,16 @@ async function newCustomerWithProducts(stock: Record<string, number>, price = 1_
   }
   return { customerId, skus };
 }
+
+it('wakes the relay after each commit that enqueued events, and only then', async () => {
+  const { customerId, skus } = await newCustomerWithProducts({ cup: 10 });
+  const before = wakes;
+  const response = await placeOrder(order.app, customerId, { items: [{ sku: skus[0]!, quantity: 1 }] });
+  expect(await settledOrder(order.app, response.json().id)).toMatchObject({ status: 'CONFIRMED' });
+  // OrderPlaced (the POST), then the hooks of reserveInventory, processPayment and confirmOrder; createShipment has
+  // none, and COMPLETED commits with confirmOrder.
+  expect(wakes - before).toBe(4);
+});
 
 it('happy path: reserves at inventory prices, charges the total, ships, confirms, and publishes each step', async () => {
   const { customerId, skus } = await newCustomerWithProducts({ mug: 10, tea: 5 });

@@ -91,9 +91,9 @@ async function untilServerRuns(server: Database, statement: string): Promise<voi
   throw new Error(`the server never ran: ${statement}`);
 }
 
-const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-describeOnPostgres('classifyDatabaseError when a running Postgres stops (only with TEST_DATABASE_URL)', () => {
+describeOnPostgres('classifyDatabaseError when a running Postgres stops (Postgres only: a server to stop)', () => {
   it('calls both the cut connection and the refused reconnection unavailable', async () => {
     const server = await createTestDatabase('postgres');
     const relay = await startPostgresRelay(server.url!);

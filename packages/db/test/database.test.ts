@@ -87,9 +87,9 @@ describe.each(testEngines())('database on %s', (engine) => {
   });
 });
 
-const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-describeOnPostgres('migrations on Postgres (runs only when TEST_DATABASE_URL is set)', () => {
+describeOnPostgres('migrations from two processes at once (Postgres only: two connections)', () => {
   it('two migrators starting at once both succeed and apply each file once', async () => {
     const db = await createTestDatabase('postgres');
     try {

@@ -137,9 +137,9 @@ async function rebuildIsWaitingForLock(db: TestDatabase): Promise<boolean> {
   return rows.length > 0;
 }
 
-const onPostgres = testEngines().includes('postgres') ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-onPostgres('inline rebuild racing an append on postgres (only with TEST_DATABASE_URL)', () => {
+describeOnPostgres('inline rebuild racing an append (Postgres only: two connections)', () => {
   it('waits for an in-flight append, so its event is counted exactly once', async () => {
     const { db } = await createTestStore('postgres');
     try {

@@ -10,9 +10,9 @@ import { useTestStore, latch, untilLogSettles } from './fixtures/store';
 const placed = { type: 'OrderPlaced', data: {} };
 const streamsOf = (events: readonly { streamId: string }[]) => events.map((event) => event.streamId);
 
-const onPostgres = testEngines().includes('postgres') ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-onPostgres('gap safety on postgres, two connections (only with TEST_DATABASE_URL)', () => {
+describeOnPostgres('gap safety with two connections (Postgres only: PGlite has one connection)', () => {
   const t = useTestStore('postgres');
 
   /** Appends `streamId` in a transaction that stays open until `commit.release()`; resolves once it has appended. */

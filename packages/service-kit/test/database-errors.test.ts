@@ -102,9 +102,9 @@ describe('a Postgres the service cannot reach', () => {
   });
 });
 
-const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-describeOnPostgres('a Postgres that stops while the service runs (runs only when TEST_DATABASE_URL is set)', () => {
+describeOnPostgres('a Postgres that stops while the service runs (Postgres only: a server to stop)', () => {
   it('answers 503 with Retry-After instead of 500, and serves again when it is back', async () => {
     const server = await createTestDatabase('postgres');
     await createWidgetsTable(server);

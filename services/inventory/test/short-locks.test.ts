@@ -88,9 +88,9 @@ describe.each(testEngines())('product row locks on %s', (engine) => {
 });
 
 // PGlite runs one transaction at a time: a second connection cannot act while the first is held.
-const describeOnPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
-describeOnPostgres('product row locks on postgres, two connections (only with TEST_DATABASE_URL)', () => {
+describeOnPostgres('product row locks seen from a second connection (Postgres only: PGlite has one connection)', () => {
   let inventory: InventoryFixture;
   beforeEach(async () => {
     inventory = await startInventory('postgres');

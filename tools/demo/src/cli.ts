@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL] [--startup-timeout-ms MS] [--port-base N]
- *   [--data-dir DIR]`
+ *   [--data-dir DIR] [--database embedded|pglite]`
  * Starts the system (unless --gateway points at one already running, e.g. docker compose), runs the narrated
  * scenarios through the gateway, prints a summary and where to look, then keeps running until Ctrl+C
  * (--once: exit after the scenarios, non-zero if any failed). --port-base and --data-dir let two checkouts (or a test
@@ -14,7 +14,14 @@ import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { parseStartupTimeoutMs, portsFromBase, startSystem, StartupError, type RunningSystem } from './system';
+import {
+  parseDatabaseEngine,
+  parseStartupTimeoutMs,
+  portsFromBase,
+  startSystem,
+  StartupError,
+  type RunningSystem,
+} from './system';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +35,8 @@ const { values } = parseArgs({
     'port-base': { type: 'string' },
     // Databases, logs, local-aws state and system.json; default .data in the repository.
     'data-dir': { type: 'string' },
+    // embedded (default): one PostgreSQL server, a database per service; pglite: one PGlite in each service.
+    database: { type: 'string' },
   },
 });
 
@@ -76,7 +85,9 @@ async function main(): Promise<number> {
   let system: RunningSystem | undefined;
   let learnersConsole: ConsoleProcess | undefined;
   if (!values.gateway) {
-    out.heading('Starting Resilient Shop (no Docker: local-aws, PGlite, six Node processes)');
+    const database = parseDatabaseEngine(values.database);
+    const engine = database === 'embedded' ? 'one embedded PostgreSQL' : 'PGlite';
+    out.heading(`Starting Resilient Shop (no Docker: local-aws, ${engine}, six Node processes)`);
     const startedAt = Date.now();
     if (values['port-base']) {
       const layout = portsFromBase(Number(values['port-base']));
@@ -92,6 +103,7 @@ async function main(): Promise<number> {
       system = await startSystem({
         repoRoot,
         keepData: values['keep-data'] ?? false,
+        database,
         ...(values['port-base'] ? { ports: { base: Number(values['port-base']) } } : {}),
         ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}),
         ...(values['startup-timeout-ms']

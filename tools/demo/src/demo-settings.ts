@@ -40,3 +40,10 @@ export function localServiceSettings(awsEndpoint: string, jwtSecret: string): Re
     LOG_LEVEL: 'info',
   };
 }
+
+/**
+ * Node's flags for every process of a local system (services, console). V8 lets each of the young generation's
+ * semi-spaces grow to 16 MB; at 2 MB each process stays ~40 MB smaller (measured in `pnpm bench`'s footprint section)
+ * and these services allocate little per request, so the extra scavenges cost little.
+ */
+export const LOCAL_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];

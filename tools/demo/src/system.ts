@@ -12,7 +12,7 @@ import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
 import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
-import { DEMO_SETTINGS, localServiceSettings } from './demo-settings';
+import { DEMO_SETTINGS, LOCAL_NODE_FLAGS, localServiceSettings } from './demo-settings';
 import { EmbeddedPostgresUnavailable, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
@@ -304,6 +304,7 @@ async function startOnDatabases(options: SystemOptions, context: StartContext): 
     const service = new ServiceProcess({
       name: `${name}-service`,
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
+      nodeFlags: LOCAL_NODE_FLAGS,
       cwd: options.repoRoot,
       env: { ...env, PORT: String(ports[name]) },
       // Its own database (the embedded server's, PGlite, or `extraEnv`'s) and an in-memory rate limit: CI's REDIS_URL would make every test

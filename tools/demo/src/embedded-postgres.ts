@@ -5,7 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -88,6 +88,18 @@ function serverUser(): { uid: number; gid: number } | undefined {
   }
 }
 
+/**
+ * As root, the server's user must be able to pass through every directory above its data dir and its binaries; a
+ * mkdtemp dir (0700) or a checkout under /root would stop it. Each such directory gets the search bit for others
+ * (enter, not list), nothing more.
+ */
+async function letServerUserReach(path: string): Promise<void> {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+  }
+}
+
 /** Servers still running when this process exits without stopping them get an immediate shutdown: no orphans. */
 const liveServers = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -167,6 +179,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (user) {
     await chown(socketDir, user.uid, user.gid);
     await chown(options.dataDir, user.uid, user.gid);
+    for (const path of [options.dataDir, socketDir, binaries.postgres]) await letServerUserReach(path);
   }
   let server: ChildProcess | undefined;
   const cleanUp = async () => {

@@ -199,9 +199,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
     const settings = { ...SERVER_SETTINGS, unix_socket_directories: socketDir };
     const args = ['-D', options.dataDir, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
-    // Its own process group: Ctrl+C in the terminal reaches the services, which drain first; the server is stopped
-    // after them by stop(), or by the exit hook above if this process dies first.
-    server = spawn(binaries.postgres, args, { ...user, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // In this process's group, like the services: Ctrl+C in a terminal reaches it too (a fast shutdown), so even a
+    // host that dies of the signal leaves no server behind. stop() and the exit hook above cover the other ways out.
+    server = spawn(binaries.postgres, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
     liveServers.add(server);
     server.stdout!.pipe(log, { end: false });
     server.stderr!.pipe(log, { end: false });

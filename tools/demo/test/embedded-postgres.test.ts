@@ -2,12 +2,17 @@
  * The demo's embedded PostgreSQL, for real: the server from the platform package, a database per service, reached over
  * its Unix socket only, and no process left behind, whether it was stopped or failed to start.
  */
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { eventually } from '@shop/testing';
 import { Client } from 'pg';
 import { postgresBinaries, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded-postgres';
+
+const execFileAsync = promisify(execFile);
 
 /** PIDs of every process whose command line names this data directory (the postmaster's shows `-D <dir>`). */
 function serverProcesses(dataDir: string): number[] {
@@ -114,6 +119,20 @@ describeWithBinary('embedded PostgreSQL (skipped where no binary for this platfo
     await server.stop();
     expect([server.pid, ...children].filter(alive)).toEqual([]);
     expect(() => readdirSync(server!.socketDir)).toThrow();
+  }, 60_000);
+
+  it('a host that exits without stopping it takes the server with it (no orphan postmaster)', async () => {
+    // A real host process on the built module: start the server, then exit at once without stop().
+    const module = join(__dirname, '..', 'dist', 'embedded-postgres.js');
+    const script =
+      `require(${JSON.stringify(module)}).startEmbeddedPostgres({ dataDir: ${JSON.stringify(join(root, 'postgres'))}, ` +
+      `databases: ['order'], logFile: ${JSON.stringify(join(root, 'host.log'))} })` +
+      `.then((server) => { console.log(server.pid); process.exit(0); })`;
+    const { NODE_OPTIONS: _jestFlags, ...env } = process.env; // jest's VM-module flags are not for this child
+    const { stdout } = await execFileAsync(process.execPath, ['-e', script], { env });
+    const pid = Number(stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    await eventually(() => expect(alive(pid)).toBe(false), { timeoutMs: 10_000 });
   }, 60_000);
 
   it('a start that fails after the server was launched leaves no process and no socket directory', async () => {

@@ -198,7 +198,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await run(binaries.initdb, [...initdbArgs, '--no-sync'], user, log);
     }
     const settings = { ...SERVER_SETTINGS, unix_socket_directories: socketDir };
-    const args = ['-D', options.dataDir, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+    const args = [
+      '-D',
+      options.dataDir,
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ];
     // In this process's group, like the services: Ctrl+C in a terminal reaches it too (a fast shutdown), so even a
     // host that dies of the signal leaves no server behind. stop() and the exit hook above cover the other ways out.
     server = spawn(binaries.postgres, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });

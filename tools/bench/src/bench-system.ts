@@ -64,6 +64,8 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       keepData: false,
       // These sections measure PGlite when given no URLs (the demo's own default is one embedded Postgres).
       database: 'pglite',
+      // Node's defaults, as the bare chain runs: the demo's memory-saving flags would tilt the saga/bare ratio.
+      nodeFlags: [],
       extraEnv: benchEnvironment(options.databaseUrls),
       onProgress: (service, state, detail) => {
         if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);

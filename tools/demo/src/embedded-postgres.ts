@@ -53,6 +53,9 @@ const SERVER_SETTINGS: Record<string, string> = {
   max_parallel_workers: '0',
   max_parallel_workers_per_gather: '0',
   autovacuum_max_workers: '1',
+  // Fewer resident processes: each maps the binary and the shared buffers it touches (~7–20 MB RSS apiece).
+  io_method: 'sync', // no I/O worker processes (PostgreSQL 18 starts three by default)
+  max_logical_replication_workers: '0', // and so no logical replication launcher
   // A demo's data can be rebuilt: do not wait for each commit's flush to disk (crash safety of the cluster is kept).
   synchronous_commit: 'off',
   logging_collector: 'off',

@@ -79,6 +79,8 @@ export interface SystemOptions {
   ports?: 'fixed' | 'dynamic' | { base: number };
   /** Where databases and logs go; default `<repoRoot>/.data`. */
   dataDir?: string;
+  /** Node's flags for each service process; default `LOCAL_NODE_FLAGS` (small heap and code, for a laptop). */
+  nodeFlags?: readonly string[];
   /** Default `embedded`, falling back to `pglite` (with a progress line saying why) where no binary is installed. */
   database?: DatabaseEngine;
   /**
@@ -304,7 +306,7 @@ async function startOnDatabases(options: SystemOptions, context: StartContext): 
     const service = new ServiceProcess({
       name: `${name}-service`,
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
-      nodeFlags: LOCAL_NODE_FLAGS,
+      nodeFlags: options.nodeFlags ?? LOCAL_NODE_FLAGS,
       cwd: options.repoRoot,
       env: { ...env, PORT: String(ports[name]) },
       // Its own database (the embedded server's, PGlite, or `extraEnv`'s) and an in-memory rate limit: CI's REDIS_URL would make every test

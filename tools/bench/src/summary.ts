@@ -166,6 +166,8 @@ function footprintRows({ runs }: FootprintBenchResult): SummaryRow[] {
   const baseline = runs.find((run) => run.database === 'pglite');
   return runs.flatMap((run) => {
     const versus = run === baseline ? undefined : baseline;
+    // The targets are the demo's (embedded); the PGlite run is the baseline it is measured against.
+    const targeted = run.database === 'embedded';
     const { system, all } = run.total;
     return [
       {
@@ -173,8 +175,9 @@ function footprintRows({ runs }: FootprintBenchResult): SummaryRow[] {
         value: `${fixed(system.rssMb, 0)} MB`,
         baseline: versus ? `${fixed(versus.total.system.rssMb, 0)} MB (pglite)` : '',
         ratio: versus ? fixed(system.rssMb / versus.total.system.rssMb, 2) : '',
-        target: `≤ ${SYSTEM_RSS_TARGET_MB} MB`,
-        pass: system.rssMb <= SYSTEM_RSS_TARGET_MB,
+        ...(targeted
+          ? { target: `≤ ${SYSTEM_RSS_TARGET_MB} MB`, pass: system.rssMb <= SYSTEM_RSS_TARGET_MB }
+          : { target: '' }),
       },
       {
         metric: `footprint (${run.database}): PSS of every process, the host's included (shared pages counted once)`,
@@ -188,8 +191,9 @@ function footprintRows({ runs }: FootprintBenchResult): SummaryRow[] {
         value: `${fixed(run.readySeconds.warm)} s`,
         baseline: `first start ${fixed(run.readySeconds.first)} s`,
         ratio: '',
-        target: `≤ ${SYSTEM_READY_TARGET_SECONDS} s`,
-        pass: run.readySeconds.warm <= SYSTEM_READY_TARGET_SECONDS,
+        ...(targeted
+          ? { target: `≤ ${SYSTEM_READY_TARGET_SECONDS} s`, pass: run.readySeconds.warm <= SYSTEM_READY_TARGET_SECONDS }
+          : { target: '' }),
       },
       {
         metric: `footprint (${run.database}): demo scenarios passed / failed`,

@@ -10,6 +10,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startConsole, type ConsoleProcess } from './console-process';
+import { postgresBinaries } from './embedded-postgres';
 import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
@@ -85,7 +86,14 @@ async function main(): Promise<number> {
   let system: RunningSystem | undefined;
   let learnersConsole: ConsoleProcess | undefined;
   if (!values.gateway) {
-    const database = parseDatabaseEngine(values.database);
+    let database = parseDatabaseEngine(values.database);
+    if (database === 'embedded' && !postgresBinaries()) {
+      // An install without the optional platform package (Windows has none): the demo still runs, on PGlite.
+      out.note(
+        `no embedded PostgreSQL binary for ${process.platform}-${process.arch}: each service runs its own PGlite`,
+      );
+      database = 'pglite';
+    }
     const engine = database === 'embedded' ? 'one embedded PostgreSQL' : 'PGlite';
     out.heading(`Starting Resilient Shop (no Docker: local-aws, ${engine}, six Node processes)`);
     const startedAt = Date.now();

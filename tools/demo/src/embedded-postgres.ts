@@ -132,6 +132,7 @@ function waitUntilReady(server: ChildProcess, timeoutMs: number): Promise<void> 
       clearTimeout(timer);
       server.stderr!.off('data', onData);
       server.off('exit', onExit);
+      server.off('error', fail);
     }
     function done() {
       cleanup();
@@ -143,6 +144,7 @@ function waitUntilReady(server: ChildProcess, timeoutMs: number): Promise<void> 
     }
     server.stderr!.on('data', onData);
     server.once('exit', onExit);
+    server.once('error', fail); // could not be spawned at all (e.g. not executable)
   });
 }
 
@@ -160,10 +162,17 @@ async function createMissingDatabases(socketDir: string, databases: readonly str
   }
 }
 
+/** A fast shutdown that has not finished by then becomes an immediate one (no checkpoint; recovery on next start). */
+const FAST_SHUTDOWN_GRACE_MS = 10_000;
+
 function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  if (server.exitCode !== null || server.signalCode !== null || server.pid === undefined) return Promise.resolve();
   return new Promise((resolve) => {
-    server.once('exit', () => resolve());
+    const escalation = setTimeout(() => server.kill('SIGQUIT'), FAST_SHUTDOWN_GRACE_MS);
+    server.once('exit', () => {
+      clearTimeout(escalation);
+      resolve();
+    });
     server.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
   });
 }
@@ -198,6 +207,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
       // trust is safe here: the only way in is the socket, in a directory only the server's user (and root) can open.
       const initdbArgs = ['-D', options.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C'];
+      // --no-sync: a demo's fresh cluster need not wait for every file to reach the disk (~0.5 s on a slow disk).
       await run(binaries.initdb, [...initdbArgs, '--no-sync'], user, log);
     }
     const settings = { ...SERVER_SETTINGS, unix_socket_directories: socketDir };
@@ -216,7 +226,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await createMissingDatabases(socketDir, options.databases);
   } catch (error) {
     await cleanUp();
-    throw error;
+    throw new Error(`embedded PostgreSQL: ${(error as Error).message} (its log: ${options.logFile})`, { cause: error });
   }
 
   const running = server;

@@ -4,7 +4,7 @@
  * systems run side by side). One server with small settings costs far less memory than one PGlite (WASM) per service.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -104,9 +104,12 @@ async function letServerUserReach(path: string): Promise<void> {
 }
 
 /** Servers still running when this process exits without stopping them get an immediate shutdown: no orphans. */
-const liveServers = new Set<ChildProcess>();
+const liveServers = new Map<ChildProcess, string>(); // → its socket directory
 process.once('exit', () => {
-  for (const server of liveServers) server.kill('SIGQUIT');
+  for (const [server, socketDir] of liveServers) {
+    server.kill('SIGQUIT');
+    rmSync(socketDir, { recursive: true, force: true }); // synchronously: nothing async runs after 'exit'
+  }
 });
 
 function run(command: string, args: string[], user: ReturnType<typeof serverUser>, log: NodeJS.WritableStream) {
@@ -219,7 +222,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // In this process's group, like the services: Ctrl+C in a terminal reaches it too (a fast shutdown), so even a
     // host that dies of the signal leaves no server behind. stop() and the exit hook above cover the other ways out.
     server = spawn(binaries.postgres, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
-    liveServers.add(server);
+    liveServers.set(server, socketDir);
     server.stdout!.pipe(log, { end: false });
     server.stderr!.pipe(log, { end: false });
     await waitUntilReady(server, options.startupTimeoutMs ?? 30_000);

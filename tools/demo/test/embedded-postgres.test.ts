@@ -3,7 +3,7 @@
  * its Unix socket only, and no process left behind, whether it was stopped or failed to start.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,11 +127,12 @@ describeWithBinary('embedded PostgreSQL (skipped where no binary for this platfo
     const script =
       `require(${JSON.stringify(module)}).startEmbeddedPostgres({ dataDir: ${JSON.stringify(join(root, 'postgres'))}, ` +
       `databases: ['order'], logFile: ${JSON.stringify(join(root, 'host.log'))} })` +
-      `.then((server) => { console.log(server.pid); process.exit(0); })`;
+      `.then((server) => { console.log(JSON.stringify({ pid: server.pid, socketDir: server.socketDir })); process.exit(0); })`;
     const { NODE_OPTIONS: _jestFlags, ...env } = process.env; // jest's VM-module flags are not for this child
     const { stdout } = await execFileAsync(process.execPath, ['-e', script], { env });
-    const pid = Number(stdout.trim());
+    const { pid, socketDir } = JSON.parse(stdout) as { pid: number; socketDir: string };
     expect(pid).toBeGreaterThan(0);
+    expect(existsSync(socketDir)).toBe(false);
     await eventually(() => expect(alive(pid)).toBe(false), { timeoutMs: 10_000 });
   }, 60_000);
 

@@ -1,6 +1,6 @@
 /** Database on PGlite: Postgres in WASM, in memory or in a data directory. No server, starts in milliseconds. */
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import type { Database, Queryable, QueryResult } from './database';
 import { sanitizeQueryErrors } from './query-errors';
 
@@ -26,7 +26,9 @@ export interface PgliteOptions {
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
   // PGlite creates the data directory itself but not its parents (e.g. `.data/` on a fresh clone).
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(options);
+  // Loaded here, not at the top: every service imports @shop/db, and one on Postgres need not carry PGlite's module.
+  const { PGlite: Engine } = await import('@electric-sql/pglite');
+  const pglite = await Engine.create(options);
   const queryable = toQueryable(pglite);
   let closed = false;
   return {

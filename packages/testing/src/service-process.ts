@@ -21,6 +21,8 @@ export interface ServiceProcessOptions {
    * chooses its own infrastructure must not pick up a shell's or CI's `REDIS_URL` or `DATABASE_URL` by accident.
    */
   withoutInherited?: readonly string[];
+  /** Node's own flags, before `main` (e.g. a smaller young generation: `--max-semi-space-size=2`). */
+  nodeFlags?: readonly string[];
   /** In messages; default the package folder's name (`services/user/dist/main.js` → `user`). */
   name?: string;
   cwd?: string;
@@ -81,7 +83,7 @@ export class ServiceProcess {
   start(extraEnv: Record<string, string> = {}): this {
     const { main, env, onMessage } = this.options;
     if (this.options.logFile) this.log ??= createWriteStream(this.options.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), main], {
       cwd: this.options.cwd,
       env: { ...inheritedEnvironment(this.options.withoutInherited), ...env, ...extraEnv },
       stdio: onMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

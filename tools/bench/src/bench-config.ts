@@ -14,13 +14,13 @@ export interface BenchConfig {
   soakMs: number;
   /**
    * Sections to run: saga (both modes, bare chain and fail-fast), soak (PGlite at half capacity), replicas (one vs
-   * two order), messaging, packages.
+   * two order), messaging, packages, footprint (`pnpm demo`'s memory and start-up).
    */
   sections: Set<string>;
   writeDocs: boolean;
 }
 
-const ALL_SECTIONS = ['pglite', 'soak', 'postgres', 'replicas', 'messaging', 'packages'];
+const ALL_SECTIONS = ['pglite', 'soak', 'postgres', 'replicas', 'messaging', 'packages', 'footprint'];
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

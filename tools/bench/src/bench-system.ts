@@ -19,7 +19,7 @@ export const ORDER_TIMEOUT_MS = 30_000;
 
 export interface BenchSystemOptions {
   repoRoot: string;
-  /** Postgres mode: one database URL per service; PGlite (the demo's default) without. */
+  /** Postgres mode: one database URL per service; PGlite without. */
   databaseUrls?: Record<ServiceName, string>;
   customers: number;
   pollMs: number;
@@ -62,6 +62,10 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       ports: 'dynamic',
       dataDir,
       keepData: false,
+      // These sections measure PGlite when given no URLs (the demo's own default is one embedded Postgres).
+      database: 'pglite',
+      // Node's defaults, as the bare chain runs: the demo's memory-saving flags would tilt the saga/bare ratio.
+      nodeFlags: [],
       extraEnv: benchEnvironment(options.databaseUrls),
       onProgress: (service, state, detail) => {
         if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);

@@ -12,6 +12,7 @@ import { benchConfig, type BenchConfig } from './bench-config';
 import { BARE_ROLES, type BareRole } from './bare-chain/start-bare-chain';
 import { SERVICES } from './bench-system';
 import { describeMachine, machineLine } from './machine';
+import { runFootprintBench } from './footprint-bench';
 import { runMessagingBench } from './messaging-bench';
 import { runPackageBenches } from './package-benches';
 import { createPostgresDatabases } from './postgres-databases';
@@ -102,6 +103,12 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
     log(
       `    ${concurrent.concurrency} producers p50 ${concurrent.p50.toFixed(2)} ms, p99 ${concurrent.p99.toFixed(2)} ms, ${concurrent.eventsPerSecond.toFixed(0)} events/s`,
     );
+  }
+  if (config.sections.has('footprint')) {
+    log("\n▶ Footprint: `pnpm demo`'s processes after the scenarios, and its start-up");
+    // The PGlite baseline (one WASM Postgres per service) needs ~2.5 GB and minutes: the full run only.
+    const engines = config.quick ? (['embedded'] as const) : (['embedded', 'pglite'] as const);
+    results.footprint = await runFootprintBench({ repoRoot, engines: [...engines], log });
   }
   if (config.sections.has('packages')) {
     log('\n▶ Package benchmarks: @shop/resilience, @shop/local-aws');

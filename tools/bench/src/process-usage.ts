@@ -1,8 +1,8 @@
 /**
  * What a service process costs, read from Linux's /proc: CPU seconds so far (user + system) and resident memory.
- * Elsewhere (macOS, Windows) both answer undefined and the benchmark leaves those columns empty.
+ * Elsewhere (macOS, Windows) these answer undefined (or nothing) and the benchmark leaves those columns empty.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's utime/stime: USER_HZ, 100 on every Linux architecture Node runs on. */
 const USER_HZ = 100;
@@ -21,6 +21,35 @@ export function residentMegabytes(pid: number | undefined): number | undefined {
   const status = readProc(pid, 'status');
   const kilobytes = status && /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
   return kilobytes ? Number(kilobytes) / 1024 : undefined;
+}
+
+/**
+ * Resident (RSS) and proportional (PSS) memory, MB, from smaps_rollup. PSS divides each shared page among the
+ * processes that map it, so it adds up across processes where RSS counts shared memory (Postgres's shared buffers,
+ * the node binary's pages) once per process.
+ */
+export function memoryMegabytes(pid: number | undefined): { rss: number; pss: number } | undefined {
+  const rollup = readProc(pid, 'smaps_rollup');
+  const rss = rollup && /^Rss:\s+(\d+) kB/m.exec(rollup)?.[1];
+  const pss = rollup && /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1];
+  return rss && pss ? { rss: Number(rss) / 1024, pss: Number(pss) / 1024 } : undefined;
+}
+
+/** The PIDs whose parent is `pid` (e.g. a postmaster's backends), from /proc; none outside Linux. */
+export function childPids(pid: number): number[] {
+  if (process.platform !== 'linux') return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      const stat = readProc(Number(entry), 'stat');
+      return stat !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    })
+    .map(Number);
+}
+
+/** The process's name and arguments as /proc shows them (a Postgres backend's says which database it serves). */
+export function commandLine(pid: number): string | undefined {
+  return readProc(pid, 'cmdline')?.split('\0').join(' ').trim();
 }
 
 function readProc(pid: number | undefined, file: string): string | undefined {

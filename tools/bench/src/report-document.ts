@@ -1,6 +1,7 @@
 /** docs/benchmarks.md: the machine, the exact commands, every table of the run, and the summary. */
 import type { BenchConfig } from './bench-config';
 import type { ServiceName } from '@shop/demo/dist/index';
+import type { FootprintBenchResult } from './footprint-bench';
 import type { SagaBenchResult } from './saga-bench';
 import { LATE_START_MS, type SoakBenchResult } from './soak-bench';
 import { SOAK_LOAD_SHARE } from './soak-figures';
@@ -169,6 +170,35 @@ function soakSection(soak: SoakBenchResult): string[] {
   ];
 }
 
+function footprintSection({ runs }: FootprintBenchResult): string[] {
+  return [
+    "## Footprint: `pnpm demo`'s processes and start-up",
+    '',
+    "The system started the demo's way (free ports, a fresh data dir), the demo's scenarios run through the gateway, " +
+      'then the memory of every process from `/proc/<pid>/smaps_rollup`: each service, the embedded postmaster and each ' +
+      'of its children (backends, background workers), and this host process (local-aws, trace collector, the ' +
+      "scenarios' client). RSS counts shared pages (Postgres's shared buffers, the node binary) once per process that " +
+      'maps them; PSS divides them among those processes, so the PSS column adds up. Ready: `startSystem` until every ' +
+      'service answers /health/ready, for a first start and then a second on the now warm machine.',
+    '',
+    ...runs.flatMap((run) => [
+      `### ${run.database}: ready in ${n(run.readySeconds.first, 1)} s (first), ${n(run.readySeconds.warm, 1)} s (warm); ` +
+        `scenarios ${run.scenarios.passed} passed, ${run.scenarios.failed.length} failed`,
+      '',
+      markdownTable(
+        ['process', 'RSS MB', 'PSS MB'],
+        [
+          ...run.processes.map((p) => [p.name, n(p.rssMb), n(p.pssMb)]),
+          ['**services and Postgres**', n(run.total.system.rssMb), n(run.total.system.pssMb)],
+          ['**all, host included**', n(run.total.all.rssMb), n(run.total.all.pssMb)],
+        ],
+      ),
+      '',
+      ...(run.scenarios.failed.length ? [`Failed scenarios: ${run.scenarios.failed.join('; ')}`, ''] : []),
+    ]),
+  ];
+}
+
 export function reportDocument(input: ReportInput): string {
   const { config, results } = input;
   const settings =
@@ -198,7 +228,7 @@ export function reportDocument(input: ReportInput): string {
       '`BENCH_FAIL_FAST_SAMPLES`, `BENCH_SOAK_MS` (300000, quick 60000), `BENCH_MESSAGING_EVENTS`, ' +
       '`BENCH_MESSAGING_CONCURRENCY`, `BENCH_POSTGRES_URL` ' +
       '(postgres://postgres@127.0.0.1:5432/postgres; Postgres mode is skipped when it does not answer), ' +
-      '`BENCH_SECTIONS` (pglite,soak,postgres,replicas,messaging,packages), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
+      '`BENCH_SECTIONS` (pglite,soak,postgres,replicas,messaging,packages,footprint), `BENCH_WRITE_DOCS=0` (do not rewrite this file).',
     '',
     '## Summary',
     '',
@@ -311,6 +341,8 @@ export function reportDocument(input: ReportInput): string {
       '',
     );
   }
+
+  if (results.footprint) parts.push(...footprintSection(results.footprint));
 
   if (results.messaging) {
     const { sequential, concurrent } = results.messaging;

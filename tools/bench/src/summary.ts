@@ -2,6 +2,7 @@
  * The summary every run ends with: one row per headline figure with its baseline, ratio, target and verdict,
  * built from the sections' results (pure, so it is unit-tested).
  */
+import type { FootprintBenchResult } from './footprint-bench';
 import type { MessagingBenchResult } from './messaging-bench';
 import type { PackageBenchResult } from './package-benches';
 import type { ReplicasBenchResult } from './replicas-bench';
@@ -25,6 +26,7 @@ export interface BenchResults {
   skipped: string[];
   messaging?: MessagingBenchResult;
   packages: PackageBenchResult[];
+  footprint?: FootprintBenchResult;
 }
 
 /** saga/bare orders/s, per database mode: PGlite's single connection per service serialises more of the saga. */
@@ -33,8 +35,10 @@ export const SAGA_BARE_TARGET = { postgres: 0.5, pglite: 0.3 } as const;
 export const SAGA_LATENCY_TARGET = 2;
 /** Two order replicas against one, same system and customers. */
 export const REPLICA_SCALING_TARGET = 1.6;
-/** `pnpm demo`'s six service processes together, after the scenarios. */
+/** `pnpm demo`'s processes together (six services, and Postgres when embedded), after the scenarios. */
 export const SYSTEM_RSS_TARGET_MB = 1_200;
+/** `pnpm demo`'s "system ready in X s" on a warm machine. */
+export const SYSTEM_READY_TARGET_SECONDS = 10;
 export const FAIL_FAST_SHARE = 0.05;
 /** The soak's last window's p99 as a multiple of its first's. */
 export const SOAK_P99_DRIFT_TARGET = 1.5;
@@ -128,6 +132,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       pass: ratio >= REPLICA_SCALING_TARGET,
     });
   }
+  if (results.footprint) rows.push(...footprintRows(results.footprint));
   for (const skipped of results.skipped)
     rows.push({ metric: skipped, value: 'skipped', baseline: '', ratio: '', target: '' });
   if (results.messaging) {
@@ -155,6 +160,51 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     }
   }
   return rows;
+}
+
+function footprintRows({ runs }: FootprintBenchResult): SummaryRow[] {
+  const baseline = runs.find((run) => run.database === 'pglite');
+  return runs.flatMap((run) => {
+    const versus = run === baseline ? undefined : baseline;
+    // The targets are the demo's (embedded); the PGlite run is the baseline it is measured against.
+    const targeted = run.database === 'embedded';
+    const { system, all } = run.total;
+    return [
+      {
+        metric: `footprint (${run.database}): RSS of the services and Postgres after the demo's scenarios`,
+        value: `${fixed(system.rssMb, 0)} MB`,
+        baseline: versus ? `${fixed(versus.total.system.rssMb, 0)} MB (pglite)` : '',
+        ratio: versus ? fixed(system.rssMb / versus.total.system.rssMb, 2) : '',
+        ...(targeted
+          ? { target: `≤ ${SYSTEM_RSS_TARGET_MB} MB`, pass: system.rssMb <= SYSTEM_RSS_TARGET_MB }
+          : { target: '' }),
+      },
+      {
+        metric: `footprint (${run.database}): PSS of every process, the host's included (shared pages counted once)`,
+        value: `${fixed(all.pssMb, 0)} MB`,
+        baseline: `RSS ${fixed(all.rssMb, 0)} MB`,
+        ratio: '',
+        target: '',
+      },
+      {
+        metric: `footprint (${run.database}): system ready, second start (warm machine)`,
+        value: `${fixed(run.readySeconds.warm)} s`,
+        baseline: `first start ${fixed(run.readySeconds.first)} s`,
+        ratio: '',
+        ...(targeted
+          ? { target: `≤ ${SYSTEM_READY_TARGET_SECONDS} s`, pass: run.readySeconds.warm <= SYSTEM_READY_TARGET_SECONDS }
+          : { target: '' }),
+      },
+      {
+        metric: `footprint (${run.database}): demo scenarios passed / failed`,
+        value: `${run.scenarios.passed} / ${run.scenarios.failed.length}`,
+        baseline: '',
+        ratio: '',
+        target: '0 failed',
+        pass: run.scenarios.failed.length === 0,
+      },
+    ];
+  });
 }
 
 function soakRows(soak: SoakBenchResult): SummaryRow[] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `pnpm demo [--once] [--scenario N] [--keep-data] [--gateway URL] [--startup-timeout-ms MS] [--port-base N]
- *   [--data-dir DIR]`
+ *   [--data-dir DIR] [--database embedded|pglite] [--help]`
  * Starts the system (unless --gateway points at one already running, e.g. docker compose), runs the narrated
  * scenarios through the gateway, prints a summary and where to look, then keeps running until Ctrl+C
  * (--once: exit after the scenarios, non-zero if any failed). --port-base and --data-dir let two checkouts (or a test
@@ -10,11 +10,20 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startConsole, type ConsoleProcess } from './console-process';
+import { postgresBinaries } from './embedded-postgres';
 import { GatewayClient } from './gateway-client';
 import { bold, dim, green, red, yellow, Narrator } from './narrator';
 import { runScenarios, type ScenarioOutcome } from './run-scenarios';
 import { scenarios } from './scenarios';
-import { parseStartupTimeoutMs, portsFromBase, startSystem, StartupError, type RunningSystem } from './system';
+import {
+  parseDatabaseEngine,
+  parseStartupTimeoutMs,
+  portsFromBase,
+  startSystem,
+  StartupError,
+  type DatabaseEngine,
+  type RunningSystem,
+} from './system';
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +37,37 @@ const { values } = parseArgs({
     'port-base': { type: 'string' },
     // Databases, logs, local-aws state and system.json; default .data in the repository.
     'data-dir': { type: 'string' },
+    // embedded (default): one PostgreSQL server, a database per service; pglite: one PGlite in each service.
+    database: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+
+const USAGE = `pnpm demo [options]   (or: node tools/demo/dist/cli.js [options])
+  --once                      run the scenarios and exit (non-zero if one failed)
+  --scenario N[,M]            only these scenarios
+  --keep-data                 keep the data dir (databases, local-aws state, logs) from the last run
+  --gateway URL               narrate against a system started elsewhere (docker compose)
+  --startup-timeout-ms MS     per service (default DEMO_STARTUP_TIMEOUT_MS, else 60000)
+  --port-base N               services N…N+5, console N+6, gateway metrics N+7, local-aws N+8
+  --data-dir DIR              default .data in the repository
+  --database embedded|pglite  one embedded PostgreSQL with a database per service (default), or a PGlite per service`;
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+/** A bad value is the user's typo: one line and the usage, not a stack trace. */
+function databaseFromArgs(): DatabaseEngine {
+  try {
+    return parseDatabaseEngine(values.database);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+const requestedDatabase = databaseFromArgs();
 
 const out = new Narrator();
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -76,7 +114,16 @@ async function main(): Promise<number> {
   let system: RunningSystem | undefined;
   let learnersConsole: ConsoleProcess | undefined;
   if (!values.gateway) {
-    out.heading('Starting Resilient Shop (no Docker: local-aws, PGlite, six Node processes)');
+    let database = requestedDatabase;
+    if (database === 'embedded' && !postgresBinaries()) {
+      // An install without the optional platform package (Windows has none): the demo still runs, on PGlite.
+      out.note(
+        `no embedded PostgreSQL binary for ${process.platform}-${process.arch}: each service runs its own PGlite`,
+      );
+      database = 'pglite';
+    }
+    const engine = database === 'embedded' ? 'one embedded PostgreSQL' : 'PGlite';
+    out.heading(`Starting Resilient Shop (no Docker: local-aws, ${engine}, six Node processes)`);
     const startedAt = Date.now();
     if (values['port-base']) {
       const layout = portsFromBase(Number(values['port-base']));
@@ -92,6 +139,7 @@ async function main(): Promise<number> {
       system = await startSystem({
         repoRoot,
         keepData: values['keep-data'] ?? false,
+        database,
         ...(values['port-base'] ? { ports: { base: Number(values['port-base']) } } : {}),
         ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}),
         ...(values['startup-timeout-ms']

@@ -5,6 +5,7 @@
  * line by line, to the page. One scenario runs at a time, the demo's own opening run included.
  */
 import { join } from 'node:path';
+import { LOCAL_NODE_FLAGS } from './demo-settings';
 import { GatewayClient } from './gateway-client';
 import { Narrator } from './narrator';
 import { runScenarios } from './run-scenarios';
@@ -64,6 +65,7 @@ export async function startConsole(system: RunningSystem, options: StartConsoleO
   const consoleProcess = new ServiceProcess({
     name: 'console',
     main: join(options.repoRoot, 'apps', 'console', 'dist', 'server', 'main.js'),
+    nodeFlags: LOCAL_NODE_FLAGS,
     cwd: options.repoRoot,
     logFile: join(system.logDir, 'console.log'),
     env: {

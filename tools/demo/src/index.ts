@@ -2,14 +2,17 @@
 // the package's main is the CLI, which starts the system as soon as it is loaded.
 export {
   PORTS,
+  DATABASE_SERVICES,
   freePorts,
   startSystem,
   parseStartupTimeoutMs,
   StartupError,
+  type DatabaseEngine,
   type RunningSystem,
   type ServiceName,
   type SystemOptions,
 } from './system';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 // The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
 export { DEMO_SETTINGS, localServiceSettings } from './demo-settings';
 export { GatewayClient } from './gateway-client';

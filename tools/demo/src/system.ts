@@ -1,6 +1,7 @@
 /**
  * The whole system on one machine, no Docker: local-aws (SNS+SQS) and a trace collector in this process, the
- * topology provisioned, then the six services as separate processes, each started once what it needs is ready.
+ * topology provisioned, one embedded PostgreSQL server with a database per service (or PGlite in each service), then
+ * the six services as separate processes, each started once what it needs is ready.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -11,9 +12,25 @@ import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
 import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
-import { DEMO_SETTINGS, localServiceSettings } from './demo-settings';
+import { DEMO_SETTINGS, LOCAL_NODE_FLAGS, localServiceSettings } from './demo-settings';
+import { EmbeddedPostgresUnavailable, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
+
+/** The services that own a database (the gateway has none). */
+export const DATABASE_SERVICES = ['order', 'user', 'inventory', 'payment', 'shipping'] as const satisfies ServiceName[];
+
+/**
+ * Where the services' databases live. `embedded` (default): one PostgreSQL server, a database per service, over a Unix
+ * socket (~40 MB for all five instead of ~220 MB of WASM memory per PGlite). `pglite`: each service its own PGlite in
+ * its data dir, for platforms without an embedded binary (and the benchmark that measures PGlite).
+ */
+export type DatabaseEngine = 'embedded' | 'pglite';
+
+export function parseDatabaseEngine(value: string | undefined, source = '--database'): DatabaseEngine {
+  if (value === undefined || value === 'embedded' || value === 'pglite') return value ?? 'embedded';
+  throw new Error(`${source}=${JSON.stringify(value)}: expected embedded or pglite`);
+}
 
 /** The well-known ports of an interactive demo (tests ask for free ones instead: `ports: 'dynamic'`). */
 export const PORTS: Record<ServiceName, number> = {
@@ -62,7 +79,14 @@ export interface SystemOptions {
   ports?: 'fixed' | 'dynamic' | { base: number };
   /** Where databases and logs go; default `<repoRoot>/.data`. */
   dataDir?: string;
-  /** Extra environment per service, on top of the demo's (e.g. `DATABASE_URL`, a higher rate limit). */
+  /** Node's flags for each service process; default `LOCAL_NODE_FLAGS` (small heap and code, for a laptop). */
+  nodeFlags?: readonly string[];
+  /** Default `embedded`, falling back to `pglite` (with a progress line saying why) where no binary is installed. */
+  database?: DatabaseEngine;
+  /**
+   * Extra environment per service, on top of the demo's (e.g. a higher rate limit). A `DATABASE_URL` here wins over
+   * the chosen engine; the embedded server is only started when some service has none.
+   */
   extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Keep `.data/` from the previous run (databases, logs) instead of starting fresh. */
   keepData: boolean;
@@ -71,7 +95,10 @@ export interface SystemOptions {
    * services starting at once on a loaded two-core machine can need several times that.
    */
   startupTimeoutMs?: number;
-  /** Progress callback: one call per state change, and one per start-up phase a service reports in its log. */
+  /**
+   * Progress callback: one call per state change (`postgres` too, when embedded), and one per start-up phase a service
+   * reports in its log.
+   */
   onProgress(service: string, state: 'starting' | StartupPhase | 'failed', detail?: string): void;
 }
 
@@ -98,8 +125,12 @@ export interface RunningSystem {
   readonly jwtSecret: string;
   /** `Authorization` for service-only routes (`/admin/faults`, `/operator/*`): a service token signed with the run's secret. */
   serviceAuth(subject?: string): Record<string, string>;
-  /** Where each process's output goes (`<name>.log`). */
+  /** Where each process's output goes (`<name>.log`, `postgres.log`). */
   readonly logDir: string;
+  /** The engine the services' databases run on (`pglite` also when `embedded` was asked for but has no binary here). */
+  readonly database: DatabaseEngine;
+  /** The embedded server's postmaster PID, when it runs. */
+  readonly postgresPid?: number;
   service(name: ServiceName): ServiceProcess;
   stop(): Promise<void>;
 }
@@ -178,6 +209,10 @@ function environmentFor(
   return { ...shared, DATA_DIR: join(dataDir, name), OTEL_SERVICE_NAME: `${name}-service`, ...own[name] };
 }
 
+function isDatabaseService(name: ServiceName): name is (typeof DATABASE_SERVICES)[number] {
+  return (DATABASE_SERVICES as readonly ServiceName[]).includes(name);
+}
+
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const dataDir = options.dataDir ?? join(options.repoRoot, '.data');
   if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
@@ -185,8 +220,61 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await mkdir(logDir, { recursive: true });
   const names = Object.keys(PORTS) as ServiceName[];
   const layout = await portLayout(options.ports ?? 'fixed', names);
-  const ports = layout.services;
+  const startupLimitMs = options.startupTimeoutMs ?? parseStartupTimeoutMs(process.env.DEMO_STARTUP_TIMEOUT_MS);
 
+  const postgres = await startDatabaseServer(options, dataDir, logDir, startupLimitMs);
+  try {
+    return await startOnDatabases(options, { dataDir, logDir, names, layout, startupLimitMs, postgres });
+  } catch (error) {
+    await postgres?.stop();
+    throw error;
+  }
+}
+
+/** The embedded server, unless PGlite was chosen, every service was given a URL, or there is no binary here. */
+async function startDatabaseServer(
+  options: SystemOptions,
+  dataDir: string,
+  logDir: string,
+  startupLimitMs: number,
+): Promise<EmbeddedPostgres | undefined> {
+  const needed = DATABASE_SERVICES.filter((name) => !options.extraEnv?.[name]?.DATABASE_URL);
+  if ((options.database ?? 'embedded') !== 'embedded' || needed.length === 0) return undefined;
+  options.onProgress('postgres', 'starting');
+  const startedAt = Date.now();
+  try {
+    const server = await startEmbeddedPostgres({
+      // Under the system's data dir, so --keep-data keeps it and a fresh run initialises a new cluster.
+      dataDir: join(dataDir, 'postgres'),
+      databases: needed,
+      logFile: join(logDir, 'postgres.log'),
+      startupTimeoutMs: startupLimitMs,
+    });
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    options.onProgress('postgres', 'ready', `${needed.join(', ')} databases on ${server.socketDir} in ${seconds} s`);
+    return server;
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresUnavailable)) {
+      options.onProgress('postgres', 'failed', (error as Error).message);
+      throw error;
+    }
+    options.onProgress('postgres', 'ready', `${error.message}: each service runs its own PGlite instead`);
+    return undefined;
+  }
+}
+
+interface StartContext {
+  dataDir: string;
+  logDir: string;
+  names: ServiceName[];
+  layout: Awaited<ReturnType<typeof portLayout>>;
+  startupLimitMs: number;
+  postgres: EmbeddedPostgres | undefined;
+}
+
+async function startOnDatabases(options: SystemOptions, context: StartContext): Promise<RunningSystem> {
+  const { dataDir, logDir, names, layout, startupLimitMs, postgres } = context;
+  const ports = layout.services;
   options.onProgress('local-aws', 'starting');
   // local-aws keeps its topology and the messages in flight in the data dir, like the services keep their
   // databases: with --keep-data a restart finds both again (provisioning then only checks it is up to date).
@@ -206,16 +294,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     OTEL_TRACES_EXPORTER: 'collector',
     TRACE_COLLECTOR_URL: collector.url,
   };
-  const startupLimitMs = options.startupTimeoutMs ?? parseStartupTimeoutMs(process.env.DEMO_STARTUP_TIMEOUT_MS);
   const processes = new Map<ServiceName, ServiceProcess>();
   for (const name of names) {
-    const env = { ...environmentFor(name, ports, shared, dataDir, layout.gatewayMetrics), ...options.extraEnv?.[name] };
+    const database: Record<string, string> =
+      postgres && isDatabaseService(name) ? { DATABASE_URL: postgres.url(name) } : {};
+    const env = {
+      ...environmentFor(name, ports, shared, dataDir, layout.gatewayMetrics),
+      ...database,
+      ...options.extraEnv?.[name],
+    };
     const service = new ServiceProcess({
       name: `${name}-service`,
       main: join(options.repoRoot, 'services', name, 'dist', 'main.js'),
+      nodeFlags: options.nodeFlags ?? LOCAL_NODE_FLAGS,
       cwd: options.repoRoot,
       env: { ...env, PORT: String(ports[name]) },
-      // Its own databases (PGlite, or `extraEnv`'s) and an in-memory rate limit: CI's REDIS_URL would make every test
+      // Its own database (the embedded server's, PGlite, or `extraEnv`'s) and an in-memory rate limit: CI's REDIS_URL would make every test
       // system on the machine share one per-IP sign-in budget (10 a minute), and suites running side by side got 429s.
       withoutInherited: ['DATABASE_URL', 'REDIS_URL'],
       logFile: join(logDir, `${name}.log`),
@@ -230,6 +324,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     destroyAwsClients(aws);
     await collector.close();
     await localAws.close();
+    await postgres?.stop(); // after the services, so none of them sees its database go away while draining
   }
 
   try {
@@ -268,6 +363,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         demoPid: process.pid,
         dataDir,
         localAws: { url: localAws.endpoint, pid: process.pid },
+        postgres: postgres ? { socketDir: postgres.socketDir, pid: postgres.pid } : undefined,
         traceCollector: { url: collector.url, pid: process.pid },
         gatewayMetricsPort: layout.gatewayMetrics || undefined,
         services: Object.fromEntries(
@@ -290,6 +386,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     serviceAuth: (subject = 'demo') => bearer(jwtSecret, { sub: subject, role: 'service' }),
     logDir,
     dataDir,
+    database: postgres ? 'embedded' : 'pglite',
+    ...(postgres ? { postgresPid: postgres.pid } : {}),
     service: (name) => processes.get(name)!,
     stop,
   };

@@ -32,7 +32,7 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       dataDir,
       keepData: false,
       onProgress: () => undefined,
-      // Five PGlite services starting at once on a loaded CI machine can take minutes: be generous.
+      // Six processes starting at once on a loaded CI machine can take minutes: be generous.
       startupTimeoutMs: 300_000,
       // CI runs other suites beside this one on two cores: give calls room, so a slow moment is not a failure.
       // (Scenario 4's payment fault still outlasts these timeouts by far.)

@@ -27,6 +27,9 @@ export async function startIsolatedSystem(
     dataDir,
     ports: 'dynamic',
     keepData: false,
+    // PGlite, not the demo's embedded server: once the services have stopped, the invariant check opens each one's
+    // data directory itself to count the outbox rows still pending (read-outbox-backlog.ts).
+    database: 'pglite',
     onProgress: (service, state, detail) => {
       if (state !== 'starting') onProgress(`${service} ${state}${detail ? ` ${detail}` : ''}`);
     },

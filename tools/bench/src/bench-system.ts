@@ -9,7 +9,7 @@ import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/di
 import { signTestToken } from '@shop/testing';
 import { runClosedLoop } from './closed-loop';
 import { placeOrderUntilConfirmed } from './place-order';
-import { cpuSeconds, residentMegabytes } from './process-usage';
+import { childPids, cpuSeconds, memoryMegabytes, residentMegabytes } from './process-usage';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
 export const SERVICES: ServiceName[] = ['gateway', 'order', 'user', 'inventory', 'payment', 'shipping'];
@@ -19,8 +19,13 @@ export const ORDER_TIMEOUT_MS = 30_000;
 
 export interface BenchSystemOptions {
   repoRoot: string;
-  /** Postgres mode: one database URL per service; PGlite without. */
+  /** Postgres mode: one database URL per service; otherwise `engine`. */
   databaseUrls?: Record<ServiceName, string>;
+  /**
+   * Without URLs: `pglite` (default; the saga section measures PGlite, at Node's default flags like the bare chain) or
+   * `demo` — what `pnpm demo` runs: one embedded Postgres with a database per service and the demo's Node flags.
+   */
+  engine?: 'pglite' | 'demo';
   customers: number;
   pollMs: number;
   log(line: string): void;
@@ -62,10 +67,9 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       ports: 'dynamic',
       dataDir,
       keepData: false,
-      // These sections measure PGlite when given no URLs (the demo's own default is one embedded Postgres).
-      database: 'pglite',
-      // Node's defaults, as the bare chain runs: the demo's memory-saving flags would tilt the saga/bare ratio.
-      nodeFlags: [],
+      // The saga section measures PGlite when given no URLs (the demo's own default is one embedded Postgres), at
+      // Node's defaults as the bare chain runs: the demo's memory-saving flags would tilt the saga/bare ratio.
+      ...(options.engine === 'demo' ? { database: 'embedded' } : { database: 'pglite', nodeFlags: [] }),
       extraEnv: benchEnvironment(options.databaseUrls),
       onProgress: (service, state, detail) => {
         if (state === 'failed') options.log(`    ${service} failed: ${detail ?? ''}`);
@@ -113,6 +117,19 @@ export function cpuSecondsOf(system: RunningSystem): Partial<Record<ServiceName,
 /** Resident memory of each service process now, MB (Linux only; others left out). */
 export function residentMegabytesOf(system: RunningSystem): Partial<Record<ServiceName, number>> {
   return readEach(system, residentMegabytes);
+}
+
+/**
+ * The embedded Postgres server's memory now — the postmaster and every backend and worker — as their summed PSS, MB.
+ * Not RSS: each backend's RSS counts the shared buffers it has touched again, so the sum of RSS swings with how many
+ * pooled connections happen to be open (826 → 404 MB in one 30 s soak); PSS shares each page among its mappers.
+ */
+export function postgresMemoryMegabytesOf(system: RunningSystem): number | undefined {
+  if (system.postgresPid === undefined) return undefined;
+  const readings = [system.postgresPid, ...childPids(system.postgresPid)].map((pid) => memoryMegabytes(pid)?.pss);
+  return readings.every((value) => value === undefined)
+    ? undefined
+    : readings.reduce<number>((sum, value) => sum + (value ?? 0), 0);
 }
 
 function readEach(

@@ -47,16 +47,14 @@ async function runAll(config: BenchConfig): Promise<BenchResults> {
     results.saga.push(await runSagaBench(sagaOptions(config, 'pglite')));
   }
   if (config.sections.has('soak')) {
-    log('\n▶ Soak: half the capacity, open loop (PGlite)');
+    log("\n▶ Soak: half the capacity, open loop (the demo's system: embedded Postgres)");
     // A system of its own, so the growth is the soak's alone (not the levels' and the fail-fast faults' before it).
-    const capacityLevels = results.saga.find((run) => run.mode === 'pglite')?.sagaWaiting;
     results.soak = await runSoakBench({
       repoRoot,
       durationMs: config.soakMs,
       warmupMs: soakWarmupMs(config.soakMs),
       probeMs: config.durationMs,
       pollMs: config.pollMs,
-      ...(capacityLevels ? { capacityLevels } : {}),
       log,
     });
   }

@@ -3,7 +3,7 @@ import type { BenchConfig } from './bench-config';
 import type { ServiceName } from '@shop/demo/dist/index';
 import type { FootprintBenchResult } from './footprint-bench';
 import type { SagaBenchResult } from './saga-bench';
-import { LATE_START_MS, type SoakBenchResult } from './soak-bench';
+import { LATE_START_MS, type SoakBenchResult, type SoakMemory } from './soak-bench';
 import { SOAK_LOAD_SHARE } from './soak-figures';
 import { machineLine, type MachineDescription } from './machine';
 import { markdownTable, summaryMarkdown, type BenchResults, type SummaryRow } from './summary';
@@ -119,28 +119,29 @@ function beforeAfterTable(runs: readonly SagaBenchResult[]): string {
 }
 
 function soakSection(soak: SoakBenchResult): string[] {
-  const services = Object.keys(soak.rssMbStart) as ServiceName[];
-  const growth = (name: ServiceName) => {
+  const services = Object.keys(soak.rssMbStart) as (keyof SoakMemory)[];
+  const growth = (name: keyof SoakMemory) => {
     const start = soak.rssMbStart[name] ?? Number.NaN;
     return `${n((((soak.rssMbEnd[name] ?? Number.NaN) - start) / start) * 100, 1)}%`;
   };
   return [
-    '## Soak: half the capacity, open loop (PGlite)',
+    "## Soak: half the capacity, open loop (the demo's system)",
     '',
-    `A system of its own (the same \`startSystem\` and settings as the saga section, PGlite), held at ` +
-      `**${SOAK_LOAD_SHARE} × the capacity** measured in the same run — the best orders/s of the waiting client's ` +
-      'closed-loop levels above, or, when the saga section did not run, a closed-loop probe of 8 waiting customers on ' +
-      'this system. **Open loop**: orders arrive on a fixed schedule (one every 1000/rate ms, from 16 customers in turn) ' +
+    'A system of its own, started as `pnpm demo` starts it — one embedded Postgres with a database per service, the ' +
+      "demo's Node flags — with the saga section's benchmark settings, held at " +
+      `**${SOAK_LOAD_SHARE} × the capacity** measured on it just before: a closed-loop probe of 8 waiting customers. ` +
+      '**Open loop**: orders arrive on a fixed schedule (one every 1000/rate ms, from 16 customers in turn) ' +
       'whatever the system answers, each the waiting client of the saga section. A closed loop would slow its arrivals ' +
       "down as the system slows and hide the queue (coordinated omission); here each order's time is measured from its " +
       '**scheduled** arrival to CONFIRMED, so a stall counts for every order that should have started during it. An ' +
       `arrival that finds ${soak.maxInFlight} orders still in flight is dropped and counted, so an overload cannot pile up ` +
       `without bound; "late" counts arrivals the driver started more than ${LATE_START_MS} ms after schedule (its lag, ` +
       'included in their latency). Orders are counted in the window of their scheduled arrival. RSS is read from /proc ' +
+      "(for postgres the server's processes' summed PSS: each backend's RSS counts the shared buffers again) " +
       "after a warm-up of one window at the soak's rate (the processes reach their working size first) and again when the last order has settled; CPU ms/order is over the measured part.",
     '',
     `Rate ${n(soak.ordersPerSecond, 2)} orders/s (half of ${n(soak.capacity.ordersPerSecond, 1)} at ` +
-      `${soak.capacity.customers} customers, ${soak.capacity.measuredBy}) for ${n(soak.durationMs / 1000)} s; ` +
+      `${soak.capacity.customers} customers) for ${n(soak.durationMs / 1000)} s; ` +
       `${soak.dropped} dropped, ${soak.lateStarts} started late; p99 last/first window ${n(soak.drift.p99Ratio, 2)}, ` +
       `RSS ${n(soak.drift.rssMbStart)} → ${n(soak.drift.rssMbEnd)} MB (${n(soak.drift.rssGrowthPercent, 1)}%).`,
     '',
@@ -162,7 +163,10 @@ function soakSection(soak: SoakBenchResult): string[] {
         ['RSS MB, start of the soak', ...services.map((name) => n(soak.rssMbStart[name] ?? Number.NaN))],
         ['RSS MB, end of the soak', ...services.map((name) => n(soak.rssMbEnd[name] ?? Number.NaN))],
         ['RSS growth', ...services.map(growth)],
-        ['CPU ms/order', ...services.map((name) => n(soak.cpuMsPerOrder[name] ?? Number.NaN))],
+        [
+          'CPU ms/order',
+          ...services.map((name) => (name === 'postgres' ? '' : n(soak.cpuMsPerOrder[name] ?? Number.NaN))),
+        ],
       ],
     ),
     '',

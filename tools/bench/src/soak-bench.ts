@@ -1,17 +1,20 @@
 /**
- * The soak: the real system (PGlite, the demo's mode) held at half its measured capacity for minutes, open loop, to
- * show whether latency and memory stay flat. The capacity is the saga section's best waiting-client level of the same
- * run, or a short closed-loop probe on this system when that section did not run.
+ * The soak: the real system as `pnpm demo` runs it (one embedded Postgres with a database per service, the demo's
+ * Node flags) held at half its measured capacity for minutes, open loop, to show whether latency and memory stay
+ * flat. The capacity is a short closed-loop probe on this very system: the saga section's levels are another
+ * system's (PGlite, Node's default flags).
  */
 import type { ServiceName } from '@shop/demo/dist/index';
-import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
+import { runClosedLoop } from './closed-loop';
 import {
   cpuMsPerOrder,
   cpuSecondsOf,
   ORDER_TIMEOUT_MS,
+  postgresMemoryMegabytesOf,
   residentMegabytesOf,
   SERVICES,
   startBenchSystem,
+  type BenchSystem,
 } from './bench-system';
 import { runOpenLoop, type OpenLoopResult } from './open-loop';
 import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS } from './place-order';
@@ -23,17 +26,15 @@ export interface SoakBenchOptions {
   durationMs: number;
   /** Open loop at the soak's rate before the measured part, not counted (and the start RSS read after it). */
   warmupMs: number;
-  /** The probe's measured window, when there is no capacity from the saga section. */
+  /** The capacity probe's measured window. */
   probeMs: number;
   pollMs: number;
-  /** The PGlite saga section's waiting-client levels of this run, when it ran. */
-  capacityLevels?: ClosedLoopResult[];
   log(line: string): void;
 }
 
 export interface SoakBenchResult {
   ordersPerSecond: number;
-  capacity: { ordersPerSecond: number; customers: number; measuredBy: 'saga section' | 'probe' };
+  capacity: { ordersPerSecond: number; customers: number };
   durationMs: number;
   windowMs: number;
   maxInFlight: number;
@@ -44,10 +45,18 @@ export interface SoakBenchResult {
   /** Arrivals that started more than LATE_START_MS after their scheduled time (the driver's own lag). */
   lateStarts: number;
   errors: string[];
-  rssMbStart: Partial<Record<ServiceName, number>>;
-  rssMbEnd: Partial<Record<ServiceName, number>>;
+  /** Each service process's RSS, and `postgres`: the embedded server's processes' summed PSS. */
+  rssMbStart: SoakMemory;
+  rssMbEnd: SoakMemory;
   cpuMsPerOrder: Partial<Record<ServiceName, number>>;
   drift: SoakDrift;
+}
+
+export type SoakMemory = Partial<Record<ServiceName | 'postgres', number>>;
+
+function soakMemoryOf(system: BenchSystem['system']): SoakMemory {
+  const postgres = postgresMemoryMegabytesOf(system);
+  return { ...residentMegabytesOf(system), ...(postgres !== undefined ? { postgres } : {}) };
 }
 
 /** Orders from several customers round-robin, as a shop's traffic is; no customer's orders wait on each other. */
@@ -61,9 +70,10 @@ const MAX_IN_FLIGHT = 64;
 export const LATE_START_MS = 100;
 
 export async function runSoakBench(options: SoakBenchOptions): Promise<SoakBenchResult> {
-  options.log('  starting the system (pglite)…');
+  options.log("  starting the system (the demo's: embedded Postgres)…");
   const { system, customers, stop } = await startBenchSystem({
     repoRoot: options.repoRoot,
+    engine: 'demo',
     customers: CUSTOMERS,
     pollMs: options.pollMs,
     log: options.log,
@@ -77,41 +87,35 @@ export async function runSoakBench(options: SoakBenchOptions): Promise<SoakBench
       waitSeconds: WAITING_CLIENT_SECONDS,
     });
   try {
-    let levels = options.capacityLevels;
-    if (!levels?.length) {
-      options.log(`  capacity probe: ${PROBE_CUSTOMERS} waiting customers, closed loop, ${options.probeMs / 1000} s`);
-      levels = [
-        await runClosedLoop({
-          concurrency: PROBE_CUSTOMERS,
-          durationMs: options.probeMs,
-          warmupMs: 0,
-          operationFor: (index) => () => order(index),
-        }),
-      ];
-    }
-    const rate = soakRate(levels);
-    const measuredBy = options.capacityLevels?.length ? 'saga section' : 'probe';
+    options.log(`  capacity probe: ${PROBE_CUSTOMERS} waiting customers, closed loop, ${options.probeMs / 1000} s`);
+    const probe = await runClosedLoop({
+      concurrency: PROBE_CUSTOMERS,
+      durationMs: options.probeMs,
+      warmupMs: 0,
+      operationFor: (index) => () => order(index),
+    });
+    const rate = soakRate([probe]);
     const windowMs = soakWindowMs(options.durationMs);
     options.log(
       `  ${rate.ordersPerSecond.toFixed(2)} orders/s open loop (half of ${rate.capacity.throughput.toFixed(1)} at ` +
-        `${rate.capacity.concurrency} customers, ${measuredBy}) for ${options.durationMs / 1000} s, windows of ` +
+        `${rate.capacity.concurrency} customers) for ${options.durationMs / 1000} s, windows of ` +
         `${windowMs / 1000} s, at most ${MAX_IN_FLIGHT} in flight…`,
     );
     const openLoop = (durationMs: number) =>
       runOpenLoop({ ratePerSecond: rate.ordersPerSecond, durationMs, maxInFlight: MAX_IN_FLIGHT, operation: order });
 
     await openLoop(options.warmupMs);
-    const rssMbStart = residentMegabytesOf(system);
+    const rssMbStart = soakMemoryOf(system);
     const cpuStart = cpuSecondsOf(system);
     const run = await openLoop(options.durationMs);
-    const rssMbEnd = residentMegabytesOf(system);
+    const rssMbEnd = soakMemoryOf(system);
     const cpuEnd = cpuSecondsOf(system);
 
     const windows = soakWindows(run, options.durationMs, windowMs);
     const completed = windows.reduce((sum, window) => sum + window.completed, 0);
     const result: SoakBenchResult = {
       ordersPerSecond: rate.ordersPerSecond,
-      capacity: { ordersPerSecond: rate.capacity.throughput, customers: rate.capacity.concurrency, measuredBy },
+      capacity: { ordersPerSecond: rate.capacity.throughput, customers: rate.capacity.concurrency },
       durationMs: options.durationMs,
       windowMs,
       maxInFlight: MAX_IN_FLIGHT,
@@ -156,7 +160,7 @@ function logSoak(log: (line: string) => void, result: SoakBenchResult): void {
       (result.errors.length ? `; errors: ${result.errors.join('; ')}` : ''),
   );
   log(
-    `    RSS MB start → end: ${SERVICES.map((name) => `${name} ${fixed(result.rssMbStart[name])} → ${fixed(result.rssMbEnd[name])}`).join(', ')}`,
+    `    RSS MB start → end: ${[...SERVICES, 'postgres' as const].map((name) => `${name} ${fixed(result.rssMbStart[name])} → ${fixed(result.rssMbEnd[name])}`).join(', ')}`,
   );
   log(`    CPU ms/order: ${SERVICES.map((name) => `${name} ${fixed(result.cpuMsPerOrder[name])}`).join(', ')}`);
 }

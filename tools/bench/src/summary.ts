@@ -215,7 +215,7 @@ function soakRows(soak: SoakBenchResult): SummaryRow[] {
   const last = windows.at(-1);
   const rows: SummaryRow[] = [
     {
-      metric: `pglite soak: p99 time to CONFIRMED, last / first window (${seconds(soak.windowMs)}), ${load}`,
+      metric: `soak (demo system): p99 time to CONFIRMED, last / first window (${seconds(soak.windowMs)}), ${load}`,
       value: `${fixed(last?.latency.p99 ?? Number.NaN, 0)} ms`,
       baseline: `${fixed(first?.latency.p99 ?? Number.NaN, 0)} ms (first window)`,
       ratio: fixed(drift.p99Ratio, 2),
@@ -226,7 +226,7 @@ function soakRows(soak: SoakBenchResult): SummaryRow[] {
   // No readings off Linux: no row, as for the RSS after the scenarios.
   if (Number.isFinite(drift.rssGrowthPercent)) {
     rows.push({
-      metric: 'pglite soak: RSS of the six service processes, end / start',
+      metric: 'soak (demo system): RSS of the six service processes and Postgres, end / start',
       value: `${fixed(drift.rssMbEnd, 0)} MB`,
       baseline: `${fixed(drift.rssMbStart, 0)} MB (start)`,
       ratio: `${drift.rssGrowthPercent >= 0 ? '+' : ''}${fixed(drift.rssGrowthPercent, 1)}%`,
@@ -235,9 +235,9 @@ function soakRows(soak: SoakBenchResult): SummaryRow[] {
     });
   }
   rows.push({
-    metric: 'pglite soak: orders confirmed / failed / dropped (in-flight cap)',
+    metric: 'soak (demo system): orders confirmed / failed / dropped (in-flight cap)',
     value: `${soak.completed} / ${soak.failed} / ${soak.dropped}`,
-    baseline: `half of ${fixed(soak.capacity.ordersPerSecond)} orders/s (${soak.capacity.measuredBy})`,
+    baseline: `half of ${fixed(soak.capacity.ordersPerSecond)} orders/s (probe, ${soak.capacity.customers} customers)`,
     ratio: '',
     target: '',
   });

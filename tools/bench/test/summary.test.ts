@@ -94,7 +94,7 @@ describe('summary rows', () => {
 describe('soak rows', () => {
   const soak = (p99s: number[], rssMbStart: number, rssMbEnd: number): SoakBenchResult => ({
     ordersPerSecond: 5,
-    capacity: { ordersPerSecond: 10, customers: 8, measuredBy: 'saga section' },
+    capacity: { ordersPerSecond: 10, customers: 8 },
     durationMs: 300_000,
     windowMs: 60_000,
     maxInFlight: 64,
@@ -128,7 +128,7 @@ describe('soak rows', () => {
     const [p99, rss, orders] = soakRows(soak([100, 300, 140], 500, 540));
     expect(p99).toMatchObject({ value: '140 ms', baseline: '100 ms (first window)', ratio: '1.40', pass: true });
     expect(rss).toMatchObject({ value: '540 MB', baseline: '500 MB (start)', ratio: '+8.0%', pass: true });
-    expect(orders).toMatchObject({ value: '900 / 1 / 2', baseline: 'half of 10.0 orders/s (saga section)' });
+    expect(orders).toMatchObject({ value: '900 / 1 / 2', baseline: 'half of 10.0 orders/s (probe, 8 customers)' });
     expect(orders!.pass).toBeUndefined();
   });
 

@@ -1,6 +1,11 @@
 // Publish → consume across two services' databases (producer: order, consumer: user), through an SNS/SQS endpoint (local-aws, or LocalStack with TEST_CONTAINERS=1).
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type ReceiveMessageResult,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { EventOf } from '@shop/contracts';
 import type { Queryable } from '@shop/db';
 import { eventually, testEngines, testResources, type TestDatabase } from '@shop/testing';
@@ -166,6 +171,32 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
       expect(await messagesInQueue(aws.sqs, provisioned.queues.user!.url)).toBe(0);
     });
     expect(await history()).toMatchObject([{ order_id: 'order-1', effects: 1 }]);
+  });
+
+  it('deletes the messages of one receive with one DeleteMessageBatch', async () => {
+    const receives: number[] = [];
+    const deletes: number[] = [];
+    const sqs = {
+      send: async (command: object, options?: object) => {
+        if (command.constructor.name === 'DeleteMessageCommand') deletes.push(1);
+        if (command instanceof DeleteMessageBatchCommand) deletes.push(command.input.Entries!.length);
+        const result = await (aws.sqs.send as (c: object, o?: object) => Promise<ReceiveMessageResult>)(
+          command,
+          options,
+        );
+        if (command instanceof ReceiveMessageCommand && result.Messages?.length) receives.push(result.Messages.length);
+        return result;
+      },
+    } as SQSClient;
+    for (let i = 1; i <= 5; i++)
+      await publishDirectly(aws.sns, provisioned.topicArns.order!, orderEvent('OrderPlaced', `order-${i}`, 1));
+    await consumer({ sqs }).start();
+    await eventually(async () => {
+      expect(await history()).toHaveLength(5);
+      expect(await messagesInQueue(aws.sqs, provisioned.queues.user!.url)).toBe(0);
+    });
+    // Each receive's messages went out in one call (local-aws may hand out the five over one or several receives).
+    expect(deletes).toEqual(receives);
   });
 
   it('moves a message whose handler keeps failing to the DLQ after maxReceiveCount, still processing the next', async () => {

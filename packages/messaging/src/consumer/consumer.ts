@@ -1,7 +1,8 @@
 /**
  * The SQS consumer: long-polls one queue and takes each message through three named steps — `classifyMessage`
  * (pure: hopeless, or an event with its handler), `handle` (inbox record + handler in one transaction) and
- * `settleMessage` (delete, delay or dead-letter) — deleting the message only after the transaction commits.
+ * `settleMessage` (delete, delay or dead-letter) — deleting the message only after the transaction commits, with the
+ * other messages of its receive in one DeleteMessageBatch (`createDeleteBatch`).
  *
  *  - bounded concurrency: never more than `concurrency` messages in flight; it receives only when a slot is free;
  *  - slow handlers: a visibility heartbeat keeps the message hidden while the handler works;
@@ -20,6 +21,7 @@ import { requireQueueUrl } from '../aws-lookups';
 import { silentLogger, type Logger } from '../logger';
 import { classifyMessage, type Classification, type EventHandlers } from './classify-message';
 import { findDeadLetterQueueUrl } from './dead-letter';
+import { createDeleteBatch, type Acknowledgement, type DeleteBatch } from './delete-batch';
 import { recordInInbox } from './inbox';
 import { settleMessage, type Disposition, type MessageOutcome } from './settle-message';
 import { UnrecoverableMessageError } from './unrecoverable-message-error';
@@ -127,8 +129,19 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         await sleep(clock, lastDelayMs, receiveAbort.signal).catch(() => undefined);
         continue;
       }
+      if (messages.length === 0) continue;
+      const deletes = createDeleteBatch({
+        sqs,
+        queueUrl,
+        size: messages.length,
+        // A handled message's invisibility has at least half the timeout left (the heartbeat renews at half):
+        // waiting at most a quarter of it for its batch-mates leaves margin for the delete call itself.
+        maxWaitMs: (visibilityTimeoutSeconds * 1000) / 4,
+        clock,
+        logger,
+      });
       // Messages that arrive as stop() is called are still handled: abandoning them would only delay them.
-      for (const message of messages) track(processMessage(message));
+      for (const message of messages) track(processMessage(message, deletes));
     }
   }
 
@@ -142,7 +155,18 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   }
 
   /** classify → handle → settle; the heartbeat keeps the message hidden while its handler runs. */
-  async function processMessage(message: Message): Promise<void> {
+  async function processMessage(message: Message, deletes: DeleteBatch): Promise<void> {
+    let acknowledgement: Acknowledgement | undefined;
+    try {
+      acknowledgement = await decideAndSettle(message);
+    } finally {
+      // Exactly once per message, even if something above threw: the batch is sent when every message reported.
+      await deletes.settled(acknowledgement);
+    }
+  }
+
+  /** The message's acknowledgement when it is to be deleted; undefined when it stays on the queue. */
+  async function decideAndSettle(message: Message): Promise<Acknowledgement | undefined> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
     const classification = classifyMessage(message.Body, handlers, name);
     const { event } = classification;
@@ -157,12 +181,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         ? await withHeartbeat(message, () => handle(classification, message))
         : { outcome: 'dead-lettered', reason: classification.reason, errors: classification.errors };
     options.onOutcome?.(disposition.outcome, event?.eventType);
-    await settleMessage(
-      { sqs, queueUrl, deadLetterQueueUrl, retryDelaySeconds, logger },
-      message,
-      disposition,
-      context,
-    );
+    const settleOptions = { sqs, queueUrl, deadLetterQueueUrl, retryDelaySeconds, logger };
+    if (!(await settleMessage(settleOptions, message, disposition, context))) return undefined;
+    return { message, duplicate: disposition.outcome === 'duplicate', context };
   }
 
   /** The inbox record and the handler in one transaction: a duplicate delivery commits nothing and is acknowledged. */

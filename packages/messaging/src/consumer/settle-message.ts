@@ -4,12 +4,7 @@
  * hopeless → copy to the DLQ with the reason, then delete. Deleting only after the handler's transaction committed
  * is what makes the consumer at-least-once.
  */
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '../logger';
 import { sendToDeadLetterQueue } from './dead-letter';
 
@@ -33,12 +28,16 @@ export interface SettleOptions {
 /** SQS caps a visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 43_200;
 
+/**
+ * Does what the disposition asks short of the delete, and says whether the message is to be deleted (handled,
+ * duplicate, or safely in the DLQ): the caller deletes it with the rest of its receive (delete-batch.ts).
+ */
 export async function settleMessage(
   options: SettleOptions,
   message: Message,
   disposition: Disposition,
   context: { readonly receiveCount: number } & Record<string, unknown>,
-): Promise<void> {
+): Promise<boolean> {
   const { sqs, queueUrl, deadLetterQueueUrl, logger } = options;
   const receiptHandle = message.ReceiptHandle!;
   try {
@@ -54,13 +53,13 @@ export async function settleMessage(
             VisibilityTimeout: delaySeconds,
           }),
         );
-        return;
+        return false;
       }
       case 'dead-lettered': {
         const reason = `${disposition.reason}: ${disposition.errors.join('; ')}`;
         if (!deadLetterQueueUrl) {
           logger.error({ ...context, reason }, 'consumer: cannot handle message and there is no DLQ; leaving it');
-          return;
+          return false;
         }
         await sendToDeadLetterQueue(sqs, deadLetterQueueUrl, message, reason);
         logger.error({ ...context, reason: disposition.reason, errors: disposition.errors }, 'consumer: dead-lettered');
@@ -70,10 +69,10 @@ export async function settleMessage(
       case 'handled':
         break;
     }
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
-    if (disposition.outcome === 'duplicate') logger.info(context, 'consumer: duplicate delivery acknowledged');
+    return true;
   } catch (error) {
     // The message reappears after its visibility timeout; the inbox makes handling it again harmless.
     logger.warn({ ...context, err: error }, 'consumer: could not acknowledge message');
+    return false;
   }
 }

@@ -3,8 +3,8 @@
  * out together without reordering an aggregate), an SNS batch publisher (circuit breaker around a timeout), and
  * the shared PollingLoop — woken by the service right after a commit (no polling delay on the happy path), polling
  * as a safety net, backing off behind the breaker while SNS fails.
- * A pass is claim → publish → settle (outbox-store.ts): two short transactions, and none open while SNS is called,
- * so a slow SNS holds no row lock (and, on PGlite's single connection, does not stall the service's writes).
+ * A pass is claim → publish → settle (outbox-store.ts): two single statements, no transaction open while SNS is
+ * called, so a slow SNS holds no row lock (and, on PGlite's single connection, does not stall the service's writes).
  * Delivery is at-least-once: a crash after publishing but before settling leaves the claim to expire, the rows are
  * published again, and the inbox deduplicates.
  */
@@ -24,7 +24,6 @@ import { findTopicArn } from '../aws-lookups';
 import { silentLogger, type Logger } from '../logger';
 import {
   claimPendingEvents,
-  hasPendingEvents,
   countPending,
   DEFAULT_OUTBOX_RETENTION_MS,
   prunePublished,
@@ -83,7 +82,7 @@ export interface PublishReport {
 export interface OutboxRelay {
   /** Starts publishing: one pass now, then on every `wake()` and poll. */
   start(): void;
-  /** Publish now (call after a transaction that enqueued events commits). Cheap when nothing is pending. */
+  /** Publish now (call after a transaction that enqueued events commits). Cheap when nothing is pending: one statement. */
   wake(): void;
   /** Stops polling and waits for a pass in progress to finish. */
   stop(): Promise<void>;
@@ -132,7 +131,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function publishPending(): Promise<PublishReport> {
     const arn = await resolveTopicArn();
-    if (!(await hasPendingEvents(db))) return { published: 0, failed: 0, more: false };
     const now = clock.now();
     const leaseUntil = now + claimLeaseMs;
     const events = await claimPendingEvents(db, {

@@ -1,9 +1,10 @@
 /**
- * The relay's SQL: claim → (publish, with no transaction open) → settle.
+ * The relay's SQL: claim → (publish, with no transaction open) → settle — one statement each, so a pass that
+ * publishes costs two database round trips and an empty pass one.
  *
  * Claiming takes the *head* (lowest unpublished version) of each aggregate nobody holds, with
  * `FOR UPDATE SKIP LOCKED` so relays claiming at the same moment get disjoint aggregates, and marks that aggregate's
- * pending rows `claimed_by` this relay until `claimed_until` — then commits. The claim, not a row lock, is what makes
+ * pending rows `claimed_by` this relay until `claimed_until`, all in one statement. The claim, not a row lock, is what makes
  * the aggregate this relay's while it publishes: another relay skips an aggregate whose head is under a live claim,
  * so it never publishes a later event of it ahead of the earlier one. A claim always starts at the head and is
  * released whole, so "the head is claimed" means "the aggregate is taken".
@@ -16,7 +17,7 @@
  * Only unpublished rows are ever selected — there is no "last published id" cursor — so a row committed late by a
  * slow transaction is simply found on the next pass instead of being skipped.
  */
-import { pruneExpiredRows, type Database, type Queryable, type RetentionRule } from '@shop/db';
+import { pruneExpiredRows, type Queryable, type RetentionRule } from '@shop/db';
 
 export interface PendingEvent {
   readonly id: string;
@@ -24,17 +25,6 @@ export interface PendingEvent {
   readonly eventType: string;
   readonly envelope: Record<string, unknown>;
   readonly traceparent: string | null;
-}
-
-/**
- * Whether anything waits to be published: one indexed read, outside any transaction. Most wakes find nothing (a
- * service wakes its relay after every commit that may have enqueued), and this is all such a pass costs.
- */
-export async function hasPendingEvents(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ pending: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS pending',
-  );
-  return rows[0]?.pending === true;
 }
 
 export interface ClaimRequest {
@@ -49,14 +39,28 @@ export interface ClaimRequest {
 
 /**
  * Claims up to `maxAggregates` free aggregates and returns up to `maxEvents` of their pending events, each aggregate's
- * in version order. A short transaction of its own: its row locks last two statements, never an SNS call.
+ * in version order. One statement, so atomic without BEGIN/COMMIT: its row locks last that one statement, never an
+ * SNS call. It is also the whole of an empty pass — nothing pending (or everything claimed by others) returns no
+ * rows — so no separate "anything pending?" read goes before it: that read would cost the same round trip and
+ * would be followed by this one whenever it says yes.
+ *
+ * `heads` locks each free aggregate's head `FOR UPDATE SKIP LOCKED`: a head another relay is claiming right now is
+ * skipped, not waited for. `claimed_until` is checked on the head row itself: on a row it locks, Postgres re-checks
+ * the WHERE clause against the newest committed version (read committed), so a head another relay claimed and
+ * committed a moment ago — after this statement's snapshot — is passed over, not claimed twice. `MATERIALIZED`
+ * keeps the locking, limited selection one step evaluated once, rather than folded into the UPDATE's subquery.
+ * (PGlite has one connection: statements never run concurrently there, and the locks are moot.)
  */
-export function claimPendingEvents(db: Database, request: ClaimRequest): Promise<PendingEvent[]> {
-  return db.transaction(async (tx) => {
-    // `claimed_until` is checked on the head row itself: Postgres re-checks it on the newest version of a row it
-    // locks, so a head another relay claimed and committed a moment ago is passed over, not claimed twice.
-    const heads = await tx.query<{ aggregate_id: string }>(
-      `SELECT o.aggregate_id FROM outbox o
+export async function claimPendingEvents(db: Queryable, request: ClaimRequest): Promise<PendingEvent[]> {
+  const { rows } = await db.query<{
+    id: string;
+    aggregate_id: string;
+    event_type: string;
+    envelope: Record<string, unknown> | string;
+    traceparent: string | null;
+  }>(
+    `WITH heads AS MATERIALIZED (
+       SELECT o.aggregate_id FROM outbox o
         WHERE o.published_at IS NULL
           AND (o.claimed_until IS NULL OR o.claimed_until <= $2::timestamptz)
           AND NOT EXISTS (
@@ -65,37 +69,26 @@ export function claimPendingEvents(db: Database, request: ClaimRequest): Promise
                AND (earlier.aggregate_version, earlier.id) < (o.aggregate_version, o.id))
         ORDER BY o.id
         LIMIT $1
-        FOR UPDATE OF o SKIP LOCKED`,
-      [request.maxAggregates, new Date(request.now)],
-    );
-    if (heads.rows.length === 0) return [];
-    const { rows } = await tx.query<{
-      id: string;
-      aggregate_id: string;
-      event_type: string;
-      envelope: Record<string, unknown> | string;
-      traceparent: string | null;
-    }>(
-      `WITH claimed AS (
-         UPDATE outbox SET claimed_by = $3, claimed_until = $4::timestamptz
-          WHERE published_at IS NULL
-            AND id IN (SELECT id FROM outbox
-                        WHERE published_at IS NULL AND aggregate_id = ANY($1::text[])
-                        ORDER BY aggregate_id, aggregate_version, id
-                        LIMIT $2)
-         RETURNING id, aggregate_id, aggregate_version, event_type, envelope, traceparent)
-       SELECT id::text AS id, aggregate_id, event_type, envelope, traceparent FROM claimed
-        ORDER BY aggregate_id, aggregate_version, id`,
-      [heads.rows.map((row) => row.aggregate_id), request.maxEvents, request.relayId, new Date(request.leaseUntil)],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      aggregateId: row.aggregate_id,
-      eventType: row.event_type,
-      envelope: typeof row.envelope === 'string' ? JSON.parse(row.envelope) : row.envelope,
-      traceparent: row.traceparent,
-    }));
-  });
+        FOR UPDATE OF o SKIP LOCKED),
+     claimed AS (
+       UPDATE outbox SET claimed_by = $4, claimed_until = $5::timestamptz
+        WHERE published_at IS NULL
+          AND id IN (SELECT id FROM outbox
+                      WHERE published_at IS NULL AND aggregate_id IN (SELECT aggregate_id FROM heads)
+                      ORDER BY aggregate_id, aggregate_version, id
+                      LIMIT $3)
+       RETURNING id, aggregate_id, aggregate_version, event_type, envelope, traceparent)
+     SELECT id::text AS id, aggregate_id, event_type, envelope, traceparent FROM claimed
+      ORDER BY aggregate_id, aggregate_version, id`,
+    [request.maxAggregates, new Date(request.now), request.maxEvents, request.relayId, new Date(request.leaseUntil)],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    aggregateId: row.aggregate_id,
+    eventType: row.event_type,
+    envelope: typeof row.envelope === 'string' ? JSON.parse(row.envelope) : row.envelope,
+    traceparent: row.traceparent,
+  }));
 }
 
 export interface ClaimOutcome {
@@ -108,35 +101,33 @@ export interface ClaimOutcome {
   readonly error: string;
 }
 
+type SettledAs = 'published' | 'failed' | 'untried';
+
 /**
- * Records what became of a claim and releases it, in one short transaction. Every statement touches only rows still
- * `claimed_by` this relay; returns how many of the claimed rows were not (another relay took them over after the
- * lease ran out, and its outcome stands). A settle racing such a takeover of the same aggregate can deadlock with it on
- * Postgres; the server aborts one of the two — an aborted claim is retried next pass, an aborted settle leaves the
- * rows to the relay taking them over — so either outcome is safe.
+ * Records what became of a claim and releases it, in one statement: each claimed row is marked published, has a
+ * failed attempt (and the error) recorded, or — not tried, the pass ended early — is just released, free for the next
+ * pass of any relay now rather than after the lease. The UPDATE touches only rows still `claimed_by` this relay;
+ * returns how many of the claimed rows were not (another relay took them over after the lease ran out, and its
+ * outcome stands). A settle racing such a takeover of the same aggregate can deadlock with it on Postgres; the server
+ * aborts one of the two — an aborted claim is retried next pass, an aborted settle leaves the rows to the relay taking
+ * them over — so either outcome is safe.
  */
-export function settleClaim(db: Database, outcome: ClaimOutcome): Promise<{ lost: number }> {
-  const { relayId, claimed, published, failed } = outcome;
-  const release = 'claimed_by = NULL, claimed_until = NULL';
-  return db.transaction(async (tx) => {
-    const marked = await tx.query(
-      `UPDATE outbox SET published_at = now(), last_error = NULL, ${release}
-        WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
-      [published, relayId],
-    );
-    const recorded = await tx.query(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = $3, ${release}
-        WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
-      [failed, relayId, outcome.error.slice(0, 1000)],
-    );
-    // What is left of the claim was not tried (the pass ended early): free for the next pass of any relay now,
-    // rather than after the lease.
-    const released = await tx.query(`UPDATE outbox SET ${release} WHERE id = ANY($1::bigint[]) AND claimed_by = $2`, [
-      claimed,
-      relayId,
-    ]);
-    return { lost: claimed.length - marked.rowCount - recorded.rowCount - released.rowCount };
-  });
+export async function settleClaim(db: Queryable, outcome: ClaimOutcome): Promise<{ lost: number }> {
+  const { relayId, claimed } = outcome;
+  const settledAs = new Map<string, SettledAs>(claimed.map((id) => [id, 'untried']));
+  for (const id of outcome.published) settledAs.set(id, 'published');
+  for (const id of outcome.failed) settledAs.set(id, 'failed');
+  const settled = await db.query(
+    `UPDATE outbox o
+        SET published_at = CASE WHEN s.outcome = 'published' THEN now() ELSE o.published_at END,
+            attempts = o.attempts + CASE WHEN s.outcome = 'failed' THEN 1 ELSE 0 END,
+            last_error = CASE s.outcome WHEN 'published' THEN NULL WHEN 'failed' THEN $4 ELSE o.last_error END,
+            claimed_by = NULL, claimed_until = NULL
+       FROM unnest($1::bigint[], $2::text[]) AS s(id, outcome)
+      WHERE o.id = s.id AND o.claimed_by = $3`,
+    [[...settledAs.keys()], [...settledAs.values()], relayId, outcome.error.slice(0, 1000)],
+  );
+  return { lost: settledAs.size - settled.rowCount };
 }
 
 /** Published rows are kept a week (to look into what was sent), then pruned; unpublished rows are never pruned. */

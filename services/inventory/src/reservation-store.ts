@@ -11,10 +11,11 @@
  * - The rows are locked in sku order (`ORDER BY sku FOR NO KEY UPDATE`: Postgres locks rows in the order it returns
  *   them), and a transaction holding product locks waits for nothing else before it commits: no cycle of waits, no
  *   deadlock on Postgres, however the items are listed.
- * - `FOR NO KEY UPDATE`, not `FOR UPDATE`: inserting a reservation line takes a `FOR KEY SHARE` lock on its product
- *   (the foreign key) until commit. `FOR UPDATE` would wait for every open reservation of that product and deadlock
- *   two that share it; `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, does not conflict with it. The key-share
- *   lock also keeps the product from being deleted before our decrement.
+ * - No foreign key from reservation lines to products (migration 003): inserting a line would take a `FOR KEY SHARE`
+ *   lock on its product until commit, so a popular product's row was held by every open reservation at once, and
+ *   the decrement at their ends deadlocked two of them (`deadlock detected` every second at 16 customers on one
+ *   product). Lines are written from the product row read in the same transaction, and products are never deleted.
+ *   `FOR NO KEY UPDATE` is the lock the UPDATE takes anyway; it leaves key-share lockers (none of ours now) alone.
  * - The decrement is conditional (`available + delta >= 0`), checked on the row as the lock returned it (the newest
  *   committed version, which nobody else can change until we commit), and backed by a CHECK constraint: stock never
  *   goes negative. Any short sku throws and rolls back all.

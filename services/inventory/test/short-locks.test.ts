@@ -100,9 +100,7 @@ describeOnPostgres('product row locks seen from a second connection (Postgres on
 
   /**
    * Another connection locks the product with NOWAIT (an error instead of a wait if anyone holds a conflicting lock)
-   * and changes its price. FOR NO KEY UPDATE is the lock an UPDATE of stock or price takes; FOR UPDATE would still
-   * conflict with the key-share lock the reservation line's foreign key holds until commit, which only guards the
-   * product against deletion.
+   * and changes its price. FOR NO KEY UPDATE is the lock an UPDATE of stock or price takes.
    */
   const changePriceWithoutWaiting = (amountMinor: number) =>
     inventory.db.transaction(async (tx) => {
@@ -147,5 +145,25 @@ describeOnPostgres('product row locks seen from a second connection (Postgres on
       () => changePriceWithoutWaiting(1200),
     );
     expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 7, reserved: 0 });
+  });
+
+  it('runs many concurrent reservations and commits of one product without a deadlock', async () => {
+    // The shape of a busy shop: every customer buys the same product. With the lines' foreign key to products, each
+    // open reservation held a key-share lock on the row and two decrements deadlocked (40P01) within a few rounds.
+    await addProduct(inventory.app, 'POPULAR', 1_000, 500);
+    const store = new ReservationStore(inventory.db);
+    // Sixteen customers, each reserving then committing in turn, so reserves and commits of one row interleave.
+    const customers = 16;
+    const rounds = 10;
+    await Promise.all(
+      Array.from({ length: customers }, async (_, customer) => {
+        for (let round = 0; round < rounds; round++) {
+          const orderId = `order-${customer}-${round}`;
+          await store.reserve(orderId, [{ sku: 'POPULAR', quantity: 1 }], context);
+          await store.commit(orderId);
+        }
+      }),
+    );
+    expect(await stockOf(inventory.app, 'POPULAR')).toEqual({ stock: 1_000 - customers * rounds, reserved: 0 });
   });
 });

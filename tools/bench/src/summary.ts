@@ -89,13 +89,14 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     const rss = Object.values(run.rssMbAfter);
     if (rss.length) {
       const total = rss.reduce((sum, megabytes) => sum + megabytes, 0);
+      // Shown, not judged: this system runs at Node's default flags (like the bare chain) on the section's engine.
+      // The 1.2 GB target is `pnpm demo`'s, and the footprint section measures that system.
       rows.push({
         metric: `${run.mode}: RSS of the six service processes after the scenarios`,
         value: `${fixed(total, 0)} MB`,
         baseline: '',
         ratio: '',
-        target: `≤ ${SYSTEM_RSS_TARGET_MB} MB`,
-        pass: total <= SYSTEM_RSS_TARGET_MB,
+        target: '',
       });
     }
     for (const failFast of run.failFast) {

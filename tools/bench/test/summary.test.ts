@@ -63,16 +63,16 @@ describe('summary rows', () => {
     expect(polling!.pass).toBeUndefined(); // informational: the target is the waiting client's
   });
 
-  it('judges the waiting client at one customer against 2× the bare chain’s p50, and the processes’ memory', () => {
+  it('judges the waiting client at one customer against 2× the bare chain’s p50, and shows the processes’ memory', () => {
     expect(find('postgres: p50 / p99 time to CONFIRMED, 1 customers, waiting client')).toMatchObject({
       ratio: '1.75',
       target: 'p50 ≤ 2×',
       pass: true,
     });
-    expect(find('postgres: RSS of the six service processes after the scenarios')).toMatchObject({
-      value: '550 MB',
-      pass: true,
-    });
+    // The 1.2 GB target is the demo system's (the footprint section), not this one's at Node's default flags.
+    const rss = find('postgres: RSS of the six service processes after the scenarios');
+    expect(rss).toMatchObject({ value: '550 MB', target: '' });
+    expect(rss!.pass).toBeUndefined();
   });
 
   it('judges fail-fast against 5% of the step timeout, for the POST and for the step attempts', () => {

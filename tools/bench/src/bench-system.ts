@@ -145,13 +145,13 @@ function readEach(
 }
 
 /** CPU ms per order of each service process between two readings of `cpuSecondsOf`. */
-export function cpuMsPerOrder(
-  before: Partial<Record<ServiceName, number>>,
-  after: Partial<Record<ServiceName, number>>,
+export function cpuMsPerOrder<Name extends string>(
+  before: Partial<Record<Name, number>>,
+  after: Partial<Record<Name, number>>,
   orders: number,
-): Partial<Record<ServiceName, number>> {
-  const perOrder: Partial<Record<ServiceName, number>> = {};
-  for (const name of SERVICES) {
+): Partial<Record<Name, number>> {
+  const perOrder: Partial<Record<Name, number>> = {};
+  for (const name of Object.keys(after) as Name[]) {
     const used = (after[name] ?? Number.NaN) - (before[name] ?? Number.NaN);
     if (Number.isFinite(used)) perOrder[name] = (used * 1_000) / Math.max(1, orders);
   }

@@ -35,6 +35,36 @@ export function memoryMegabytes(pid: number | undefined): { rss: number; pss: nu
   return rss && pss ? { rss: Number(rss) / 1024, pss: Number(pss) / 1024 } : undefined;
 }
 
+/**
+ * CPU seconds so far of a process and everything under it — a Postgres postmaster and its backends: its own time,
+ * the time of the children it has already reaped (cutime/cstime: a pooled connection's backend that exited), and the
+ * live children's own. Undefined when the process cannot be read.
+ */
+export function processTreeCpuSeconds(pid: number): number | undefined {
+  const own = statFields(pid);
+  if (!own) return undefined;
+  const ticks = (fields: string[], from: number, to: number) =>
+    fields.slice(from, to + 1).reduce((sum, field) => sum + (Number(field) || 0), 0);
+  let total = ticks(own, 11, 14); // utime, stime, cutime, cstime
+  for (const child of childPids(pid)) {
+    const fields = statFields(child);
+    if (fields) total += ticks(fields, 11, 14);
+  }
+  return total / USER_HZ;
+}
+
+/** /proc/<pid>/stat's fields after the command name (which may hold spaces and parentheses), from `state` on. */
+function statFields(pid: number): string[] | undefined {
+  const stat = readProc(pid, 'stat');
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : undefined;
+}
+
+/** The PID of `pid`'s parent (a Postgres backend's is its postmaster), from /proc; undefined outside Linux. */
+export function parentPid(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : undefined;
+}
+
 /** The PIDs whose parent is `pid` (e.g. a postmaster's backends), from /proc; none outside Linux. */
 export function childPids(pid: number): number[] {
   if (process.platform !== 'linux') return [];

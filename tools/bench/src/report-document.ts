@@ -2,7 +2,7 @@
 import type { BenchConfig } from './bench-config';
 import type { ServiceName } from '@shop/demo/dist/index';
 import type { FootprintBenchResult } from './footprint-bench';
-import type { SagaBenchResult } from './saga-bench';
+import type { CpuConsumer, SagaBenchResult } from './saga-bench';
 import { LATE_START_MS, type SoakBenchResult, type SoakMemory } from './soak-bench';
 import { SOAK_LOAD_SHARE } from './soak-figures';
 import { machineLine, type MachineDescription } from './machine';
@@ -52,18 +52,32 @@ function levelTable(run: SagaBenchResult): string {
   );
 }
 
-/** CPU ms per confirmed order of each service process, waiting client, per level; and RSS after the scenarios. */
+/**
+ * CPU ms per confirmed order, waiting client, per level: each service process, then the Postgres server (Postgres
+ * mode) and this host process (local-aws, the customers); and the services' RSS after the scenarios.
+ */
 function costTable(run: SagaBenchResult): string {
   const services = Object.keys(run.rssMbAfter).length
     ? (Object.keys(run.rssMbAfter) as ServiceName[])
-    : (Object.keys(run.sagaWaiting[0]?.cpuMsPerOrder ?? {}) as ServiceName[]);
+    : (Object.keys(run.sagaWaiting[0]?.cpuMsPerOrder ?? {}).filter(
+        (name) => !(OTHER_CONSUMERS as readonly string[]).includes(name),
+      ) as ServiceName[]);
+  const others = OTHER_CONSUMERS.filter((name) => run.sagaWaiting.some((level) => name in level.cpuMsPerOrder));
+  const consumers: CpuConsumer[] = [...services, ...others];
   const rows = run.sagaWaiting.map((level) => [
     `CPU ms/order, ${level.concurrency} customers`,
-    ...services.map((name) => n(level.cpuMsPerOrder[name] ?? Number.NaN)),
+    ...consumers.map((name) => n(level.cpuMsPerOrder[name] ?? Number.NaN)),
   ]);
-  rows.push(['RSS MB after the scenarios', ...services.map((name) => n(run.rssMbAfter[name] ?? Number.NaN))]);
-  return markdownTable(['', ...services], rows);
+  rows.push([
+    'RSS MB after the scenarios',
+    ...services.map((name) => n(run.rssMbAfter[name] ?? Number.NaN)),
+    ...others.map(() => ''),
+  ]);
+  return markdownTable(['', ...services, ...others.map((name) => OTHER_CONSUMER_LABELS[name])], rows);
 }
+
+const OTHER_CONSUMERS: readonly ('postgres' | 'host')[] = ['postgres', 'host'];
+const OTHER_CONSUMER_LABELS = { postgres: 'postgres server', host: 'bench host (local-aws, customers)' } as const;
 
 const PHASES_NOTE =
   "Where a saga's time goes (waiting client, from the confirmed orders' step logs): a step runs from the moment the " +

@@ -14,13 +14,18 @@ import {
   startBenchSystem,
   STEP_TIMEOUT_MS,
 } from './bench-system';
+import { openDatabase } from '@shop/db';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
 import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fast-bench';
 import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS, type ConfirmedOrder } from './place-order';
+import { parentPid, processTreeCpuSeconds } from './process-usage';
 import { sagaPhases, type SagaPhases } from './saga-phases';
 import type { BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
+
+/** Who the CPU of a level is counted for: the six service processes, and what else the level keeps busy. */
+export type CpuConsumer = ServiceName | 'postgres' | 'host';
 
 export interface SagaBenchOptions {
   repoRoot: string;
@@ -38,8 +43,11 @@ export interface SagaBenchOptions {
 
 /** One level of the real system, with what it cost the service processes. */
 export interface SagaLevelResult extends ClosedLoopResult {
-  /** CPU time of each service process per confirmed order, ms (Linux only). */
-  cpuMsPerOrder: Partial<Record<ServiceName, number>>;
+  /**
+   * CPU time per confirmed order, ms (Linux only): each service process; `postgres`, the Postgres server's processes
+   * (Postgres mode: the server is local); `host`, this process (local-aws, the trace collector, the customers).
+   */
+  cpuMsPerOrder: Partial<Record<CpuConsumer, number>>;
   /** Mean number of sagas running in the order service's worker slots (saga_worker_busy_seconds_total's rate). */
   sagasRunning?: number;
   /** Mean ms per phase of the confirmed orders' sagas (saga-phases.ts). */
@@ -110,14 +118,15 @@ async function runSystemLevels(
   options: SagaBenchOptions,
   system: RunningSystem,
   client: LevelClient,
+  postmasterPid: number | undefined,
 ): Promise<SagaLevelResult[]> {
   const results: SagaLevelResult[] = [];
   for (const concurrency of options.levels) {
-    const before = await usageOf(system);
+    const before = await usageOf(system, postmasterPid);
     const startedAt = performance.now();
     const confirmedOrders: ConfirmedOrder[] = [];
     const result = await runLevel(options, client, concurrency, (order) => confirmedOrders.push(order));
-    const after = await usageOf(system);
+    const after = await usageOf(system, postmasterPid);
     const seconds = (performance.now() - startedAt) / 1_000;
     const cpuPerOrder = cpuMsPerOrder(before.cpu, after.cpu, result.completed);
     const busy = after.sagaBusySeconds - before.sagaBusySeconds;
@@ -142,12 +151,18 @@ async function runSystemLevels(
 }
 
 interface Usage {
-  cpu: Partial<Record<ServiceName, number>>;
+  cpu: Partial<Record<CpuConsumer, number>>;
   sagaBusySeconds: number;
 }
 
-async function usageOf(system: RunningSystem): Promise<Usage> {
-  const cpu = cpuSecondsOf(system);
+async function usageOf(system: RunningSystem, postmasterPid: number | undefined): Promise<Usage> {
+  const { user, system: kernel } = process.cpuUsage();
+  const postgres = postmasterPid === undefined ? undefined : processTreeCpuSeconds(postmasterPid);
+  const cpu = {
+    ...cpuSecondsOf(system),
+    ...(postgres !== undefined ? { postgres } : {}),
+    host: (user + kernel) / 1e6,
+  };
   const metrics = await (await fetch(`${system.service('order').baseUrl}/metrics`)).text();
   const busy = [...metrics.matchAll(/^saga_worker_busy_seconds_total\{[^}]*\}\s+([\d.e+-]+)$/gm)];
   return { cpu, sagaBusySeconds: busy.length ? busy.reduce((sum, match) => sum + Number(match[1]), 0) : 0 };
@@ -197,13 +212,19 @@ async function benchSystem(options: SagaBenchOptions): Promise<Omit<SagaBenchRes
   });
   try {
     const tokens = customers.map((c) => c.token);
-    const saga = await runSystemLevels(options, system, { label: 'saga polling', baseUrl: system.gatewayUrl, tokens });
-    const sagaWaiting = await runSystemLevels(options, system, {
-      label: 'saga waiting',
-      baseUrl: system.gatewayUrl,
-      tokens,
-      waitSeconds: WAITING_CLIENT_SECONDS,
-    });
+    const postmaster = options.databaseUrls ? await postmasterPidOf(options.databaseUrls.system.order) : undefined;
+    const saga = await runSystemLevels(
+      options,
+      system,
+      { label: 'saga polling', baseUrl: system.gatewayUrl, tokens },
+      postmaster,
+    );
+    const sagaWaiting = await runSystemLevels(
+      options,
+      system,
+      { label: 'saga waiting', baseUrl: system.gatewayUrl, tokens, waitSeconds: WAITING_CLIENT_SECONDS },
+      postmaster,
+    );
     const rssMbAfter = residentMegabytesOf(system);
 
     const failFast: FailFastResult[] = [];
@@ -233,6 +254,22 @@ async function benchSystem(options: SagaBenchOptions): Promise<Omit<SagaBenchRes
     return { saga, sagaWaiting, failFast, rssMbAfter };
   } finally {
     await stop();
+  }
+}
+
+/**
+ * The postmaster of the server behind `url`: the parent of the backend serving a connection. Only when that server
+ * runs on this machine (its /proc is readable); its processes' CPU then counts every database on it, so the figure
+ * is this benchmark's only on a machine where nothing else uses that server meanwhile.
+ */
+async function postmasterPidOf(url: string): Promise<number | undefined> {
+  const db = await openDatabase({ url });
+  try {
+    const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backend = rows[0]?.pid;
+    return backend === undefined || processTreeCpuSeconds(backend) === undefined ? undefined : parentPid(backend);
+  } finally {
+    await db.close();
   }
 }
 

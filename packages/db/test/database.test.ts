@@ -89,6 +89,25 @@ describe.each(testEngines())('database on %s', (engine) => {
 
 const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
+describeOnPostgres('prepared statements (Postgres only: a server that parses and plans)', () => {
+  it('runs a parameterised query as a named statement, parsed once per connection and reused', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const names = await db.transaction(async (tx) => {
+        for (let i = 0; i < 3; i++) await tx.query('SELECT $1::int + 1 AS next', [i]);
+        const { rows } = await tx.query<{ name: string }>(
+          "SELECT name FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int + 1%'",
+        );
+        return rows.map((row) => row.name);
+      });
+      expect(names).toHaveLength(1);
+      expect(names[0]).toMatch(/^s_[0-9a-f]{20}$/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describeOnPostgres('migrations from two processes at once (Postgres only: two connections)', () => {
   it('two migrators starting at once both succeed and apply each file once', async () => {
     const db = await createTestDatabase('postgres');

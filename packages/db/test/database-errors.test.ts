@@ -4,7 +4,13 @@
  */
 import { join } from 'node:path';
 import { classifyDatabaseError, openPostgresDatabase, runMigrations, type Database } from '../src';
-import { createTestDatabase, startPostgresRelay, testEngines, type TestDatabase } from '../src/testing';
+import {
+  createTestDatabase,
+  startPostgresRelay,
+  describeOnPostgres,
+  testEngines,
+  type TestDatabase,
+} from '../src/testing';
 
 const migrations = join(__dirname, 'fixtures/migrations');
 
@@ -90,8 +96,6 @@ async function untilServerRuns(server: Database, statement: string): Promise<voi
   }
   throw new Error(`the server never ran: ${statement}`);
 }
-
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('classifyDatabaseError when a running Postgres stops (Postgres only: a server to stop)', () => {
   it('calls both the cut connection and the refused reconnection unavailable', async () => {

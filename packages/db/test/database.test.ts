@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createTestDatabase, testEngines, testResources, type TestDatabase } from '../src/testing';
+import { createTestDatabase, describeOnPostgres, testEngines, testResources, type TestDatabase } from '../src/testing';
 import { isUniqueViolation, openPostgresDatabase, runMigrations } from '../src';
 
 const migrations = join(__dirname, 'fixtures/migrations');
@@ -86,8 +86,6 @@ describe.each(testEngines())('database on %s', (engine) => {
     expect(result.rowCount).toBe(2);
   });
 });
-
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('prepared statements (Postgres only: a server that parses and plans)', () => {
   it('runs a parameterised query as a named statement, parsed once per connection and reused', async () => {

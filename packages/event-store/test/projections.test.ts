@@ -1,4 +1,4 @@
-import { testEngines, type TestDatabase } from '@shop/db/testing';
+import { describeOnPostgres, testEngines, type TestDatabase } from '@shop/db/testing';
 import {
   createEventStore,
   createProjector,
@@ -136,8 +136,6 @@ async function rebuildIsWaitingForLock(db: TestDatabase): Promise<boolean> {
   );
   return rows.length > 0;
 }
-
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('inline rebuild racing an append (Postgres only: two connections)', () => {
   it('waits for an in-flight append, so its event is counted exactly once', async () => {

@@ -3,14 +3,12 @@
  * insert time, but transactions commit in any order, so a slow transaction can commit position 1 after position 2
  * is visible. These tests hold a transaction open to create exactly that situation.
  */
-import { testEngines } from '@shop/db/testing';
+import { describeOnPostgres } from '@shop/db/testing';
 import { ConcurrencyError, handleCommand, positionOf } from '../src';
 import { useTestStore, latch, untilLogSettles } from './fixtures/store';
 
 const placed = { type: 'OrderPlaced', data: {} };
 const streamsOf = (events: readonly { streamId: string }[]) => events.map((event) => event.streamId);
-
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('gap safety with two connections (Postgres only: PGlite has one connection)', () => {
   const t = useTestStore('postgres');

@@ -4,7 +4,13 @@
  * and on a Postgres that is not running, or stops while the service is up.
  */
 import { openPostgresDatabase, type Database } from '@shop/db';
-import { createTestDatabase, startPostgresRelay, testEngines, type PostgresRelay } from '@shop/db/testing';
+import {
+  createTestDatabase,
+  startPostgresRelay,
+  describeOnPostgres,
+  testEngines,
+  type PostgresRelay,
+} from '@shop/db/testing';
 import { createApp, type ServiceApp } from '../src';
 
 const createWidgetsTable = (db: Database) =>
@@ -101,8 +107,6 @@ describe('a Postgres the service cannot reach', () => {
     }
   });
 });
-
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('a Postgres that stops while the service runs (Postgres only: a server to stop)', () => {
   it('answers 503 with Retry-After instead of 500, and serves again when it is back', async () => {

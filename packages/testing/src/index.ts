@@ -1,5 +1,6 @@
 export {
   testEngines,
+  describeOnPostgres,
   createTestDatabase,
   startPostgresRelay,
   testResources,

@@ -4,7 +4,7 @@
  * that records each transaction's statements and can hold one just before the statement that moves stock.
  */
 import type { Database, Queryable } from '@shop/db';
-import { testEngines, type TestDatabase } from '@shop/testing';
+import { describeOnPostgres, testEngines, type TestDatabase } from '@shop/testing';
 import { ReservationStore } from '../src/reservation-store';
 import { addProduct, eur, startInventory, stockOf, type InventoryFixture } from './inventory-fixture';
 
@@ -86,9 +86,6 @@ describe.each(testEngines())('product row locks on %s', (engine) => {
     expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 8, reserved: 0 });
   });
 });
-
-// PGlite runs one transaction at a time: a second connection cannot act while the first is held.
-const describeOnPostgres = testEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('product row locks seen from a second connection (Postgres only: PGlite has one connection)', () => {
   let inventory: InventoryFixture;

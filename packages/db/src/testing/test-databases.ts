@@ -20,6 +20,19 @@ export function testEngines(): Engine[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
 
+type Describe = (name: string, body: () => void) => void;
+
+/**
+ * `describe` for what only a server shows — a second connection, another session's locks, a server that stops:
+ * runs when `TEST_DATABASE_URL` points at a Postgres, skipped otherwise (PGlite is one connection in this process).
+ * Say what PGlite lacks in the title: `describeOnPostgres('… (Postgres only: two connections)', …)`.
+ */
+export function describeOnPostgres(name: string, body: () => void): void {
+  const jest = (globalThis as { describe?: Describe & { skip: Describe } }).describe;
+  if (!jest) throw new Error('describeOnPostgres is for test files (no describe in this process)');
+  (testEngines().includes('postgres') ? jest : jest.skip)(name, body);
+}
+
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') return leasePgliteDatabase();
   const adminUrl = process.env.TEST_DATABASE_URL;

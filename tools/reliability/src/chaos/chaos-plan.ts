@@ -15,6 +15,8 @@ export type ChaosAction =
 export interface ChaosPlanOptions {
   durationMs: number;
   crashes: number;
+  /** The crashes fall in the first this-many ms (default: the whole run) — e.g. while orders are still arriving. */
+  crashWindowMs?: number;
 }
 
 function randomRule(random: SeededRandom): FaultRule[] {
@@ -32,14 +34,17 @@ function randomRule(random: SeededRandom): FaultRule[] {
   }
 }
 
-export function chaosPlan(random: SeededRandom, { durationMs, crashes }: ChaosPlanOptions): ChaosAction[] {
+export function chaosPlan(
+  random: SeededRandom,
+  { durationMs, crashes, crashWindowMs = durationMs }: ChaosPlanOptions,
+): ChaosAction[] {
   const actions: ChaosAction[] = [];
   for (let atMs = random.int(200, 1_000); atMs < durationMs; atMs += random.int(700, 2_500)) {
     actions.push({ atMs, kind: 'faults', service: random.pick(PARTICIPANTS), rules: randomRule(random) });
   }
   for (let i = 0; i < crashes; i++) {
-    // Spread the crashes over the run: one in each slice, at a random moment inside it.
-    const slice = durationMs / crashes;
+    // Spread the crashes over the window: one in each slice, at a random moment inside it.
+    const slice = Math.min(crashWindowMs, durationMs) / crashes;
     actions.push({
       atMs: Math.round(i * slice + random.next() * slice * 0.8),
       kind: 'crash-order-service',

@@ -94,7 +94,7 @@ export async function runReplicaChaos(
     const skus = products.map((p) => p.sku);
     const orderDeadline = startedAt + durationMs + 60_000;
     const placing = Array.from({ length: options.orders }, () => {
-      const at = startedAt + random.int(0, Math.round(durationMs * 0.7));
+      const at = startedAt + random.int(0, plan.trafficMs);
       const customer = random.pick(customers);
       const items = randomBasket(random, skus);
       const paymentMethod = random.chance(options.declineRate) ? 'tok_declined' : 'tok_visa';

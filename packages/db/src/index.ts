@@ -1,4 +1,4 @@
-export type { Database, Engine, Queryable, QueryResult, Row } from './database';
+export type { Database, DatabaseCounters, Engine, Queryable, QueryResult, Row } from './database';
 export { openDatabase, type OpenDatabaseOptions } from './open-database';
 export { openPgliteDatabase, type PgliteOptions } from './pglite-database';
 export { openPostgresDatabase, type PostgresOptions } from './postgres-database';

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { PGlite, Transaction } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import type { Database, Queryable, QueryResult } from './database';
 import { sanitizeQueryErrors } from './query-errors';
+import { createRoundTripCounter } from './round-trip-counter';
 
 function toQueryable(target: PGlite | Transaction): Queryable {
   return {
@@ -29,12 +30,16 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<D
   // Loaded here, not at the top: every service imports @shop/db, and one on Postgres need not carry PGlite's module.
   const { PGlite: Engine } = await import('@electric-sql/pglite');
   const pglite = await Engine.create(options);
-  const queryable = toQueryable(pglite);
+  const counter = createRoundTripCounter();
   let closed = false;
   return {
     engine: 'pglite',
-    ...queryable,
-    transaction: (work) => pglite.transaction((tx) => work(toQueryable(tx))),
+    ...counter.counted(toQueryable(pglite)),
+    transaction: (work) => {
+      counter.transactionRun();
+      return pglite.transaction((tx) => work(counter.counted(toQueryable(tx))));
+    },
+    counters: counter.snapshot,
     ping: async () => {
       await pglite.query('SELECT 1');
     },

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import type { Database, Queryable, QueryResult } from './database';
 import { sanitizeQueryErrors } from './query-errors';
+import { createRoundTripCounter } from './round-trip-counter';
 
 type PgResult = Promise<{ rows: unknown[]; rowCount: number | null }>;
 interface PgLike {
@@ -57,12 +58,14 @@ export function openPostgresDatabase({ url, maxConnections = 10 }: PostgresOptio
   // An idle client losing its connection must not crash the process; the next query gets a fresh one.
   pool.on('error', () => undefined);
   let closed = false;
+  const counter = createRoundTripCounter();
 
   async function transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await pool.connect();
+    counter.transactionRun();
     try {
       await client.query('BEGIN');
-      const result = await work(toQueryable(client));
+      const result = await work(counter.counted(toQueryable(client)));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -75,8 +78,9 @@ export function openPostgresDatabase({ url, maxConnections = 10 }: PostgresOptio
 
   return {
     engine: 'postgres',
-    ...toQueryable(pool),
+    ...counter.counted(toQueryable(pool)),
     transaction,
+    counters: counter.snapshot,
     ping: async () => {
       await pool.query('SELECT 1');
     },

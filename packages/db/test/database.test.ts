@@ -56,6 +56,27 @@ describe.each(testEngines())('database on %s', (engine) => {
     expect(rows.map((row) => row.name)).toEqual(['kept']);
   });
 
+  it('counts its round trips: a query or exec one, a transaction two more (BEGIN, COMMIT or ROLLBACK), a ping none', async () => {
+    await runMigrations(db, migrations);
+    const before = db.counters();
+    await db.query('INSERT INTO widgets (name) VALUES ($1)', ['one']);
+    await db.exec("UPDATE widgets SET colour = 'red'");
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO widgets (name) VALUES ($1)', ['two']);
+      await tx.query('SELECT count(*) FROM widgets');
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO widgets (name) VALUES ($1)', ['three']);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await db.ping();
+    const after = db.counters();
+    expect(after.roundTrips - before.roundTrips).toBe(2 + (2 + 2) + (1 + 2));
+    expect(after.transactions - before.transactions).toBe(2);
+  });
+
   it('reports unique violations by SQLSTATE on both engines', async () => {
     await runMigrations(db, migrations);
     await db.query('INSERT INTO widgets (name) VALUES ($1)', ['dup']);

@@ -122,6 +122,8 @@ async function leasePgliteDatabase(): Promise<TestDatabase> {
 
 function leaseOf(database: Database): TestDatabase {
   let closed = false;
+  // A pooled PGlite served earlier tests: this lease counts from zero, as a freshly opened database would.
+  const before = database.counters();
   const open = (): Database => {
     if (closed) throw new Error('PGlite is closed');
     return database;
@@ -132,6 +134,10 @@ function leaseOf(database: Database): TestDatabase {
     exec: async (sql: string) => open().exec(sql),
     transaction: async <T>(work: (tx: Queryable) => Promise<T>) => open().transaction(work),
     ping: async () => open().ping(),
+    counters: () => {
+      const now = open().counters();
+      return { roundTrips: now.roundTrips - before.roundTrips, transactions: now.transactions - before.transactions };
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -16,7 +16,7 @@ import pino from 'pino';
 import type { TObject } from '@sinclair/typebox';
 import { openDatabase, runMigrations } from '@shop/db';
 import { createServiceMessaging } from '@shop/messaging';
-import { shutdownTelemetry } from '@shop/telemetry';
+import { databaseMetrics, shutdownTelemetry } from '@shop/telemetry';
 import { ConfigError, loadConfig } from './config';
 import type { ServiceApp } from './create-app';
 import { loggerOptions } from './logger';
@@ -107,6 +107,7 @@ async function startDataService(
   const context = { config, deps: { ...deps, db, onEventsCommitted: messaging.wake }, closeOnShutdown };
   const app = await definition.buildApp(context);
   messaging.reportMetrics(app.metrics);
+  databaseMetrics(app.metrics, () => db.counters());
   return {
     app,
     workers: definition.workers?.(app, context) ?? [],

@@ -51,6 +51,7 @@ export {
 } from './metrics/messaging-metrics';
 export { sagaMetrics, type SagaMetrics, type SagaMetricsSources, type SagaStateCount } from './metrics/saga-metrics';
 export { retentionMetrics, type RetentionMetrics, type TableRowCount } from './metrics/retention-metrics';
+export { databaseMetrics, type DatabaseCounts } from './metrics/database-metrics';
 export type { Registry } from 'prom-client';
 
 // Trace viewer (no Jaeger needed)

@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '../src/metrics/metrics-registry';
 import { registerMetricsRoute } from '../src/metrics/metrics-route';
 import { createMetricsServer } from '../src/metrics/metrics-server';
 import { circuitBreakerMetrics, retryMetrics } from '../src/metrics/resilience-metrics';
+import { databaseMetrics } from '../src/metrics/database-metrics';
 import { retentionMetrics } from '../src/metrics/retention-metrics';
 import { sagaMetrics } from '../src/metrics/saga-metrics';
 
@@ -126,6 +127,19 @@ describe('retentionMetrics', () => {
     expect(text).toContain('retained_table_rows{table="outbox",service="order-service"} 7');
     expect(text).toContain('retained_table_rows{table="idempotency_keys",service="order-service"} 42');
     expect(text).toContain('retention_pruned_rows_total{table="inbox",service="order-service"} 35');
+  });
+});
+
+describe('databaseMetrics', () => {
+  it("serves the database's round trips and transactions as counters that follow its totals", async () => {
+    const counts = { roundTrips: 10, transactions: 2 };
+    databaseMetrics(registry, () => counts);
+    expect(await scrape()).toContain('db_round_trips_total{service="order-service"} 10');
+    counts.roundTrips = 25;
+    counts.transactions = 5;
+    const text = await scrape();
+    expect(text).toContain('db_round_trips_total{service="order-service"} 25');
+    expect(text).toContain('db_transactions_total{service="order-service"} 5');
   });
 });
 

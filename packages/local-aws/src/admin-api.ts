@@ -1,9 +1,11 @@
 // The endpoint's own HTTP API beside the AWS protocols: health (also at LocalStack's path, so healthchecks and
-// tools written for LocalStack work unchanged), and for tests and operators the state view and reset.
+// tools written for LocalStack work unchanged), and for tests and operators the state view, the request counts and
+// reset.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ACCOUNT_ID, DEFAULT_REGION } from './request-context';
+import type { RequestCounts } from './request-counts';
 import type { SnsService } from './sns/sns-service';
 import type { SqsService } from './sqs/sqs-service';
 
@@ -13,6 +15,7 @@ export type AdminAccess = 'loopback' | 'any';
 export interface AdminApi {
   sqs: SqsService;
   sns: SnsService;
+  requests: RequestCounts;
   access: AdminAccess;
 }
 
@@ -31,7 +34,7 @@ export function handleAdminRequest(api: AdminApi, req: IncomingMessage, res: Ser
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
     return json(res, 200, path === '/_localstack/health' ? localStackHealth() : localHealth(), method === 'HEAD');
   }
-  if (path !== '/_local/state' && path !== '/_local/reset') {
+  if (path !== '/_local/state' && path !== '/_local/requests' && path !== '/_local/reset') {
     return problem(res, 404, 'not-found', 'No such local-aws route', `${path} is not a local-aws route.`);
   }
   if (api.access === 'loopback' && !isLoopback(req.socket.remoteAddress)) {
@@ -48,6 +51,10 @@ export function handleAdminRequest(api: AdminApi, req: IncomingMessage, res: Ser
   if (path === '/_local/state') {
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
     return json(res, 200, { accountId: ACCOUNT_ID, ...api.sns.state(), queues: api.sqs.state() });
+  }
+  if (path === '/_local/requests') {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    return json(res, 200, api.requests.snapshot());
   }
   if (method !== 'POST') return methodNotAllowed(res, 'POST');
   return reset(api, url, res);

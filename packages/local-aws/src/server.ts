@@ -17,6 +17,7 @@ import { SnsService } from './sns/sns-service';
 import { handleJsonRequest } from './sqs/json-protocol';
 import { handleSqsQuery, SQS_NAMESPACE } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
+import { RequestCounts } from './request-counts';
 import { readStateFile, writeStateFile } from './state-file';
 import { handleStsQuery, isStsAction, STS_NAMESPACE } from './sts/query-handler';
 
@@ -57,7 +58,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       sns.restore(snapshot.sns);
     }
   }
-  const admin = { sqs, sns, access: options.adminAccess ?? 'loopback' };
+  const requests = new RequestCounts();
+  const admin = { sqs, sns, requests, access: options.adminAccess ?? 'loopback' };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -75,12 +77,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const ctx = contextFor(req, res);
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' || isJsonContent(req)) {
+      requests.count('sqs', typeof target === 'string' ? target.replace(/^AmazonSQS\./, '') : undefined);
       return handleJsonRequest(sqs, typeof target === 'string' ? target : undefined, body, ctx, res);
     }
     // Everything else is a query-protocol request: a form body, or a GET with the parameters in the URL.
     const form = QUERY_TEXT.decode(body);
     const { action, params } = parseQueryForm(form, url.search);
     const service = queryService(action, ctx.service);
+    requests.count(service, action);
     if (!action) {
       const missing = new AwsError('MissingAction', 'The request is missing an action or a required parameter.');
       return answerQueryError(res, QUERY_NAMESPACES[service], missing, ctx.requestId);

@@ -53,6 +53,24 @@ describe('health', () => {
   });
 });
 
+describe('requests', () => {
+  it('counts the requests it answered per service and action, across both protocols, and a reset keeps them', async () => {
+    const { local, sqs, sns } = await endpoint();
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'counted' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'b' }));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'counted' }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'c' }));
+    await fetch(`${local.endpoint}/_local/reset`, { method: 'POST' });
+    expect(await (await fetch(`${local.endpoint}/_local/requests`)).json()).toEqual({
+      'sns:CreateTopic': 1,
+      'sns:Publish': 1,
+      'sqs:CreateQueue': 1,
+      'sqs:SendMessage': 2,
+    });
+  });
+});
+
 describe('state', () => {
   it('reports topics, subscriptions and each queue’s visible / in-flight / delayed counts', async () => {
     const { local, sqs } = await endpoint();
@@ -148,6 +166,7 @@ describe('admin routes are loopback-only by default', () => {
       expect(reset.status).toBe(403);
       expect(((await reset.json()) as { detail: string }).detail).toContain('--admin-from-anywhere');
       expect((await fetch(`${from}/_local/state`)).status).toBe(403);
+      expect((await fetch(`${from}/_local/requests`)).status).toBe(403);
       expect((await fetch(`${from}/_localstack/health`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${local.port}/_local/state`)).status).toBe(200);
     },

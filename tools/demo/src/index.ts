@@ -3,7 +3,6 @@
 export {
   PORTS,
   DATABASE_SERVICES,
-  freePorts,
   startSystem,
   parseStartupTimeoutMs,
   StartupError,
@@ -12,6 +11,7 @@ export {
   type ServiceName,
   type SystemOptions,
 } from './system';
+export { freePorts } from './free-ports';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 // The customer's side of the shop through any gateway, e.g. the compose system test's crash drill.
 export { DEMO_SETTINGS, localServiceSettings } from './demo-settings';

@@ -5,14 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startLocalAws } from '@shop/local-aws';
 import { createAwsClients, destroyAwsClients, provisionTopology, type AwsClients } from '@shop/messaging';
 import { startTraceCollector, type TraceCollector } from '@shop/telemetry';
 import { bearer, ServiceProcess, type StartupPhase } from '@shop/testing';
 import { DEMO_SETTINGS, LOCAL_NODE_FLAGS, localServiceSettings } from './demo-settings';
+import { freePorts } from './free-ports';
 import { EmbeddedPostgresUnavailable, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 export type ServiceName = 'user' | 'inventory' | 'payment' | 'shipping' | 'order' | 'gateway';
@@ -158,23 +157,6 @@ async function portLayout(
     return { services, console: 0, gatewayMetrics: 0, localAws: 0 };
   }
   return portsFromBase(choice.base);
-}
-
-/** Free ports from the OS: listen on port 0, note the port, release it (a service binds it a moment later). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 function environmentFor(

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem, type ServiceName } from '@shop/demo/dist/index';
 import { signTestToken } from '@shop/testing';
-import { runClosedLoop } from './closed-loop';
-import { placeOrderUntilConfirmed } from './place-order';
+import { runClosedLoop, type ClosedLoopResult } from './closed-loop';
+import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS } from './place-order';
 import { childPids, cpuSeconds, memoryMegabytes, residentMegabytes } from './process-usage';
 import { registerCustomer, stockBenchProduct, waitUntilOrderServiceKnows, type BenchCustomer } from './shop-setup';
 
@@ -144,16 +144,46 @@ function readEach(
   return values;
 }
 
-/** CPU ms per order of each service process between two readings of `cpuSecondsOf`. */
+/** (after − before) / orders for each name both readings have, × `scale` — e.g. 1,000 for CPU seconds → ms. */
+export function perOrder<Name extends string>(
+  before: Partial<Record<Name, number>>,
+  after: Partial<Record<Name, number>>,
+  orders: number,
+  scale = 1,
+): Partial<Record<Name, number>> {
+  const result: Partial<Record<Name, number>> = {};
+  for (const name of Object.keys(after) as Name[]) {
+    const used = (after[name] ?? Number.NaN) - (before[name] ?? Number.NaN);
+    if (Number.isFinite(used)) result[name] = (used * scale) / Math.max(1, orders);
+  }
+  return result;
+}
+
+/** CPU ms per order of each process between two readings of `cpuSecondsOf` (seconds). */
 export function cpuMsPerOrder<Name extends string>(
   before: Partial<Record<Name, number>>,
   after: Partial<Record<Name, number>>,
   orders: number,
 ): Partial<Record<Name, number>> {
-  const perOrder: Partial<Record<Name, number>> = {};
-  for (const name of Object.keys(after) as Name[]) {
-    const used = (after[name] ?? Number.NaN) - (before[name] ?? Number.NaN);
-    if (Number.isFinite(used)) perOrder[name] = (used * 1_000) / Math.max(1, orders);
-  }
-  return perOrder;
+  return perOrder(before, after, orders, 1_000);
+}
+
+/** The bench's registered customers placing waiting-client orders, closed loop (for the profiling scripts). */
+export function placeWaitingOrders(
+  bench: BenchSystem,
+  { durationMs, warmupMs = 0 }: { durationMs: number; warmupMs?: number },
+): Promise<ClosedLoopResult> {
+  return runClosedLoop({
+    concurrency: bench.customers.length,
+    durationMs,
+    warmupMs,
+    operationFor: (index) => () =>
+      placeOrderUntilConfirmed({
+        baseUrl: bench.system.gatewayUrl,
+        token: bench.customers[index]!.token,
+        pollMs: 20,
+        waitSeconds: WAITING_CLIENT_SECONDS,
+        timeoutMs: ORDER_TIMEOUT_MS,
+      }),
+  });
 }

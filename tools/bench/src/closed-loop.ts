@@ -21,7 +21,13 @@ export interface ClosedLoopOptions {
 
 export interface ClosedLoopResult {
   concurrency: number;
+  /** Operations started inside the measured window and finished before its end: the throughput and latency's. */
   completed: number;
+  /**
+   * Every operation that finished, warm-up and overrun included: the divisor for a cost measured around the whole
+   * run (CPU seconds, database round trips), so the warm-up's work is not charged to the window's orders.
+   */
+  allCompleted: number;
   failed: number;
   /** Completed operations per second of measured window. */
   throughput: number;
@@ -38,6 +44,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   const latencies: number[] = [];
   const errors = new Set<string>();
   let failed = 0;
+  let allCompleted = 0;
 
   await Promise.all(
     Array.from({ length: options.concurrency }, async (_, index) => {
@@ -46,6 +53,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
         const begun = now();
         try {
           const took = await operation();
+          allCompleted += 1;
           // Counted when it started inside the window and finished before its end: the window's own work only.
           if (begun >= measureFrom && now() <= stopAt) latencies.push(took);
         } catch (error) {
@@ -59,6 +67,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   return {
     concurrency: options.concurrency,
     completed: latencies.length,
+    allCompleted,
     failed,
     throughput: latencies.length / (options.durationMs / 1000),
     latency: summarize(latencies),

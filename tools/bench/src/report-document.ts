@@ -76,6 +76,48 @@ function costTable(run: SagaBenchResult): string {
   return markdownTable(['', ...services, ...others.map((name) => OTHER_CONSUMER_LABELS[name])], rows);
 }
 
+const sumOf = (values: Partial<Record<string, number>>) =>
+  Object.values(values).reduce<number>((sum, value) => sum + (value ?? 0), 0);
+
+const WORK_NOTE =
+  'What an order asks of the databases and of SNS/SQS, waiting client, counted around each level (warm-up included) ' +
+  "and divided by every order the level completed: each service's `db_round_trips_total` (a statement, a BEGIN, a " +
+  "COMMIT — each a message to the server and a wait for its answer) and the bare chain's same count; local-aws's " +
+  '`/_local/requests` per action. Unlike milliseconds these do not depend on the machine: on any machine the ' +
+  'saga/bare ratio cannot beat the ratio of the work the two do per order.';
+
+/** Database round trips and SNS/SQS calls per confirmed order, waiting client, per level, against the bare chain. */
+function workTable(run: SagaBenchResult): string {
+  const services = [
+    ...new Set(run.sagaWaiting.flatMap((level) => Object.keys(level.roundTripsPerOrder))),
+  ] as ServiceName[];
+  const actions = [...new Set(run.sagaWaiting.flatMap((level) => Object.keys(level.awsCallsPerOrder)))].sort();
+  return markdownTable(
+    [
+      'customers',
+      ...services.map((name) => `${name} round trips`),
+      'all services',
+      'bare chain',
+      'saga ÷ bare',
+      'SNS/SQS calls',
+      ...actions,
+    ],
+    run.sagaWaiting.map((level, i) => {
+      const bare = run.bare[i] ? sumOf(run.bare[i]!.roundTripsPerOrder) : Number.NaN;
+      const all = sumOf(level.roundTripsPerOrder);
+      return [
+        String(level.concurrency),
+        ...services.map((name) => n(level.roundTripsPerOrder[name] ?? Number.NaN, 1)),
+        n(all, 1),
+        n(bare, 1),
+        n(all / bare, 1),
+        n(sumOf(level.awsCallsPerOrder), 1),
+        ...actions.map((action) => n(level.awsCallsPerOrder[action] ?? 0, 1)),
+      ];
+    }),
+  );
+}
+
 const OTHER_CONSUMERS: readonly ('postgres' | 'host')[] = ['postgres', 'host'];
 const OTHER_CONSUMER_LABELS = { postgres: 'postgres server', host: 'bench host (local-aws, customers)' } as const;
 
@@ -294,7 +336,20 @@ export function reportDocument(input: ReportInput): string {
       `### ${run.mode === 'pglite' ? 'PGlite (embedded, one data directory per service)' : 'Postgres (one server, one database per service)'}`,
       '',
     );
-    parts.push(levelTable(run), '', costTable(run), '', PHASES_NOTE, '', phaseTable(run), '');
+    parts.push(
+      levelTable(run),
+      '',
+      costTable(run),
+      '',
+      WORK_NOTE,
+      '',
+      workTable(run),
+      '',
+      PHASES_NOTE,
+      '',
+      phaseTable(run),
+      '',
+    );
     const failures = run.saga.flatMap((r) => r.errors);
     if (failures.length) parts.push(`Failures seen: ${[...new Set(failures)].join('; ')}`, '');
   }

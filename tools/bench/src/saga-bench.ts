@@ -5,12 +5,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningSystem, ServiceName } from '@shop/demo/dist/index';
-import { startBareChain, type BareRole } from './bare-chain/start-bare-chain';
+import { startBareChain, type BareChain, type BareRole } from './bare-chain/start-bare-chain';
 import {
   cpuMsPerOrder,
   cpuSecondsOf,
+  perOrder,
   ORDER_TIMEOUT_MS,
   residentMegabytesOf,
+  SERVICES,
   startBenchSystem,
   STEP_TIMEOUT_MS,
 } from './bench-system';
@@ -48,6 +50,10 @@ export interface SagaLevelResult extends ClosedLoopResult {
    * (Postgres mode: the server is local); `host`, this process (local-aws, the trace collector, the customers).
    */
   cpuMsPerOrder: Partial<Record<CpuConsumer, number>>;
+  /** Database round trips per confirmed order, each service (its `db_round_trips_total`). */
+  roundTripsPerOrder: Partial<Record<ServiceName, number>>;
+  /** SNS/SQS requests per confirmed order, per `service:Action` (local-aws's `/_local/requests`). */
+  awsCallsPerOrder: Record<string, number>;
   /** Mean number of sagas running in the order service's worker slots (saga_worker_busy_seconds_total's rate). */
   sagasRunning?: number;
   /** Mean ms per phase of the confirmed orders' sagas (saga-phases.ts). */
@@ -60,10 +66,16 @@ export interface SagaBenchResult {
   saga: SagaLevelResult[];
   /** The waiting client: GET with `Prefer: wait`, answered when the checkout settles. */
   sagaWaiting: SagaLevelResult[];
-  bare: ClosedLoopResult[];
+  bare: BareLevelResult[];
   failFast: FailFastResult[];
   /** Resident memory of each service process after the scenarios, MB (Linux only). */
   rssMbAfter: Partial<Record<ServiceName, number>>;
+}
+
+/** One level of the bare chain. */
+export interface BareLevelResult extends ClosedLoopResult {
+  /** Database round trips per confirmed order, each role with a database. */
+  roundTripsPerOrder: Partial<Record<BareRole, number>>;
 }
 
 interface LevelClient {
@@ -103,14 +115,23 @@ function logLevel(options: SagaBenchOptions, label: string, result: ClosedLoopRe
   );
 }
 
-async function runBareLevels(options: SagaBenchOptions, baseUrl: string): Promise<ClosedLoopResult[]> {
-  const results: ClosedLoopResult[] = [];
+async function runBareLevels(options: SagaBenchOptions, chain: BareChain): Promise<BareLevelResult[]> {
+  const results: BareLevelResult[] = [];
   for (const concurrency of options.levels) {
-    const result = await runLevel(options, { label: 'bare', baseUrl, tokens: [] }, concurrency);
-    logLevel(options, 'bare', result);
-    results.push(result);
+    const before = await chain.roundTrips();
+    // The bare gateway checks no token.
+    const result = await runLevel(options, { label: 'bare', baseUrl: chain.gatewayUrl, tokens: [] }, concurrency);
+    const roundTripsPerOrder = perOrder(before, await chain.roundTrips(), result.allCompleted);
+    logLevel(options, 'bare', result, `; database round trips/order ${listed(roundTripsPerOrder, 1)}`);
+    results.push({ ...result, roundTripsPerOrder });
   }
   return results;
+}
+
+function listed(values: Partial<Record<string, number>>, digits: number): string {
+  const entries = Object.entries(values) as [string, number][];
+  const total = entries.reduce((sum, [, value]) => sum + value, 0);
+  return `${entries.map(([name, value]) => `${name} ${value.toFixed(digits)}`).join(', ')} (all ${total.toFixed(digits)})`;
 }
 
 /** Each level on the real system, with the service processes' CPU and the order worker's busy slots around it. */
@@ -128,11 +149,19 @@ async function runSystemLevels(
     const result = await runLevel(options, client, concurrency, (order) => confirmedOrders.push(order));
     const after = await usageOf(system, postmasterPid);
     const seconds = (performance.now() - startedAt) / 1_000;
-    const cpuPerOrder = cpuMsPerOrder(before.cpu, after.cpu, result.completed);
+    // Counted around the whole level, warm-up included, so divided by every order the level completed.
+    const cpuPerOrder = cpuMsPerOrder(before.cpu, after.cpu, result.allCompleted);
+    const roundTripsPerOrder = perOrder(before.roundTrips, after.roundTrips, result.allCompleted);
+    // Only the actions the level used (provisioning calls from start-up show up with no growth).
+    const awsCallsPerOrder = Object.fromEntries(
+      Object.entries(perOrder(before.awsCalls, after.awsCalls, result.allCompleted)).filter(([, calls]) => calls! > 0),
+    ) as Record<string, number>;
     const busy = after.sagaBusySeconds - before.sagaBusySeconds;
     const level: SagaLevelResult = {
       ...result,
       cpuMsPerOrder: cpuPerOrder,
+      roundTripsPerOrder,
+      awsCallsPerOrder,
       phases: sagaPhases(confirmedOrders),
       ...(Number.isFinite(busy) ? { sagasRunning: busy / seconds } : {}),
     };
@@ -143,7 +172,8 @@ async function runSystemLevels(
       options,
       client.label,
       result,
-      `; sagas running ${level.sagasRunning?.toFixed(1) ?? 'n/a'}; CPU ms/order ${cpu}`,
+      `; sagas running ${level.sagasRunning?.toFixed(1) ?? 'n/a'}; CPU ms/order ${cpu}` +
+        `; database round trips/order ${listed(roundTripsPerOrder, 1)}; SNS/SQS calls/order ${listed(awsCallsPerOrder, 1)}`,
     );
     results.push(level);
   }
@@ -152,6 +182,8 @@ async function runSystemLevels(
 
 interface Usage {
   cpu: Partial<Record<CpuConsumer, number>>;
+  roundTrips: Partial<Record<ServiceName, number>>;
+  awsCalls: Record<string, number>;
   sagaBusySeconds: number;
 }
 
@@ -163,9 +195,31 @@ async function usageOf(system: RunningSystem, postmasterPid: number | undefined)
     ...(postgres !== undefined ? { postgres } : {}),
     host: (user + kernel) / 1e6,
   };
-  const metrics = await (await fetch(`${system.service('order').baseUrl}/metrics`)).text();
-  const busy = [...metrics.matchAll(/^saga_worker_busy_seconds_total\{[^}]*\}\s+([\d.e+-]+)$/gm)];
-  return { cpu, sagaBusySeconds: busy.length ? busy.reduce((sum, match) => sum + Number(match[1]), 0) : 0 };
+  // The gateway has no database (and serves its metrics on a port of their own).
+  const withDatabase = SERVICES.filter((name) => name !== 'gateway');
+  const metrics = Object.fromEntries(
+    await Promise.all(
+      withDatabase.map(async (name) => [name, await (await fetch(`${system.service(name).baseUrl}/metrics`)).text()]),
+    ),
+  ) as Record<ServiceName, string>;
+  const roundTrips: Partial<Record<ServiceName, number>> = {};
+  for (const name of withDatabase) {
+    const value = sumOfSeries(metrics[name], 'db_round_trips_total');
+    if (value !== undefined) roundTrips[name] = value;
+  }
+  const awsCalls = (await (await fetch(`${system.localAwsUrl}/_local/requests`)).json()) as Record<string, number>;
+  return {
+    cpu,
+    roundTrips,
+    awsCalls,
+    sagaBusySeconds: sumOfSeries(metrics.order, 'saga_worker_busy_seconds_total') ?? 0,
+  };
+}
+
+/** The sum of a metric's series in a Prometheus text page; undefined when the page has none. */
+function sumOfSeries(page: string, metric: string): number | undefined {
+  const series = [...page.matchAll(new RegExp(`^${metric}(?:\\{[^}]*\\})?\\s+([\\d.e+-]+)$`, 'gm'))];
+  return series.length ? series.reduce((sum, match) => sum + Number(match[1]), 0) : undefined;
 }
 
 /**
@@ -273,7 +327,7 @@ async function postmasterPidOf(url: string): Promise<number | undefined> {
   }
 }
 
-async function benchBareChain(options: SagaBenchOptions): Promise<ClosedLoopResult[]> {
+async function benchBareChain(options: SagaBenchOptions): Promise<BareLevelResult[]> {
   options.log(`  starting the bare chain (${options.mode})…`);
   const chain = await startBareChain(options.databaseUrls?.bare);
   try {
@@ -284,7 +338,7 @@ async function benchBareChain(options: SagaBenchOptions): Promise<ClosedLoopResu
       operationFor: () => () =>
         placeOrderUntilConfirmed({ baseUrl: chain.gatewayUrl, pollMs: options.pollMs, timeoutMs: ORDER_TIMEOUT_MS }),
     });
-    return await runBareLevels(options, chain.gatewayUrl); // the bare gateway checks no token
+    return await runBareLevels(options, chain);
   } finally {
     await chain.stop();
   }

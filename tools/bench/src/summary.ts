@@ -45,6 +45,9 @@ export const SOAK_P99_DRIFT_TARGET = 1.5;
 /** The six service processes' resident memory, end of the soak against its start. */
 export const SOAK_RSS_GROWTH_TARGET_PERCENT = 10;
 
+const sumRoundTrips = (perService: Partial<Record<string, number>>) =>
+  Object.values(perService).reduce<number>((sum, value) => sum + (value ?? 0), 0);
+
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 export function summaryRows(results: BenchResults): SummaryRow[] {
@@ -86,6 +89,20 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
           : { target: '' }),
       });
     });
+    // The work per order behind the ratios, at the first level (machine-independent: round trips, not ms).
+    const firstWaiting = run.sagaWaiting[0];
+    const firstBare = run.bare[0];
+    if (firstWaiting && firstBare && Object.keys(firstBare.roundTripsPerOrder).length) {
+      const saga = sumRoundTrips(firstWaiting.roundTripsPerOrder);
+      const bare = sumRoundTrips(firstBare.roundTripsPerOrder);
+      rows.push({
+        metric: `${run.mode}: database round trips per order, ${firstWaiting.concurrency} customers, waiting client`,
+        value: fixed(saga),
+        baseline: `${fixed(bare)} (bare)`,
+        ratio: fixed(saga / bare, 1),
+        target: '',
+      });
+    }
     const rss = Object.values(run.rssMbAfter);
     if (rss.length) {
       const total = rss.reduce((sum, megabytes) => sum + megabytes, 0);

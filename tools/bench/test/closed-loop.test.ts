@@ -30,6 +30,9 @@ describe('runClosedLoop', () => {
     expect(result.completed).toBeGreaterThanOrEqual(19);
     expect(result.completed).toBeLessThanOrEqual(21);
     expect(result.throughput).toBeCloseTo(result.completed, 5);
+    // The warm-up's two operations (100 ms at 50 ms each) and any overrun count in allCompleted only.
+    expect(result.allCompleted).toBeGreaterThanOrEqual(result.completed + 2);
+    expect(result.allCompleted).toBeLessThanOrEqual(result.completed + 4);
     expect(result.latency.p50).toBe(50);
     expect(result.failed).toBe(0);
   });
@@ -51,6 +54,7 @@ describe('runClosedLoop', () => {
     });
     expect(result.failed).toBe(5);
     expect(result.completed).toBe(5);
+    expect(result.allCompleted).toBe(5);
     expect(result.errors).toEqual(['order CANCELLED']);
   });
 });

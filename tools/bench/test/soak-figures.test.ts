@@ -5,6 +5,7 @@ import { soakDrift, soakRate, soakWarmupMs, soakWindowMs, soakWindows, type Soak
 const level = (concurrency: number, throughput: number): ClosedLoopResult => ({
   concurrency,
   completed: throughput * 10,
+  allCompleted: throughput * 12,
   failed: 0,
   throughput,
   latency: { count: throughput * 10, p50: 50, p99: 90, mean: 55, max: 100 },

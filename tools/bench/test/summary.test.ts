@@ -9,6 +9,7 @@ import type { SoakBenchResult } from '../src/soak-bench';
 const level = (concurrency: number, throughput: number, p50: number): ClosedLoopResult => ({
   concurrency,
   completed: throughput * 10,
+  allCompleted: throughput * 12,
   failed: 0,
   throughput,
   latency: { count: throughput * 10, p50, p99: p50 * 2, mean: p50, max: p50 * 3 },
@@ -17,6 +18,8 @@ const level = (concurrency: number, throughput: number, p50: number): ClosedLoop
 const system = (concurrency: number, throughput: number, p50: number): SagaLevelResult => ({
   ...level(concurrency, throughput, p50),
   cpuMsPerOrder: { order: 20 },
+  roundTripsPerOrder: { order: 60, inventory: 15 },
+  awsCallsPerOrder: { 'sns:PublishBatch': 6 },
   phases: { reserveInventory: 10 },
   sagasRunning: concurrency / 2,
 });
@@ -29,7 +32,10 @@ describe('summary rows', () => {
         mode: 'postgres',
         saga: [system(1, 4, 300), system(4, 6, 500)],
         sagaWaiting: [system(1, 6, 70), system(4, 9, 400)],
-        bare: [level(1, 10, 40), level(4, 30, 120)],
+        bare: [
+          { ...level(1, 10, 40), roundTripsPerOrder: { order: 10, inventory: 5 } },
+          { ...level(4, 30, 120), roundTripsPerOrder: { order: 10, inventory: 5 } },
+        ],
         rssMbAfter: { order: 300, inventory: 250 },
         failFast: [
           {
@@ -73,6 +79,12 @@ describe('summary rows', () => {
     const rss = find('postgres: RSS of the six service processes after the scenarios');
     expect(rss).toMatchObject({ value: '550 MB', target: '' });
     expect(rss!.pass).toBeUndefined();
+  });
+
+  it('shows the database round trips per order against the bare chain’s, not judged', () => {
+    const work = find('postgres: database round trips per order, 1 customers, waiting client');
+    expect(work).toMatchObject({ value: '75.0', baseline: '15.0 (bare)', ratio: '5.0', target: '' });
+    expect(work!.pass).toBeUndefined();
   });
 
   it('judges fail-fast against 5% of the step timeout, for the POST and for the step attempts', () => {

@@ -154,6 +154,8 @@ async function main(): Promise<void> {
       : await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.BARE_DATA_DIR });
   if (db) await db.exec(SCHEMA[role]);
   const app = Fastify({ logger: false });
+  // The benchmark's count of this role's database round trips (the real services serve db_round_trips_total).
+  app.get('/_bare/round-trips', async () => ({ roundTrips: db?.counters().roundTrips ?? 0 }));
   if (role === 'gateway') gatewayRoutes(app);
   if (role === 'order') orderRoutes(app, db!);
   if (role === 'inventory') inventoryRoutes(app, db!);

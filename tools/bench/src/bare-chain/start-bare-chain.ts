@@ -13,6 +13,8 @@ export const BARE_ROLES: BareRole[] = ['gateway', 'order', 'inventory', 'payment
 
 export interface BareChain {
   readonly gatewayUrl: string;
+  /** Database round trips of every role so far (each serves `GET /_bare/round-trips`). */
+  roundTrips(): Promise<Partial<Record<BareRole, number>>>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +81,17 @@ export async function startBareChain(databaseUrls?: Partial<Record<BareRole, str
     started.push(order);
     const gateway = await startOne('gateway', { ORDER_URL: order.url });
     started.push(gateway);
-    return { gatewayUrl: gateway.url, stop };
+    const withDatabase = { order, inventory: inventory!, payment: payment!, shipping: shipping! };
+    const roundTrips = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(withDatabase).map(async ([role, one]) => {
+            const response = await fetch(`${one.url}/_bare/round-trips`);
+            return [role, ((await response.json()) as { roundTrips: number }).roundTrips] as const;
+          }),
+        ),
+      );
+    return { gatewayUrl: gateway.url, roundTrips, stop };
   } catch (error) {
     await stop();
     throw error;

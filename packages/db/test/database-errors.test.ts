@@ -97,7 +97,7 @@ async function untilServerRuns(server: Database, statement: string): Promise<voi
   throw new Error(`the server never ran: ${statement}`);
 }
 
-describeOnPostgres('classifyDatabaseError when a running Postgres stops (Postgres only: a server to stop)', () => {
+describeOnPostgres('classifyDatabaseError when a running Postgres stops', 'a server to stop', () => {
   it('calls both the cut connection and the refused reconnection unavailable', async () => {
     const server = await createTestDatabase('postgres');
     const relay = await startPostgresRelay(server.url!);

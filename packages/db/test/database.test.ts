@@ -108,7 +108,7 @@ describe.each(testEngines())('database on %s', (engine) => {
   });
 });
 
-describeOnPostgres('prepared statements (Postgres only: a server that parses and plans)', () => {
+describeOnPostgres('prepared statements', 'a server that parses and plans', () => {
   it('runs a parameterised query as a named statement, parsed once per connection and reused', async () => {
     const db = await createTestDatabase('postgres');
     try {
@@ -127,7 +127,7 @@ describeOnPostgres('prepared statements (Postgres only: a server that parses and
   });
 });
 
-describeOnPostgres('migrations from two processes at once (Postgres only: two connections)', () => {
+describeOnPostgres('migrations from two processes at once', 'two connections', () => {
   it('two migrators starting at once both succeed and apply each file once', async () => {
     const db = await createTestDatabase('postgres');
     try {

@@ -1,4 +1,4 @@
-import { describeOnPostgres, testEngines, type TestDatabase } from '@shop/db/testing';
+import { describeOnPostgres, itOnEngine, testEngines, type TestDatabase } from '@shop/db/testing';
 import {
   createEventStore,
   createProjector,
@@ -84,20 +84,21 @@ describe.each(testEngines())('projections on %s', (engine) => {
 
   // PGlite only: on a shared Postgres server another database's open transaction can hide the event at the moment of
   // the wake-up (a cluster-wide snapshot horizon), and then only the poll, an hour here, would pick it up.
-  (engine === 'pglite' ? it : it.skip)(
-    'wakes a started projector on an append through the store, without waiting for the poll (pglite: no foreign transactions)',
-    async () => {
-      const projected = latch();
-      projector = createProjector(store, async_, {
-        pollIntervalMs: 3_600_000, // only a wake-up can make this test pass in time
-        onBatch: () => projected.release(),
-      });
-      projector.start();
-      await store.appendToStream('s-1', [{ type: 'Counted', data: {} }]);
-      await projected.promise;
-      expect(await async_.snapshot(db)).toMatchObject({ totals: [{ total_events: 1, streams: 1 }] });
-    },
-  );
+  itOnEngine(
+    engine,
+    'pglite',
+    'no foreign transactions',
+  )('wakes a started projector on an append through the store, without waiting for the poll', async () => {
+    const projected = latch();
+    projector = createProjector(store, async_, {
+      pollIntervalMs: 3_600_000, // only a wake-up can make this test pass in time
+      onBatch: () => projected.release(),
+    });
+    projector.start();
+    await store.appendToStream('s-1', [{ type: 'Counted', data: {} }]);
+    await projected.promise;
+    expect(await async_.snapshot(db)).toMatchObject({ totals: [{ total_events: 1, streams: 1 }] });
+  });
 
   it(`rebuilds to the same read model as the live one, on ${STREAMS} streams and ${EVENTS} more events`, async () => {
     projector = createProjector(store, async_, { batchSize: 250 });
@@ -137,7 +138,7 @@ async function rebuildIsWaitingForLock(db: TestDatabase): Promise<boolean> {
   return rows.length > 0;
 }
 
-describeOnPostgres('inline rebuild racing an append (Postgres only: two connections)', () => {
+describeOnPostgres('inline rebuild racing an append', 'two connections', () => {
   it('waits for an in-flight append, so its event is counted exactly once', async () => {
     const { db } = await createTestStore('postgres');
     try {

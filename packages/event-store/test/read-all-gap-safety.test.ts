@@ -10,7 +10,7 @@ import { useTestStore, latch, untilLogSettles } from './fixtures/store';
 const placed = { type: 'OrderPlaced', data: {} };
 const streamsOf = (events: readonly { streamId: string }[]) => events.map((event) => event.streamId);
 
-describeOnPostgres('gap safety with two connections (Postgres only: PGlite has one connection)', () => {
+describeOnPostgres('gap safety with two connections', 'PGlite has one connection', () => {
   const t = useTestStore('postgres');
 
   /** Appends `streamId` in a transaction that stays open until `commit.release()`; resolves once it has appended. */

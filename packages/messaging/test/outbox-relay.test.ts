@@ -1,7 +1,7 @@
 import { FakeClock } from '@shop/clock';
 import type { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CircuitBreaker } from '@shop/resilience';
-import { eventually, testEngines, type TestDatabase } from '@shop/testing';
+import { eventually, itOnEngine, testEngines, type TestDatabase } from '@shop/testing';
 import {
   createOutboxRelay,
   enqueueEvents,
@@ -223,23 +223,24 @@ describe.each(testEngines())('outbox relay on %s', (engine) => {
       ]);
     });
 
-    (engine === 'postgres' ? it : it.skip)(
-      'leaves no session idle in transaction while a PublishBatch is in flight (Postgres only: reads pg_stat_activity)',
-      async () => {
-        const sns = heldSns();
-        const r = relay({ sns: sns.client });
-        await enqueue(orderEvent('OrderPlaced', 'order-1', 1));
-        const pass = r.publishPending();
-        await sns.arrived();
-        const { rows } = await db.query<{ open: number }>(
-          `SELECT count(*)::int AS open FROM pg_stat_activity
+    itOnEngine(
+      engine,
+      'postgres',
+      'reads pg_stat_activity',
+    )('leaves no session idle in transaction while a PublishBatch is in flight', async () => {
+      const sns = heldSns();
+      const r = relay({ sns: sns.client });
+      await enqueue(orderEvent('OrderPlaced', 'order-1', 1));
+      const pass = r.publishPending();
+      await sns.arrived();
+      const { rows } = await db.query<{ open: number }>(
+        `SELECT count(*)::int AS open FROM pg_stat_activity
             WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-        );
-        expect(rows[0]!.open).toBe(0);
-        sns.release();
-        expect(await pass).toMatchObject({ published: 1 });
-      },
-    );
+      );
+      expect(rows[0]!.open).toBe(0);
+      sns.release();
+      expect(await pass).toMatchObject({ published: 1 });
+    });
 
     it('never lets a second relay publish a later event of an aggregate another relay is publishing', async () => {
       const sent: string[] = [];

@@ -108,7 +108,7 @@ describe('a Postgres the service cannot reach', () => {
   });
 });
 
-describeOnPostgres('a Postgres that stops while the service runs (Postgres only: a server to stop)', () => {
+describeOnPostgres('a Postgres that stops while the service runs', 'a server to stop', () => {
   it('answers 503 with Retry-After instead of 500, and serves again when it is back', async () => {
     const server = await createTestDatabase('postgres');
     await createWidgetsTable(server);

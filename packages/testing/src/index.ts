@@ -1,6 +1,7 @@
 export {
   testEngines,
   describeOnPostgres,
+  itOnEngine,
   createTestDatabase,
   startPostgresRelay,
   testResources,

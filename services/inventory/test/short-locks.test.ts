@@ -87,7 +87,7 @@ describe.each(testEngines())('product row locks on %s', (engine) => {
   });
 });
 
-describeOnPostgres('product row locks seen from a second connection (Postgres only: PGlite has one connection)', () => {
+describeOnPostgres('product row locks seen from a second connection', 'PGlite has one connection', () => {
   let inventory: InventoryFixture;
   beforeEach(async () => {
     inventory = await startInventory('postgres');

@@ -1,5 +1,5 @@
 import type { ServiceApp } from '@shop/service-kit';
-import { eventually, testEngines, type TestDatabase } from '@shop/testing';
+import { eventually, itOnEngine, testEngines, type TestDatabase } from '@shop/testing';
 import { claimIdempotencyKey } from '../src/idempotency/idempotency-keys';
 import { requestFingerprint } from '../src/idempotency/request-fingerprint';
 import type { SimulatedPaymentProvider } from '../src/provider/simulated-provider';
@@ -111,7 +111,7 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
 
   // PGlite has one connection and serialises transactions, so a transaction held open by the test would block the
   // request's own transaction rather than its key insert: these two waits can only be observed on Postgres.
-  const onPostgres = engine === 'postgres' ? it : it.skip;
+  const onPostgres = itOnEngine(engine, 'postgres', 'row locks');
 
   /** Holds the key row in an open transaction, like a first request still talking to the provider. */
   function holdKey(key: string, body: object): { release(): void; done: Promise<unknown> } {
@@ -136,43 +136,37 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
       )
     ).rows[0]!.n;
 
-  onPostgres(
-    'answers 409 request-in-progress when the first request holds the key longer than the wait (Postgres only: row locks)',
-    async () => {
-      const { app: impatient } = await testApp(db, { idempotencyWaitMs: 100 });
-      const body = paymentBody();
-      const held = holdKey('key-held', body);
-      try {
-        await eventually(async () => expect(await countRows(db, 'idempotency_keys')).toBe(0)); // uncommitted: invisible
-        const response = await pay(impatient, body, 'key-held');
-        expect(response.statusCode).toBe(409);
-        expect(response.headers['content-type']).toContain('application/problem+json');
-        expect(response.headers['retry-after']).toBe('1');
-        expect(response.json().type).toMatch(/request-in-progress$/);
-      } finally {
-        held.release();
-        await held.done;
-        await impatient.close();
-      }
-      expect(await countRows(db, 'payments')).toBe(0);
-    },
-  );
-
-  onPostgres(
-    'lets a waiting duplicate take over when the first request rolls back (Postgres only: row locks)',
-    async () => {
-      const body = paymentBody();
-      const held = holdKey('key-takeover', body);
-      const waiting = pay(app, body, 'key-takeover');
-      await eventually(async () => expect(await waitingOnLocks()).toBe(1));
+  onPostgres('answers 409 request-in-progress when the first request holds the key longer than the wait', async () => {
+    const { app: impatient } = await testApp(db, { idempotencyWaitMs: 100 });
+    const body = paymentBody();
+    const held = holdKey('key-held', body);
+    try {
+      await eventually(async () => expect(await countRows(db, 'idempotency_keys')).toBe(0)); // uncommitted: invisible
+      const response = await pay(impatient, body, 'key-held');
+      expect(response.statusCode).toBe(409);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json().type).toMatch(/request-in-progress$/);
+    } finally {
       held.release();
       await held.done;
-      const response = await waiting;
-      expect(response.statusCode).toBe(201);
-      expect(response.headers['idempotent-replayed']).toBeUndefined();
-      expect(provider.calls.charge).toBe(1);
-    },
-  );
+      await impatient.close();
+    }
+    expect(await countRows(db, 'payments')).toBe(0);
+  });
+
+  onPostgres('lets a waiting duplicate take over when the first request rolls back', async () => {
+    const body = paymentBody();
+    const held = holdKey('key-takeover', body);
+    const waiting = pay(app, body, 'key-takeover');
+    await eventually(async () => expect(await waitingOnLocks()).toBe(1));
+    held.release();
+    await held.done;
+    const response = await waiting;
+    expect(response.statusCode).toBe(201);
+    expect(response.headers['idempotent-replayed']).toBeUndefined();
+    expect(provider.calls.charge).toBe(1);
+  });
 });
 
 describe('request fingerprint', () => {

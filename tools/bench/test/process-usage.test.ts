@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpuSeconds, parentPid, processTreeCpuSeconds } from '../src/process-usage';
 
-const onLinux = process.platform === 'linux' ? describe : describe.skip;
-
-onLinux('processTreeCpuSeconds (Linux only: reads /proc)', () => {
+(process.platform === 'linux' ? describe : describe.skip)('processTreeCpuSeconds (Linux only: reads /proc)', () => {
   it('counts a child that has exited and been reaped, as a postmaster counts a closed connection’s backend', () => {
     const before = processTreeCpuSeconds(process.pid)!;
     // A fixed amount of work, not a fixed time: the child reports the CPU it used, whatever the machine's load.

@@ -1,5 +1,5 @@
 /** `@shop/db/testing`: test databases on every available engine, and resources closed even when setup times out. */
-export { testEngines, describeOnPostgres, createTestDatabase, type TestDatabase } from './test-databases';
+export { testEngines, describeOnPostgres, itOnEngine, createTestDatabase, type TestDatabase } from './test-databases';
 export { startPostgresRelay, type PostgresRelay, type PostgresRelayOptions } from './postgres-relay';
 export {
   testResources,

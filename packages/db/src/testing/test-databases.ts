@@ -25,12 +25,31 @@ type Describe = (name: string, body: () => void) => void;
 /**
  * `describe` for what only a server shows — a second connection, another session's locks, a server that stops:
  * runs when `TEST_DATABASE_URL` points at a Postgres, skipped otherwise (PGlite is one connection in this process).
- * Say what PGlite lacks in the title: `describeOnPostgres('… (Postgres only: two connections)', …)`.
+ * The reason is required and goes into the title, so a skipped block always says why:
+ * `describeOnPostgres('migrations from two processes', 'two connections', …)` is reported as
+ * "migrations from two processes (Postgres only: two connections)".
  */
-export function describeOnPostgres(name: string, body: () => void): void {
+export function describeOnPostgres(name: string, reason: string, body: () => void): void {
   const jest = (globalThis as { describe?: Describe & { skip: Describe } }).describe;
   if (!jest) throw new Error('describeOnPostgres is for test files (no describe in this process)');
-  (testEngines().includes('postgres') ? jest : jest.skip)(name, body);
+  if (!reason.trim()) throw new Error(`describeOnPostgres('${name}'): say what PGlite lacks`);
+  (testEngines().includes('postgres') ? jest : jest.skip)(`${name} (Postgres only: ${reason})`, body);
+}
+
+type It = (name: string, body: () => Promise<void>) => void;
+const ENGINE_NAMES: Record<Engine, string> = { pglite: 'PGlite', postgres: 'Postgres' };
+
+/**
+ * `it` for one test of a suite that runs on every engine (`describe.each(testEngines())`) but shows something on one
+ * engine only: runs on `only`, skipped on the others, the reason in its title either way —
+ * `itOnEngine(engine, 'postgres', 'reads pg_stat_activity')('leaves no session idle', …)` is reported as
+ * "leaves no session idle (Postgres only: reads pg_stat_activity)".
+ */
+export function itOnEngine(current: Engine, only: Engine, reason: string): It {
+  const jest = (globalThis as { it?: It & { skip: It } }).it;
+  if (!jest) throw new Error('itOnEngine is for test files (no it in this process)');
+  if (!reason.trim()) throw new Error(`itOnEngine(${only}): say why the test needs ${ENGINE_NAMES[only]}`);
+  return (name, body) => (current === only ? jest : jest.skip)(`${name} (${ENGINE_NAMES[only]} only: ${reason})`, body);
 }
 
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {

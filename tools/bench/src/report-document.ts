@@ -6,6 +6,7 @@ import type { CpuConsumer, SagaBenchResult } from './saga-bench';
 import { LATE_START_MS, type SoakBenchResult, type SoakMemory } from './soak-bench';
 import { SOAK_LOAD_SHARE } from './soak-figures';
 import { machineLine, type MachineDescription } from './machine';
+import { totalOf } from './stats';
 import { markdownTable, summaryMarkdown, type BenchResults, type SummaryRow } from './summary';
 
 export interface ReportInput {
@@ -76,9 +77,6 @@ function costTable(run: SagaBenchResult): string {
   return markdownTable(['', ...services, ...others.map((name) => OTHER_CONSUMER_LABELS[name])], rows);
 }
 
-const sumOf = (values: Partial<Record<string, number>>) =>
-  Object.values(values).reduce<number>((sum, value) => sum + (value ?? 0), 0);
-
 const WORK_NOTE =
   'What an order asks of the databases and of SNS/SQS, waiting client, counted around each level (warm-up included) ' +
   "and divided by every order the level completed: each service's `db_round_trips_total` (a statement, a BEGIN, a " +
@@ -103,15 +101,15 @@ function workTable(run: SagaBenchResult): string {
       ...actions,
     ],
     run.sagaWaiting.map((level, i) => {
-      const bare = run.bare[i] ? sumOf(run.bare[i]!.roundTripsPerOrder) : Number.NaN;
-      const all = sumOf(level.roundTripsPerOrder);
+      const bare = run.bare[i] ? totalOf(run.bare[i]!.roundTripsPerOrder) : Number.NaN;
+      const all = totalOf(level.roundTripsPerOrder);
       return [
         String(level.concurrency),
         ...services.map((name) => n(level.roundTripsPerOrder[name] ?? Number.NaN, 1)),
         n(all, 1),
         n(bare, 1),
         n(all / bare, 1),
-        n(sumOf(level.awsCallsPerOrder), 1),
+        n(totalOf(level.awsCallsPerOrder), 1),
         ...actions.map((action) => n(level.awsCallsPerOrder[action] ?? 0, 1)),
       ];
     }),

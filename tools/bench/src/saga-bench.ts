@@ -22,6 +22,7 @@ import { FAIL_FAST_VARIANTS, runFailFast, type FailFastResult } from './fail-fas
 import { placeOrderUntilConfirmed, WAITING_CLIENT_SECONDS, type ConfirmedOrder } from './place-order';
 import { parentPid, processTreeCpuSeconds } from './process-usage';
 import { sagaPhases, type SagaPhases } from './saga-phases';
+import { totalOf } from './stats';
 import type { BenchCustomer } from './shop-setup';
 
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -130,8 +131,7 @@ async function runBareLevels(options: SagaBenchOptions, chain: BareChain): Promi
 
 function listed(values: Partial<Record<string, number>>, digits: number): string {
   const entries = Object.entries(values) as [string, number][];
-  const total = entries.reduce((sum, [, value]) => sum + value, 0);
-  return `${entries.map(([name, value]) => `${name} ${value.toFixed(digits)}`).join(', ')} (all ${total.toFixed(digits)})`;
+  return `${entries.map(([name, value]) => `${name} ${value.toFixed(digits)}`).join(', ')} (all ${totalOf(values).toFixed(digits)})`;
 }
 
 /** Each level on the real system, with the service processes' CPU and the order worker's busy slots around it. */

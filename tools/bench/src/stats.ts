@@ -30,3 +30,8 @@ export function summarize(samples: readonly number[]): LatencySummary {
 
 export const ms = (value: number, digits = 1): string =>
   Number.isFinite(value) ? `${value.toFixed(digits)} ms` : 'n/a';
+
+/** The sum of a record's values (a per-service breakdown's total), missing entries as 0. */
+export function totalOf(values: Partial<Record<string, number>>): number {
+  return Object.values(values).reduce<number>((sum, value) => sum + (value ?? 0), 0);
+}

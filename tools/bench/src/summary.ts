@@ -8,6 +8,7 @@ import type { PackageBenchResult } from './package-benches';
 import type { ReplicasBenchResult } from './replicas-bench';
 import type { SagaBenchResult } from './saga-bench';
 import type { SoakBenchResult } from './soak-bench';
+import { totalOf } from './stats';
 
 export interface SummaryRow {
   metric: string;
@@ -44,9 +45,6 @@ export const FAIL_FAST_SHARE = 0.05;
 export const SOAK_P99_DRIFT_TARGET = 1.5;
 /** The six service processes' resident memory, end of the soak against its start. */
 export const SOAK_RSS_GROWTH_TARGET_PERCENT = 10;
-
-const sumRoundTrips = (perService: Partial<Record<string, number>>) =>
-  Object.values(perService).reduce<number>((sum, value) => sum + (value ?? 0), 0);
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
@@ -93,8 +91,8 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
     const firstWaiting = run.sagaWaiting[0];
     const firstBare = run.bare[0];
     if (firstWaiting && firstBare && Object.keys(firstBare.roundTripsPerOrder).length) {
-      const saga = sumRoundTrips(firstWaiting.roundTripsPerOrder);
-      const bare = sumRoundTrips(firstBare.roundTripsPerOrder);
+      const saga = totalOf(firstWaiting.roundTripsPerOrder);
+      const bare = totalOf(firstBare.roundTripsPerOrder);
       rows.push({
         metric: `${run.mode}: database round trips per order, ${firstWaiting.concurrency} customers, waiting client`,
         value: fixed(saga),

@@ -1,4 +1,4 @@
-import { percentile, summarize } from '../src/stats';
+import { percentile, summarize, totalOf } from '../src/stats';
 
 describe('percentile (nearest rank)', () => {
   const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 1..100, unsorted
@@ -19,5 +19,12 @@ describe('percentile (nearest rank)', () => {
     const input = [3, 1, 2];
     expect(summarize(input)).toEqual({ count: 3, p50: 2, p99: 3, mean: 2, max: 3 });
     expect(input).toEqual([3, 1, 2]);
+  });
+});
+
+describe('totalOf', () => {
+  it('adds a breakdown’s values, a missing entry as 0', () => {
+    expect(totalOf({ order: 60, user: 15.5, inventory: undefined })).toBe(75.5);
+    expect(totalOf({})).toBe(0);
   });
 });

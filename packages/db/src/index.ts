@@ -14,3 +14,4 @@ export {
   type RetentionRule,
   type TableRows,
 } from './retention';
+export { alongside, runStatement, runStatements, type Statement } from './statements';

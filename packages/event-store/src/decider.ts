@@ -2,10 +2,10 @@
  * Aggregates as deciders (emmett's pattern): domain logic is two pure functions, and `handleCommand` is the only
  * place that touches the store — load the stream, fold it into state, decide, append at the loaded version.
  */
-import type { Queryable } from '@shop/db';
+import type { Queryable, Statement } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
 import type { EventStore } from './event-store';
-import type { EventMetadata, ExpectedVersion, RecordedEvent } from './events';
+import type { EventMetadata, ExpectedVersion, PendingEvent, RecordedEvent } from './events';
 
 /** A domain event as the decider sees it: no ids, versions or timestamps — those belong to the store. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
@@ -38,8 +38,8 @@ export interface HandleCommandOptions<Event extends DomainEvent> {
   metadata?: EventMetadata;
   /** Run inside the caller's transaction (outbox rows, saga state) instead of one of the store's own. */
   tx?: Queryable;
-  /** Runs in the appending transaction with the recorded events, e.g. `enqueueEvents(tx, toEnvelopes(events))`. */
-  onAppended?: (tx: Queryable, events: readonly RecordedEvent<Event['type']>[]) => Promise<void>;
+  /** Writes committed with the events, sent in their insert's statement, e.g. `outboxInsert(toEnvelopes(events))`. */
+  alsoWrite?: (events: readonly PendingEvent<Event['type']>[]) => Statement[];
 }
 
 export interface CommandResult<Event extends DomainEvent, State> {
@@ -110,7 +110,7 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
     streamLocked: true,
     headVerified: true,
     metadata: options.metadata,
-    onAppended: options.onAppended as ((tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>) | undefined,
+    alsoWrite: options.alsoWrite as ((events: readonly PendingEvent[]) => Statement[]) | undefined,
   });
   return {
     state: decided.reduce((next, event) => decider.evolve(next, event), state),

@@ -3,9 +3,9 @@
  * order. Plain SQL over `@shop/db`, identical on PGlite and Postgres.
  */
 import { systemClock, uuidv7, type Clock } from '@shop/clock';
-import { isUniqueViolation, type Database, type Queryable } from '@shop/db';
+import { alongside, isUniqueViolation, runStatement, type Database, type Queryable, type Statement } from '@shop/db';
 import { ConcurrencyError } from './concurrency-error';
-import type { EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent } from './events';
+import type { EventMetadata, ExpectedVersion, LogPosition, NewEvent, PendingEvent, RecordedEvent } from './events';
 import { START_OF_LOG } from './events';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-rows';
 import { readLog } from './read-log';
@@ -30,8 +30,12 @@ export interface AppendOptions {
   tx?: Queryable;
   /** Merged into every event's metadata (an event's own metadata wins). */
   metadata?: EventMetadata;
-  /** Runs in the appending transaction after the insert and the inline projections: the place to enqueue integration events. */
-  onAppended?: (tx: Queryable, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Writes that commit with the events — the place to enqueue integration events in the outbox. Given as statements
+   * (built from the events as known before their insert) so they travel in the insert's own statement: they must
+   * only write, and touch no row the inline projections write.
+   */
+  alsoWrite?: (events: readonly PendingEvent[]) => Statement[];
   /** `tx` already holds this stream's lock (`handleCommand` takes it before reading): do not take it again. */
   streamLocked?: boolean;
   /**
@@ -120,51 +124,77 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     if (expected !== 'any' && current !== versionOf(expected)) {
       throw new ConcurrencyError(streamId, expected, current);
     }
+    const pending = toPendingEvents(streamId, current, events, appendOptions.metadata);
+    // One event, and projections that can say their writes as statements: the event, its read-model writes and the
+    // caller's (the outbox) go to the server as one statement. Several events keep the projections' writes in
+    // order, one after another, since one event's update may need the row the previous one inserted.
+    const combinable = pending.length === 1 && inlineProjections.every((projection) => projection.writesFor);
+    const withInsert = [
+      ...(combinable ? inlineProjections.flatMap((projection) => projection.writesFor!(pending[0]!)) : []),
+      ...(appendOptions.alsoWrite?.(pending) ?? []),
+    ];
     let recorded: RecordedEvent[];
     try {
-      recorded = await insertEvents(tx, streamId, current, events, appendOptions.metadata);
+      recorded = await insertEvents(tx, pending, withInsert);
     } catch (error) {
       // Backstop for writers that bypass the stream lock: the unique (stream_id, version) index lets only one of
       // two inserts of the same version commit.
       if (isUniqueViolation(error, STREAM_VERSION_KEY)) throw new ConcurrencyError(streamId, expected, undefined);
       throw error;
     }
-    for (const projection of inlineProjections) {
-      for (const event of recorded) await projection.handle(tx, event);
+    if (!combinable) {
+      for (const projection of inlineProjections) {
+        for (const event of recorded) await projection.handle(tx, event);
+      }
     }
-    await appendOptions.onAppended?.(tx, recorded);
     return { nextExpectedVersion: recorded.at(-1)!.version, events: recorded };
   }
 
-  async function insertEvents(
-    tx: Queryable,
+  function toPendingEvents(
     streamId: string,
     currentVersion: number,
     events: readonly NewEvent[],
     metadata: EventMetadata | undefined,
+  ): PendingEvent[] {
+    const recordedAt = new Date(clock.now());
+    return events.map((event, index) => ({
+      eventId: event.eventId ?? newEventId(),
+      streamId,
+      version: currentVersion + index + 1,
+      type: event.type,
+      data: event.data,
+      metadata: { ...metadata, ...event.metadata },
+      recordedAt,
+    }));
+  }
+
+  async function insertEvents(
+    tx: Queryable,
+    events: readonly PendingEvent[],
+    writes: readonly Statement[],
   ): Promise<RecordedEvent[]> {
-    const recordedAt = new Date(clock.now()).toISOString();
     const params: unknown[] = [];
-    const rows = events.map((event, index) => {
+    const rows = events.map((event) => {
       params.push(
-        event.eventId ?? newEventId(),
-        streamId,
-        currentVersion + index + 1,
+        event.eventId,
+        event.streamId,
+        event.version,
         event.type,
         JSON.stringify(event.data),
-        JSON.stringify({ ...metadata, ...event.metadata }),
-        recordedAt,
+        JSON.stringify(event.metadata),
+        event.recordedAt.toISOString(),
       );
       const p = params.length - 7;
       // ::text::jsonb: both drivers pass the JSON text through untouched (no array or double-encoding surprises).
       return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::text::jsonb, $${p + 6}::text::jsonb, $${p + 7}::timestamptz)`;
     });
-    const { rows: inserted } = await tx.query<EventRow>(
-      `INSERT INTO event_store_events (event_id, stream_id, version, type, data, metadata, recorded_at)
+    const insert: Statement = {
+      sql: `INSERT INTO event_store_events (event_id, stream_id, version, type, data, metadata, recorded_at)
        VALUES ${rows.join(', ')}
        RETURNING ${EVENT_COLUMNS}`,
       params,
-    );
+    };
+    const { rows: inserted } = await runStatement<EventRow>(tx, alongside(insert, writes));
     return inserted.map(toRecordedEvent).sort((a, b) => a.version - b.version);
   }
 

@@ -43,6 +43,15 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   recordedAt: Date;
 }
 
+/**
+ * An event as it is known before its insert runs: everything but its place in the log (`globalPosition`,
+ * `transactionId`), which the database assigns. What a write sent together with the insert is built from.
+ */
+export type PendingEvent<Type extends string = string, Data = unknown> = Omit<
+  RecordedEvent<Type, Data>,
+  'globalPosition' | 'transactionId'
+>;
+
 export function positionOf(event: Pick<RecordedEvent, 'transactionId' | 'globalPosition'>): LogPosition {
   return { transactionId: event.transactionId, globalPosition: event.globalPosition };
 }

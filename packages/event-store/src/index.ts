@@ -13,6 +13,7 @@ export {
   positionOf,
   type NewEvent,
   type RecordedEvent,
+  type PendingEvent,
   type EventMetadata,
   type ExpectedVersion,
   type LogPosition,

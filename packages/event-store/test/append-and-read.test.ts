@@ -1,10 +1,15 @@
 import { isUniqueViolation } from '@shop/db';
 import { testEngines } from '@shop/db/testing';
-import type { TestDatabase } from '@shop/db/testing';
 import { ConcurrencyError } from '../src';
 import { useTestStore, FIXED_NOW } from './fixtures/store';
 
 const added = (sku: string) => ({ type: 'ItemAdded', data: { sku } });
+/** `alsoWrite` for a test outbox table: one row per event. */
+const outboxRow = (events: readonly { eventId: string; type: string }[]) =>
+  events.map((event) => ({
+    sql: 'INSERT INTO outbox (event_id, event_type) VALUES ($1::uuid, $2)',
+    params: [event.eventId, event.type],
+  }));
 
 describe.each(testEngines())('append and read on %s', (engine) => {
   const t = useTestStore(engine);
@@ -102,25 +107,17 @@ describe.each(testEngines())('append and read on %s', (engine) => {
     expect(events.map((event) => event.version)).toEqual([1, 2, 3, 4]);
   });
 
-  it('appends inside the caller transaction, atomically with its other writes and onAppended', async () => {
+  it('appends inside the caller transaction, atomically with its other writes and alsoWrite', async () => {
     await t.db.exec('CREATE TABLE outbox (event_id uuid PRIMARY KEY, event_type text NOT NULL)');
-    const enqueue = async (
-      tx: { query: TestDatabase['query'] },
-      events: readonly { eventId: string; type: string }[],
-    ) => {
-      for (const event of events) {
-        await tx.query('INSERT INTO outbox (event_id, event_type) VALUES ($1, $2)', [event.eventId, event.type]);
-      }
-    };
 
     await t.store.transaction(async (tx) => {
       const { events } = await t.store.appendToStream('cart-1', [added('a')], { tx });
-      await enqueue(tx, events);
+      for (const { sql, params } of outboxRow(events)) await tx.query(sql, params);
     });
-    await t.store.appendToStream('cart-2', [added('b')], { onAppended: enqueue });
+    await t.store.appendToStream('cart-2', [added('b')], { alsoWrite: outboxRow });
     await expect(
       t.store.transaction(async (tx) => {
-        await t.store.appendToStream('cart-3', [added('c')], { tx, onAppended: enqueue });
+        await t.store.appendToStream('cart-3', [added('c')], { tx, alsoWrite: outboxRow });
         throw new Error('publish step failed');
       }),
     ).rejects.toThrow('publish step failed');
@@ -128,6 +125,25 @@ describe.each(testEngines())('append and read on %s', (engine) => {
     const outbox = await t.db.query<{ event_type: string }>('SELECT event_type FROM outbox');
     expect(outbox.rows).toHaveLength(2);
     expect((await t.store.readStream('cart-3')).events).toEqual([]);
+  });
+
+  it('sends alsoWrite in the insert statement itself, and a failing write fails the append', async () => {
+    await t.db.exec('CREATE TABLE outbox (event_id uuid PRIMARY KEY, event_type text NOT NULL)');
+    const before = t.db.counters().roundTrips;
+    await t.store.transaction((tx) =>
+      t.store.appendToStream('cart-1', [added('a')], { tx, expectedVersion: 'no_stream', alsoWrite: outboxRow }),
+    );
+    // BEGIN, the head read (and on Postgres the stream lock), one statement for the event and its outbox row, COMMIT.
+    expect(t.db.counters().roundTrips - before).toBe(engine === 'pglite' ? 4 : 5);
+
+    // The same event id again: the outbox's primary key refuses it, and the event goes with it.
+    const [{ event_id: takenId }] = (await t.db.query<{ event_id: string }>('SELECT event_id::text FROM outbox')).rows;
+    await expect(
+      t.store.appendToStream('cart-2', [{ ...added('b'), eventId: takenId! }], {
+        alsoWrite: outboxRow,
+      }),
+    ).rejects.toThrow();
+    expect((await t.store.readStream('cart-2')).events).toEqual([]);
   });
 
   it('refuses an empty append', async () => {

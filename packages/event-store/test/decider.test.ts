@@ -2,7 +2,7 @@ import { testEngines } from '@shop/db/testing';
 import { handleCommand, type EventStore } from '../src';
 import { DeciderSpecification } from '../src/testing';
 import { orderDecider, OrderRuleViolated, type OrderCommand } from './fixtures/order-decider';
-import { useTestStore, latch } from './fixtures/store';
+import { useTestStore } from './fixtures/store';
 
 const now = '2026-01-02T10:00:00.000Z';
 const placed = { type: 'OrderPlaced' as const, data: { orderId: 'o-1', items: 2, placedAt: now } };
@@ -129,16 +129,12 @@ describe.each(testEngines())('handleCommand on %s', (engine) => {
     expect(statements).toEqual(engine === 'pglite' ? ['SELECT', 'INSERT'] : ['SELECT', 'SELECT', 'INSERT']);
   });
 
-  it('runs onAppended in the same transaction as the append', async () => {
+  it('commits alsoWrite with the append', async () => {
     await t.db.exec('CREATE TABLE outbox (event_type text NOT NULL)');
-    const done = latch();
     await handleCommand(t.store, orderDecider, 'order-o-1', place, {
-      onAppended: async (tx, events) => {
-        for (const event of events) await tx.query('INSERT INTO outbox (event_type) VALUES ($1)', [event.type]);
-        done.release();
-      },
+      alsoWrite: (events) =>
+        events.map((event) => ({ sql: 'INSERT INTO outbox (event_type) VALUES ($1)', params: [event.type] })),
     });
-    await done.promise;
     expect((await t.db.query('SELECT event_type FROM outbox')).rows).toEqual([{ event_type: 'OrderPlaced' }]);
   });
 });

@@ -10,7 +10,7 @@ export {
   type TopologyChange,
 } from './provision-topology';
 export { findTopicArn, requireQueueUrl } from './aws-lookups';
-export { enqueueEvents } from './outbox/enqueue-events';
+export { enqueueEvents, outboxInsert } from './outbox/enqueue-events';
 export { outboxBacklog } from './outbox/outbox-store';
 export {
   createOutboxRelay,

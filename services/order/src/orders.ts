@@ -4,10 +4,10 @@
  * inbox) commit together. This is the only place that appends to an order stream.
  */
 import { systemClock, type Clock } from '@shop/clock';
-import type { EventMetadata as LogMetadata, EventStore, RecordedEvent } from '@shop/event-store';
+import type { EventMetadata as LogMetadata, EventStore, PendingEvent } from '@shop/event-store';
 import { foldEvents, handleCommand } from '@shop/event-store';
 import type { Queryable } from '@shop/db';
-import { enqueueEvents } from '@shop/messaging';
+import { outboxInsert } from '@shop/messaging';
 import {
   orderDecider,
   type Address,
@@ -128,9 +128,12 @@ export class Orders {
     await handleCommand(this.store, decider, orderId, command, {
       tx,
       metadata,
-      // The log is the outbox's source: integration events are enqueued in the appending transaction — no dual write.
-      onAppended: (appendTx, events) =>
-        enqueueEvents(appendTx, toIntegrationEvents(events as RecordedEvent<OrderEvent['type']>[], customerId())),
+      // The log is the outbox's source: integration events are enqueued with the append itself — no dual write, and
+      // sent in the insert's own statement (one round trip for the events, the read model and the outbox).
+      alsoWrite: (events) => {
+        const insert = outboxInsert(toIntegrationEvents(events as PendingEvent<OrderEvent['type']>[], customerId()));
+        return insert ? [insert] : [];
+      },
     });
   }
 

@@ -1,6 +1,6 @@
 // The producer's half of the outbox: events are rows written in the same transaction as the state change.
 import { InvalidEventError, validateEvent, type EventEnvelope } from '@shop/contracts';
-import type { Queryable } from '@shop/db';
+import { runStatement, type Queryable, type Statement } from '@shop/db';
 import { traceparentToStore } from '../tracing';
 
 /**
@@ -8,7 +8,16 @@ import { traceparentToStore } from '../tracing';
  * state change commits. Call `relay.wake()` after the transaction commits so they are published at once.
  */
 export async function enqueueEvents(tx: Queryable, events: readonly EventEnvelope[]): Promise<void> {
-  if (events.length === 0) return;
+  const insert = outboxInsert(events);
+  if (insert) await runStatement(tx, insert);
+}
+
+/**
+ * The outbox insert of `events` as a statement, not run: for a writer that sends it together with its own change in
+ * one statement (the event store's `alsoWrite`). Undefined when there is nothing to insert.
+ */
+export function outboxInsert(events: readonly EventEnvelope[]): Statement | undefined {
+  if (events.length === 0) return undefined;
   const params: unknown[] = [];
   const rows = events.map((event) => {
     // Validated on publish as well as on consume: a bad event fails its producer's transaction, not a consumer.
@@ -26,9 +35,9 @@ export async function enqueueEvents(tx: Queryable, events: readonly EventEnvelop
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
   });
-  await tx.query(
-    `INSERT INTO outbox (event_id, event_type, aggregate_id, aggregate_version, envelope, traceparent)
+  return {
+    sql: `INSERT INTO outbox (event_id, event_type, aggregate_id, aggregate_version, envelope, traceparent)
      VALUES ${rows.join(', ')}`,
     params,
-  );
+  };
 }

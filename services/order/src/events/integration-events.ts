@@ -10,10 +10,10 @@
  *   OrderCreated, OrderPaid: internal steps of the checkout, not published.
  */
 import { createEvent, type EventEnvelope, type EventMetadata } from '@shop/contracts';
-import type { RecordedEvent } from '@shop/event-store';
+import type { PendingEvent } from '@shop/event-store';
 import type { OrderEvent } from '../domain/order';
 
-type Recorded = RecordedEvent<OrderEvent['type']>;
+type Recorded = PendingEvent<OrderEvent['type']>;
 
 function metadataOf(event: Recorded): EventMetadata {
   const { correlationId, causationId, traceparent } = event.metadata;
@@ -24,7 +24,7 @@ function metadataOf(event: Recorded): EventMetadata {
   };
 }
 
-/** The integration events for `recorded` (appended to the order of `customerId`), ready for `enqueueEvents`. */
+/** The integration events for `recorded` (appended to the order of `customerId`), ready for the outbox (`outboxInsert`). */
 export function toIntegrationEvents(recorded: readonly Recorded[], customerId: string): EventEnvelope[] {
   const envelopes: EventEnvelope[] = [];
   for (const event of recorded) {

@@ -3,7 +3,7 @@
  * code that sends them, instead of sending each itself. Every round trip to a real server costs the client a socket
  * write and a wait and the server a message (`pnpm bench` counts them per order), and node-postgres sends one
  * statement per round trip; Postgres, though, runs several writes in ONE statement as data-modifying CTEs
- * (`WITH a AS (INSERT …), b AS (UPDATE …) SELECT …`). `alongside` builds that statement.
+ * (`WITH a AS (INSERT …), b AS (UPDATE …) INSERT …`). `alongside` builds that statement.
  */
 import type { Queryable, QueryResult, Row } from './database';
 
@@ -18,24 +18,24 @@ export async function runStatements(tx: Queryable, statements: readonly Statemen
 }
 
 /**
- * One statement that runs `main` and every write in `writes`, answering with `main`'s rows (`main` should say
- * RETURNING for any). The rules are Postgres's for data-modifying CTEs, and they are what a caller must check:
+ * One statement that runs `main` and every write in `writes`, answering as `main` does (its RETURNING rows, if it
+ * has any): `WITH write_1 AS (…), write_2 AS (…) <main>`. The rules are Postgres's for data-modifying CTEs, and they
+ * are what a caller must check:
  * - each part is a single INSERT, UPDATE or DELETE (`main` may also be a SELECT) that does not start with WITH;
  * - all parts see the database as it was before the statement: none sees another's changes, so no two may touch
  *   the same row (an UPDATE of a row an INSERT beside it creates finds nothing);
  * - the parts number their parameters from $1 each, and no `$<digit>` appears in them other than as a parameter.
- * Every part runs, whether or not the final SELECT reads it, and an error in any fails the whole statement.
+ * Every write runs, though nothing reads it, and an error in any part fails the whole statement.
  */
 export function alongside(main: Statement, writes: readonly Statement[]): Statement {
   if (writes.length === 0) return main;
   const params: unknown[] = [...main.params];
-  const parts = [`main AS (${main.sql})`];
-  writes.forEach((write, index) => {
+  const parts = writes.map((write, index) => {
     const offset = params.length;
     params.push(...write.params);
-    parts.push(`write_${index + 1} AS (${write.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+    return `write_${index + 1} AS (${write.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
   });
-  return { sql: `WITH ${parts.join(',\n')}\nSELECT * FROM main`, params };
+  return { sql: `WITH ${parts.join(',\n')}\n${main.sql}`, params };
 }
 
 /** Runs one statement (e.g. built by `alongside`). */

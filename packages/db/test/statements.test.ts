@@ -8,10 +8,9 @@ describe('alongside', () => {
       { sql: 'INSERT INTO c (x) VALUES ($1)', params: [5] },
     ]);
     expect(combined.sql).toBe(
-      'WITH main AS (INSERT INTO a (x, y) VALUES ($1, $2) RETURNING x),\n' +
-        'write_1 AS (UPDATE b SET y = $4 WHERE x = $3),\n' +
+      'WITH write_1 AS (UPDATE b SET y = $4 WHERE x = $3),\n' +
         'write_2 AS (INSERT INTO c (x) VALUES ($5))\n' +
-        'SELECT * FROM main',
+        'INSERT INTO a (x, y) VALUES ($1, $2) RETURNING x',
     );
     expect(combined.params).toEqual([1, 2, 3, 4, 5]);
   });
@@ -51,6 +50,12 @@ describe.each(testEngines())('statements on %s', (engine) => {
     expect(rows).toEqual([{ id: 1, name: 'placed' }]);
     expect((await db.query('SELECT id FROM outbox')).rows).toEqual([{ id: 1 }]);
     expect((await db.query('SELECT n FROM counts')).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('takes a main statement without RETURNING too', async () => {
+    const event = { sql: 'INSERT INTO events (id, name) VALUES ($1, $2)', params: [3, 'placed'] };
+    expect((await runStatement(db, alongside(event, writesFor(3)))).rowCount).toBe(1);
+    expect((await db.query('SELECT id FROM outbox')).rows).toEqual([{ id: 3 }]);
   });
 
   it('writes nothing when any part fails: one statement is atomic', async () => {

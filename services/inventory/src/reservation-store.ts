@@ -30,8 +30,8 @@
  */
 import { systemClock, type Clock } from '@shop/clock';
 import { randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '@shop/db';
-import { enqueueEvents } from '@shop/messaging';
+import { alongside, runStatement, type Database, type Queryable, type Statement } from '@shop/db';
+import { enqueueEvents, outboxInsert } from '@shop/messaging';
 import {
   totalOf,
   sameItems,
@@ -103,6 +103,21 @@ function toLine(row: LineRow): ReservationLine {
   };
 }
 
+/** The insert of a reservation's lines, as a statement (reserve sends it together with the event). */
+function linesInsert(reservationId: string, lines: readonly ReservationLine[]): Statement {
+  const params: unknown[] = [reservationId];
+  const values = lines.map((line) => {
+    params.push(line.sku, line.name, line.quantity, line.unitPrice.amountMinor, line.unitPrice.currency);
+    const n = params.length;
+    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
+  return {
+    sql: `INSERT INTO reservation_lines (reservation_id, sku, name, quantity, unit_price_minor, currency)
+       VALUES ${values.join(', ')}`,
+    params,
+  };
+}
+
 function toReservation(row: ReservationRow, lines: ReservationLine[]): Reservation {
   return {
     id: row.id,
@@ -171,9 +186,12 @@ export class ReservationStore {
       if (!claimed.rows[0]) return { reservation: await this.answerRepeat(tx, orderId, items), created: false };
 
       const lines = await this.priceLines(tx, items);
-      await this.insertLines(tx, claimed.rows[0].id, lines);
       const reservation = toReservation(claimed.rows[0], lines);
-      await enqueueEvents(tx, [stockReserved(reservation, context, now)]);
+      // The lines and the event in one statement: both only write, and neither touches the other's rows.
+      await runStatement(
+        tx,
+        alongside(linesInsert(reservation.id, lines), [outboxInsert([stockReserved(reservation, context, now)])!]),
+      );
       // Last, so the product rows are locked only from here to COMMIT.
       const refused = await this.moveStock(
         tx,
@@ -311,20 +329,6 @@ export class ReservationStore {
     return rows.filter((row) => !row.moved).map(({ sku, available }) => ({ sku, available }));
   }
 
-  private async insertLines(tx: Queryable, reservationId: string, lines: readonly ReservationLine[]): Promise<void> {
-    const params: unknown[] = [reservationId];
-    const values = lines.map((line) => {
-      params.push(line.sku, line.name, line.quantity, line.unitPrice.amountMinor, line.unitPrice.currency);
-      const n = params.length;
-      return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
-    await tx.query(
-      `INSERT INTO reservation_lines (reservation_id, sku, name, quantity, unit_price_minor, currency)
-       VALUES ${values.join(', ')}`,
-      params,
-    );
-  }
-
   private async transition(
     tx: Queryable,
     existing: Reservation,
@@ -340,16 +344,16 @@ export class ReservationStore {
   }
 
   private async find(q: Queryable, orderId: string, { lock }: { lock: boolean }): Promise<Reservation | undefined> {
-    const { rows } = await q.query<ReservationRow>(
-      `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`,
+    // The lines come along as JSON (one round trip); FOR UPDATE locks the reservation row only.
+    const { rows } = await q.query<ReservationRow & { lines: LineRow[] }>(
+      `SELECT ${RESERVATION_COLUMNS},
+              coalesce((SELECT json_agg(l ORDER BY l.sku) FROM (
+                SELECT sku, name, quantity, unit_price_minor, currency FROM reservation_lines
+                 WHERE reservation_id = reservations.id) l), '[]') AS lines
+         FROM reservations WHERE order_id = $1${lock ? ' FOR UPDATE OF reservations' : ''}`,
       [orderId],
     );
     if (!rows[0]) return undefined;
-    const { rows: lines } = await q.query<LineRow>(
-      `SELECT sku, name, quantity, unit_price_minor, currency FROM reservation_lines
-       WHERE reservation_id = $1 ORDER BY sku`,
-      [rows[0].id],
-    );
-    return toReservation(rows[0], lines.map(toLine));
+    return toReservation(rows[0], rows[0].lines.map(toLine));
   }
 }

@@ -5,11 +5,11 @@
  */
 import { systemClock, uuidv7, type Clock } from '@shop/clock';
 import { createEvent, type EventEnvelope, type EventMetadata } from '@shop/contracts';
-import type { Database, Queryable } from '@shop/db';
-import { enqueueEvents } from '@shop/messaging';
+import { alongside, runStatement, type Database, type Queryable } from '@shop/db';
+import { enqueueEvents, outboxInsert } from '@shop/messaging';
 import { HttpProblem } from '@shop/service-kit';
 import type { Payment, PaymentRequest, Refund } from './domain/payment';
-import { claimIdempotencyKey, completeIdempotencyKey, type StoredResponse } from './idempotency/idempotency-keys';
+import { claimIdempotencyKey, idempotencyKeyCompletion, type StoredResponse } from './idempotency/idempotency-keys';
 import {
   OrderAlreadyPaidError,
   findPayment,
@@ -127,8 +127,6 @@ export class Payments {
               { paymentId, orderId: payment.orderId, amount: money(payment), reason: outcome.reason },
               command.metadata,
             );
-      await enqueueEvents(tx, [event]);
-
       const response: StoredResponse =
         outcome.outcome === 'captured'
           ? { status: 201, body: withoutVersion(payment) }
@@ -140,7 +138,11 @@ export class Payments {
                 orderId: payment.orderId,
               }).toProblem(command.path),
             };
-      await completeIdempotencyKey(tx, command.idempotencyKey, response, decidedAt);
+      // The event and the stored response in one statement: both only write, to different tables.
+      await runStatement(
+        tx,
+        alongside(outboxInsert([event])!, [idempotencyKeyCompletion(command.idempotencyKey, response, decidedAt)]),
+      );
       return { response, replayed: false };
     });
     if (!result.replayed) this.deps.onEventsCommitted?.();

@@ -4,7 +4,7 @@
  *
  * 1. `claimIdempotencyKey` inserts the key row first. The primary key decides between concurrent duplicates: the
  *    first insert wins; every other one blocks on the uncommitted row until the winner commits (or rolls back).
- * 2. The winner performs the effect and `completeIdempotencyKey` stores the response, in the same transaction —
+ * 2. The winner performs the effect and `idempotencyKeyCompletion` stores the response, in the same transaction —
  *    so the key is never "completed" without its effect, nor the effect committed without its key.
  * 3. A waiter wakes up to find the completed row and replays its response. If the winner rolled back (a crash, a
  *    provider outage) the waiter's insert succeeds instead and it performs the request itself.
@@ -12,7 +12,7 @@
  * A waiter gives up after `waitMs` (lock_timeout) with `RequestInProgressError` (409), so a stuck winner cannot
  * hold duplicates forever.
  */
-import { sqlStateOf, type Queryable, type RetentionRule } from '@shop/db';
+import { sqlStateOf, type Queryable, type RetentionRule, type Statement } from '@shop/db';
 
 export interface StoredResponse {
   status: number;
@@ -94,15 +94,11 @@ export async function claimIdempotencyKey(
   return { kind: 'replay', response: { status: row.response_status, body: JSON.parse(row.response_body ?? 'null') } };
 }
 
-export async function completeIdempotencyKey(
-  tx: Queryable,
-  key: string,
-  response: StoredResponse,
-  now: Date,
-): Promise<void> {
-  await tx.query(
-    `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3, completed_at = $4
+/** Stores the response of the request that claimed `key`, as a statement: sent with the request's last write. */
+export function idempotencyKeyCompletion(key: string, response: StoredResponse, now: Date): Statement {
+  return {
+    sql: `UPDATE idempotency_keys SET status = 'completed', response_status = $2, response_body = $3, completed_at = $4
      WHERE key = $1`,
-    [key, response.status, JSON.stringify(response.body), now],
-  );
+    params: [key, response.status, JSON.stringify(response.body), now],
+  };
 }

@@ -190,7 +190,7 @@ export class ReservationStore {
       // The lines and the event in one statement: both only write, and neither touches the other's rows.
       await runStatement(
         tx,
-        alongside(linesInsert(reservation.id, lines), [outboxInsert([stockReserved(reservation, context, now)])!]),
+        alongside(linesInsert(reservation.id, lines), outboxInsert([stockReserved(reservation, context, now)])),
       );
       // Last, so the product rows are locked only from here to COMMIT.
       const refused = await this.moveStock(

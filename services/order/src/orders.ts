@@ -4,7 +4,7 @@
  * inbox) commit together. This is the only place that appends to an order stream.
  */
 import { systemClock, type Clock } from '@shop/clock';
-import type { EventMetadata as LogMetadata, EventStore, PendingEvent } from '@shop/event-store';
+import type { EventMetadata as LogMetadata, EventStore } from '@shop/event-store';
 import { foldEvents, handleCommand } from '@shop/event-store';
 import type { Queryable } from '@shop/db';
 import { outboxInsert } from '@shop/messaging';
@@ -130,10 +130,7 @@ export class Orders {
       metadata,
       // The log is the outbox's source: integration events are enqueued with the append itself — no dual write, and
       // sent in the insert's own statement (one round trip for the events, the read model and the outbox).
-      alsoWrite: (events) => {
-        const insert = outboxInsert(toIntegrationEvents(events as PendingEvent<OrderEvent['type']>[], customerId()));
-        return insert ? [insert] : [];
-      },
+      alsoWrite: (events) => outboxInsert(toIntegrationEvents(events, customerId())),
     });
   }
 

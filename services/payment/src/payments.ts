@@ -141,7 +141,7 @@ export class Payments {
       // The event and the stored response in one statement: both only write, to different tables.
       await runStatement(
         tx,
-        alongside(outboxInsert([event])!, [idempotencyKeyCompletion(command.idempotencyKey, response, decidedAt)]),
+        alongside(idempotencyKeyCompletion(command.idempotencyKey, response, decidedAt), outboxInsert([event])),
       );
       return { response, replayed: false };
     });

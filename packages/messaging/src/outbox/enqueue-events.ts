@@ -1,6 +1,6 @@
 // The producer's half of the outbox: events are rows written in the same transaction as the state change.
 import { InvalidEventError, validateEvent, type EventEnvelope } from '@shop/contracts';
-import { runStatement, type Queryable, type Statement } from '@shop/db';
+import { runStatements, type Queryable, type Statement } from '@shop/db';
 import { traceparentToStore } from '../tracing';
 
 /**
@@ -8,16 +8,15 @@ import { traceparentToStore } from '../tracing';
  * state change commits. Call `relay.wake()` after the transaction commits so they are published at once.
  */
 export async function enqueueEvents(tx: Queryable, events: readonly EventEnvelope[]): Promise<void> {
-  const insert = outboxInsert(events);
-  if (insert) await runStatement(tx, insert);
+  await runStatements(tx, outboxInsert(events));
 }
 
 /**
- * The outbox insert of `events` as a statement, not run: for a writer that sends it together with its own change in
- * one statement (the event store's `alsoWrite`). Undefined when there is nothing to insert.
+ * The outbox insert of `events` as statements, not run: for a writer that sends them together with its own change
+ * in one statement (the event store's `alsoWrite`, `alongside` in @shop/db). One multi-row insert, none for no events.
  */
-export function outboxInsert(events: readonly EventEnvelope[]): Statement | undefined {
-  if (events.length === 0) return undefined;
+export function outboxInsert(events: readonly EventEnvelope[]): Statement[] {
+  if (events.length === 0) return [];
   const params: unknown[] = [];
   const rows = events.map((event) => {
     // Validated on publish as well as on consume: a bad event fails its producer's transaction, not a consumer.
@@ -35,9 +34,11 @@ export function outboxInsert(events: readonly EventEnvelope[]): Statement | unde
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
   });
-  return {
-    sql: `INSERT INTO outbox (event_id, event_type, aggregate_id, aggregate_version, envelope, traceparent)
+  return [
+    {
+      sql: `INSERT INTO outbox (event_id, event_type, aggregate_id, aggregate_version, envelope, traceparent)
      VALUES ${rows.join(', ')}`,
-    params,
-  };
+      params,
+    },
+  ];
 }

@@ -25,6 +25,7 @@ export {
   type ConsumerOptions,
   type EventHandler,
   type EventHandlers,
+  type EventWrites,
 } from './consumer/consumer';
 export { UnrecoverableMessageError } from './consumer/unrecoverable-message-error';
 export { pruneInbox, inboxRetention, DEFAULT_INBOX_RETENTION_MS } from './consumer/inbox';

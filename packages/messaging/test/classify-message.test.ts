@@ -18,6 +18,16 @@ describe('classifyMessage', () => {
     expect(seen).toEqual(['order-1']);
   });
 
+  it('hands a valid event with a write-only handler over as its writes, built when asked for', () => {
+    const writes = jest.fn((event: { data: { orderId: string } }) => [
+      { sql: 'SELECT 1', params: [event.data.orderId] },
+    ]);
+    const result = classifyMessage(JSON.stringify(placed), { OrderPlaced: { writes } }, 'user');
+    expect(result).toMatchObject({ action: 'write', event: { eventId: placed.eventId } });
+    expect(writes).not.toHaveBeenCalled();
+    if (result.action === 'write') expect(result.writes()).toEqual([{ sql: 'SELECT 1', params: ['order-1'] }]);
+  });
+
   it('unwraps an SNS notification around the event', () => {
     const body = JSON.stringify({ Type: 'Notification', Message: JSON.stringify(placed) });
     expect(classifyMessage(body, handlers, 'user')).toMatchObject({ action: 'handle' });

@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { EventOf } from '@shop/contracts';
-import type { Queryable } from '@shop/db';
+import type { Queryable, Statement } from '@shop/db';
 import { eventually, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import {
   createConsumer,
@@ -40,25 +40,33 @@ const ORDER_HISTORY = `CREATE TABLE order_history (
 
 const STATUS = { OrderPlaced: 'placed', OrderConfirmed: 'confirmed', OrderCancelled: 'cancelled' } as const;
 
+type HistoryEvent = EventOf<'OrderPlaced'> | EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'>;
+
 /**
  * Version-aware upsert: an event older than the row's version does not overwrite the status, but may fill in what
  * only it carries (the total of OrderPlaced). So any delivery order ends in the same row.
  */
-async function applyToHistory(
-  event: EventOf<'OrderPlaced'> | EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'>,
-  tx: Queryable,
-): Promise<void> {
+function historyUpsert(event: HistoryEvent): Statement {
   const total = event.eventType === 'OrderPlaced' ? event.data.total.amountMinor : null;
-  await tx.query(
-    `INSERT INTO order_history (order_id, customer_id, status, total_minor, version) VALUES ($1, $2, $3, $4, $5)
+  return {
+    sql: `INSERT INTO order_history (order_id, customer_id, status, total_minor, version) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (order_id) DO UPDATE SET
        status = CASE WHEN EXCLUDED.version > order_history.version THEN EXCLUDED.status ELSE order_history.status END,
        version = GREATEST(order_history.version, EXCLUDED.version),
        total_minor = COALESCE(order_history.total_minor, EXCLUDED.total_minor),
        effects = order_history.effects + 1`,
-    [event.data.orderId, event.data.customerId, STATUS[event.eventType], total, event.aggregateVersion],
-  );
+    params: [event.data.orderId, event.data.customerId, STATUS[event.eventType], total, event.aggregateVersion],
+  };
 }
+
+/** The upsert as a transactional handler (`EventHandler`). */
+async function applyToHistory(event: HistoryEvent, tx: Queryable): Promise<void> {
+  const { sql, params } = historyUpsert(event);
+  await tx.query(sql, params);
+}
+
+/** The same upsert as a write-only handler (`EventWrites`): sent with the inbox record as one statement. */
+const historyWrites = { writes: (event: HistoryEvent) => [historyUpsert(event)] };
 
 describe.each(testEngines())('publish → consume on %s', (engine) => {
   let aws: AwsFixture;
@@ -171,6 +179,47 @@ describe.each(testEngines())('publish → consume on %s', (engine) => {
       expect(await messagesInQueue(aws.sqs, provisioned.queues.user!.url)).toBe(0);
     });
     expect(await history()).toMatchObject([{ order_id: 'order-1', effects: 1 }]);
+  });
+
+  it('sends a write-only handler’s writes with the inbox record as one statement: one round trip, duplicates acknowledged', async () => {
+    const logger = recordingLogger();
+    const event = orderEvent('OrderPlaced', 'order-1', 1);
+    for (let i = 0; i < 3; i++) await publishDirectly(aws.sns, provisioned.topicArns.order!, event);
+    const before = userDb.counters();
+    await consumer({ logger, concurrency: 3, handlers: { OrderPlaced: historyWrites } }).start();
+    await eventually(async () => {
+      expect(logger.lines.filter((l) => l.message === 'consumer: duplicate delivery acknowledged')).toHaveLength(2);
+      expect(await messagesInQueue(aws.sqs, provisioned.queues.user!.url)).toBe(0);
+    });
+    const after = userDb.counters();
+    // Three deliveries, three statements: the first records and writes, the two duplicates fail on the inbox key.
+    expect({
+      roundTrips: after.roundTrips - before.roundTrips,
+      transactions: after.transactions - before.transactions,
+    }).toEqual({ roundTrips: 3, transactions: 0 });
+    expect(await history()).toMatchObject([{ order_id: 'order-1', status: 'placed', effects: 1 }]);
+    const { rows } = await userDb.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox');
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('records nothing for a write-only handler whose write fails, and retries the message', async () => {
+    await publishDirectly(aws.sns, provisioned.topicArns.order!, orderEvent('OrderPlaced', 'poison', 1));
+    await publishDirectly(aws.sns, provisioned.topicArns.order!, orderEvent('OrderPlaced', 'good', 1));
+    const attempts = new Map<string, number>();
+    const writes = (event: HistoryEvent): Statement[] => {
+      attempts.set(event.aggregateId, (attempts.get(event.aggregateId) ?? 0) + 1);
+      if (event.aggregateId !== 'poison') return [historyUpsert(event)];
+      // A write the database refuses (customer_id is NOT NULL): the statement, inbox record included, is undone.
+      const { sql, params } = historyUpsert(event);
+      return [{ sql, params: [params[0], null, ...params.slice(2)] }];
+    };
+    await consumer({ handlers: { OrderPlaced: { writes } } }).start();
+    const dlqUrl = provisioned.queues.user!.deadLetter.url;
+    await eventually(async () => expect(await receiveAll(aws.sqs, dlqUrl)).toHaveLength(1));
+    expect(attempts.get('poison')).toBe(3);
+    expect(await history()).toMatchObject([{ order_id: 'good', effects: 1 }]);
+    const { rows } = await userDb.query<{ aggregate_id: string }>('SELECT aggregate_id FROM inbox');
+    expect(rows).toEqual([{ aggregate_id: 'good' }]);
   });
 
   it('deletes the messages of one receive with one DeleteMessageBatch', async () => {

@@ -1,5 +1,6 @@
 import { createEvent, type AnyEvent } from '@shop/contracts';
-import { runMigrations } from '@shop/db';
+import { runMigrations, runStatements } from '@shop/db';
+import type { EventWrites } from '@shop/messaging';
 import { bearer, createTestDatabase, testEngines, testResources, type TestDatabase } from '@shop/testing';
 import { trustEveryCallerForTests, type ServiceApp } from '@shop/service-kit';
 import { buildApp } from '../src/app';
@@ -103,8 +104,9 @@ describe.each(testEngines())('user events and order history on %s', (engine) => 
 
     // Shipped first, then placed, then confirmed (older than shipped): the newest status wins, details still fill in.
     for (const e of [shipped, placed, confirmed, shipped]) {
-      await db.transaction((tx) =>
-        (orderHistoryHandlers[e.eventType] as (ev: AnyEvent, t: typeof tx) => Promise<void>)(e, tx),
+      await runStatements(
+        db,
+        (orderHistoryHandlers[e.eventType] as EventWrites<AnyEvent['eventType']>).writes(e as never),
       );
     }
     const history = (await app.inject(`/users/${customerId}/orders`)).json();

@@ -4,11 +4,22 @@
  * Otherwise the answer carries the event and its handler, ready to run.
  */
 import { validateEvent, type AnyEvent, type EventOf, type EventType } from '@shop/contracts';
-import type { Queryable } from '@shop/db';
+import type { Queryable, Statement } from '@shop/db';
 import { decodeMessageBody } from './message-body';
 
+/** Reads and writes in the consumer's transaction, which also records the event in the inbox. */
 export type EventHandler<K extends EventType> = (event: EventOf<K>, tx: Queryable) => Promise<void>;
-export type EventHandlers = { readonly [K in EventType]?: EventHandler<K> };
+
+/**
+ * A handler that only writes, and knows what from the event alone (an upsert into a read model, say): its writes
+ * go to the server with the inbox record as ONE statement — one round trip, no BEGIN and COMMIT, and still all or
+ * nothing. The same rule as `alongside`'s: no two of its writes touch one row.
+ */
+export interface EventWrites<K extends EventType> {
+  readonly writes: (event: EventOf<K>) => Statement[];
+}
+
+export type EventHandlers = { readonly [K in EventType]?: EventHandler<K> | EventWrites<K> };
 
 export type Classification =
   | {
@@ -16,6 +27,12 @@ export type Classification =
       readonly event: AnyEvent;
       /** The event's handler, bound to the event. */
       readonly handle: (tx: Queryable) => Promise<void>;
+    }
+  | {
+      readonly action: 'write';
+      readonly event: AnyEvent;
+      /** The event's writes (`EventWrites`), built when called. */
+      readonly writes: () => Statement[];
     }
   | {
       readonly action: 'dead-letter';
@@ -32,19 +49,24 @@ export function classifyMessage(body: string | undefined, handlers: EventHandler
   const validation = validateEvent(decoded.value);
   if (!validation.ok) return { action: 'dead-letter', reason: validation.reason, errors: validation.errors };
   const { event } = validation;
-  const handle = bindHandler(handlers, event);
-  if (!handle) {
+  const bound = bindHandler(handlers, event);
+  if (!bound) {
     const errors = [`consumer "${consumer}" has no handler for ${event.eventType}`];
     return { action: 'dead-letter', reason: 'no-handler', errors, event };
   }
-  return { action: 'handle', event, handle };
+  return { ...bound, event };
 }
 
 /** Generic over the event type, so the handler found for `event.eventType` is known to accept `event`. */
 function bindHandler<K extends EventType>(
   handlers: EventHandlers,
   event: EventOf<K>,
-): ((tx: Queryable) => Promise<void>) | undefined {
-  const handler: EventHandler<K> | undefined = handlers[event.eventType];
-  return handler && ((tx) => handler(event, tx));
+):
+  | { action: 'handle'; handle: (tx: Queryable) => Promise<void> }
+  | { action: 'write'; writes: () => Statement[] }
+  | undefined {
+  const handler: EventHandler<K> | EventWrites<K> | undefined = handlers[event.eventType];
+  if (!handler) return undefined;
+  if (typeof handler === 'function') return { action: 'handle', handle: (tx) => handler(event, tx) };
+  return { action: 'write', writes: () => handler.writes(event) };
 }

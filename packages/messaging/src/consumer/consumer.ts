@@ -1,7 +1,7 @@
 /**
  * The SQS consumer: long-polls one queue and takes each message through three named steps — `classifyMessage`
- * (pure: hopeless, or an event with its handler), `handle` (inbox record + handler in one transaction) and
- * `settleMessage` (delete, delay or dead-letter) — deleting the message only after the transaction commits, with the
+ * (pure: hopeless, or an event with its handler), `handle` (inbox record + handler in one transaction; for a handler
+ * that only writes, `EventWrites`, inbox record + writes in one statement) and `settleMessage` (delete, delay or dead-letter) — deleting the message only after the transaction commits, with the
  * other messages of its receive in one DeleteMessageBatch (`createDeleteBatch`).
  *
  *  - bounded concurrency: never more than `concurrency` messages in flight; it receives only when a slot is free;
@@ -15,20 +15,20 @@
 import { sleep, systemClock, type Clock } from '@shop/clock';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { systemTopology, type Topology } from '@shop/contracts';
-import type { Database } from '@shop/db';
+import { alongside, runStatement, type Database } from '@shop/db';
 import { exponentialBackoff } from '@shop/resilience';
 import { requireQueueUrl } from '../aws-lookups';
 import { silentLogger, type Logger } from '../logger';
 import { classifyMessage, type Classification, type EventHandlers } from './classify-message';
 import { findDeadLetterQueueUrl } from './dead-letter';
 import { createDeleteBatch, type Acknowledgement, type DeleteBatch } from './delete-batch';
-import { recordInInbox } from './inbox';
+import { inboxRecord, isInboxDuplicate, recordInInbox } from './inbox';
 import { settleMessage, type Disposition, type MessageOutcome } from './settle-message';
 import { UnrecoverableMessageError } from './unrecoverable-message-error';
 import { startVisibilityHeartbeat } from './visibility-heartbeat';
 import { withConsumeSpan } from '../tracing';
 
-export type { EventHandler, EventHandlers } from './classify-message';
+export type { EventHandler, EventHandlers, EventWrites } from './classify-message';
 export type { MessageOutcome } from './settle-message';
 
 export interface ConsumerOptions {
@@ -177,29 +177,42 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       ...(event ? { eventId: event.eventId, eventType: event.eventType, aggregateId: event.aggregateId } : {}),
     };
     const disposition: Disposition =
-      classification.action === 'handle'
-        ? await withHeartbeat(message, () => handle(classification, message))
-        : { outcome: 'dead-lettered', reason: classification.reason, errors: classification.errors };
+      classification.action === 'dead-letter'
+        ? { outcome: 'dead-lettered', reason: classification.reason, errors: classification.errors }
+        : await withHeartbeat(message, () => handle(classification, message));
     options.onOutcome?.(disposition.outcome, event?.eventType);
     const settleOptions = { sqs, queueUrl, deadLetterQueueUrl, retryDelaySeconds, logger };
     if (!(await settleMessage(settleOptions, message, disposition, context))) return undefined;
     return { message, duplicate: disposition.outcome === 'duplicate', context };
   }
 
-  /** The inbox record and the handler in one transaction: a duplicate delivery commits nothing and is acknowledged. */
+  /**
+   * The inbox record and the handler in one transaction — or, for a handler that only writes, in one statement
+   * (autocommit: one round trip). Either way a duplicate delivery commits nothing and is acknowledged.
+   */
   async function handle(
-    { event, handle: runHandler }: Extract<Classification, { action: 'handle' }>,
+    classification: Extract<Classification, { action: 'handle' | 'write' }>,
     message: Message,
   ): Promise<Disposition> {
+    const { event } = classification;
     const traceparent = message.MessageAttributes?.traceparent?.StringValue;
     try {
-      return await withConsumeSpan(name, event, traceparent, () =>
-        db.transaction(async (tx): Promise<Disposition> => {
-          if (!(await recordInInbox(tx, name, event))) return { outcome: 'duplicate' };
-          await runHandler(tx);
+      return await withConsumeSpan(name, event, traceparent, async (): Promise<Disposition> => {
+        if (classification.action === 'write') {
+          try {
+            await runStatement(db, alongside(inboxRecord(name, event), classification.writes()));
+          } catch (error) {
+            if (isInboxDuplicate(error)) return { outcome: 'duplicate' };
+            throw error;
+          }
           return { outcome: 'handled' };
-        }),
-      );
+        }
+        return db.transaction(async (tx): Promise<Disposition> => {
+          if (!(await recordInInbox(tx, name, event))) return { outcome: 'duplicate' };
+          await classification.handle(tx);
+          return { outcome: 'handled' };
+        });
+      });
     } catch (error) {
       if (error instanceof UnrecoverableMessageError)
         return { outcome: 'dead-lettered', reason: 'unrecoverable', errors: [error.message] };

@@ -1,6 +1,6 @@
 // The inbox: which events this consumer has handled, written in the handler's own transaction.
 import type { EventEnvelope } from '@shop/contracts';
-import { pruneExpiredRows, type Queryable, type RetentionRule } from '@shop/db';
+import { isUniqueViolation, pruneExpiredRows, type Queryable, type RetentionRule, type Statement } from '@shop/db';
 
 /**
  * Records `(consumer, eventId)`; false if it was already there — a duplicate delivery to acknowledge without
@@ -15,6 +15,22 @@ export async function recordInInbox(tx: Queryable, consumer: string, event: Even
   );
   return result.rowCount === 1;
 }
+
+/**
+ * The inbox record as a statement that FAILS on a duplicate (a unique violation on the inbox key, see
+ * `isInboxDuplicate`) instead of skipping it: sent with a handler's writes (`EventWrites`) in one statement, the
+ * failure undoes those writes too — a duplicate delivery commits nothing, as with `recordInInbox`. Concurrent
+ * deliveries of one event serialise on the key the same way.
+ */
+export function inboxRecord(consumer: string, event: EventEnvelope): Statement {
+  return {
+    sql: `INSERT INTO inbox (consumer, event_id, event_type, aggregate_id, aggregate_version) VALUES ($1, $2, $3, $4, $5)`,
+    params: [consumer, event.eventId, event.eventType, event.aggregateId, event.aggregateVersion],
+  };
+}
+
+/** The error `inboxRecord` fails with when the event was handled before. */
+export const isInboxDuplicate = (error: unknown): boolean => isUniqueViolation(error, 'inbox_pkey');
 
 /**
  * How long an inbox entry is kept: longer than any redelivery of its message can arrive, or a late duplicate would

@@ -4,7 +4,7 @@
  * correct under the redelivery and reordering that SQS allows.
  */
 import type { EventOf } from '@shop/contracts';
-import type { Database, Queryable } from '@shop/db';
+import type { Database, Statement } from '@shop/db';
 import type { EventHandlers } from '@shop/messaging';
 
 export type OrderHistoryStatus = 'PLACED' | 'CONFIRMED' | 'CANCELLED' | 'SHIPPED' | 'DELIVERED';
@@ -29,9 +29,10 @@ interface OrderFacts {
   placedAt?: string;
 }
 
-async function applyOrderFacts(tx: Queryable, facts: OrderFacts): Promise<void> {
-  await tx.query(
-    `INSERT INTO customer_order_history
+/** One upsert per event: it only writes, so the consumer sends it with the inbox record as one statement. */
+function applyOrderFacts(facts: OrderFacts): Statement[] {
+  const upsert: Statement = {
+    sql: `INSERT INTO customer_order_history
        (order_id, customer_id, status, total_amount, currency, item_count, placed_at, updated_at, last_version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (order_id) DO UPDATE SET
@@ -44,7 +45,7 @@ async function applyOrderFacts(tx: Queryable, facts: OrderFacts): Promise<void> 
        currency = COALESCE(customer_order_history.currency, EXCLUDED.currency),
        item_count = COALESCE(customer_order_history.item_count, EXCLUDED.item_count),
        placed_at = COALESCE(customer_order_history.placed_at, EXCLUDED.placed_at)`,
-    [
+    params: [
       facts.orderId,
       facts.customerId,
       facts.status,
@@ -55,7 +56,8 @@ async function applyOrderFacts(tx: Queryable, facts: OrderFacts): Promise<void> 
       facts.occurredAt,
       facts.version,
     ],
-  );
+  };
+  return [upsert];
 }
 
 type OrderEvent =
@@ -76,17 +78,19 @@ function factsOf(event: OrderEvent, status: OrderHistoryStatus): OrderFacts {
 }
 
 export const orderHistoryHandlers: EventHandlers = {
-  OrderPlaced: (event, tx) =>
-    applyOrderFacts(tx, {
-      ...factsOf(event, 'PLACED'),
-      total: event.data.total,
-      itemCount: event.data.lines.reduce((sum, line) => sum + line.quantity, 0),
-      placedAt: event.occurredAt,
-    }),
-  OrderConfirmed: (event, tx) => applyOrderFacts(tx, factsOf(event, 'CONFIRMED')),
-  OrderCancelled: (event, tx) => applyOrderFacts(tx, factsOf(event, 'CANCELLED')),
-  OrderShipped: (event, tx) => applyOrderFacts(tx, factsOf(event, 'SHIPPED')),
-  OrderDelivered: (event, tx) => applyOrderFacts(tx, factsOf(event, 'DELIVERED')),
+  OrderPlaced: {
+    writes: (event) =>
+      applyOrderFacts({
+        ...factsOf(event, 'PLACED'),
+        total: event.data.total,
+        itemCount: event.data.lines.reduce((sum, line) => sum + line.quantity, 0),
+        placedAt: event.occurredAt,
+      }),
+  },
+  OrderConfirmed: { writes: (event) => applyOrderFacts(factsOf(event, 'CONFIRMED')) },
+  OrderCancelled: { writes: (event) => applyOrderFacts(factsOf(event, 'CANCELLED')) },
+  OrderShipped: { writes: (event) => applyOrderFacts(factsOf(event, 'SHIPPED')) },
+  OrderDelivered: { writes: (event) => applyOrderFacts(factsOf(event, 'DELIVERED')) },
 };
 
 interface HistoryRow {

@@ -85,14 +85,11 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   tx: Queryable,
 ): Promise<CommandResult<Event, State>> {
   // Locked before the read, not just at the append: two commands on one stream then queue up, and the second decides
-  // on the first one's events instead of losing the expected-version check it could not have won. The append is told
-  // the lock is held, so it does not take it again, and that the read already checked the head (one read, not two).
-  await store.lockStream(tx, streamId);
+  // on the first one's events instead of losing the expected-version check it could not have won. Lock and read are
+  // one round trip; the append is told the lock is held, so it does not take it again, and that the read already
+  // checked the head (one read, not two).
   const expected = options.expectedVersion;
-  const { currentVersion, events } = await store.readStream(streamId, {
-    tx,
-    headCheck: { expected: expected ?? 'any' },
-  });
+  const { currentVersion, events } = await store.readStreamForAppend(tx, streamId, expected ?? 'any');
   if (expected !== undefined && expected !== 'any' && currentVersion !== (expected === 'no_stream' ? 0 : expected)) {
     throw new ConcurrencyError(streamId, expected, currentVersion);
   }

@@ -85,11 +85,12 @@ export interface EventStore {
   /** Committed events in log order, never returning one behind a position a reader has already passed. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
-   * Takes the stream's append lock in `tx` (see `lockStreamForAppend`), as `handleCommand` does before it reads. On
-   * PGlite a no-op: its one connection already runs transactions one at a time, so no other writer can come between
-   * this transaction's read and its append, and the lock would be a round trip that guards nothing.
+   * What a command loads before it appends (`handleCommand`): takes the stream's append lock in `tx` (see
+   * `lockStreamForAppend`) and reads the whole stream after it, in ONE round trip (a function in the event store's
+   * migrations, see 003_event_store_lock_and_read.sql), with `readStream`'s `headCheck` for a younger writer — so the
+   * append can be told `streamLocked` and `headVerified`.
    */
-  lockStream(tx: Queryable, streamId: string): Promise<void>;
+  readStreamForAppend(tx: Queryable, streamId: string, expected: ExpectedVersion): Promise<StreamSlice>;
   /** `db.transaction`, plus a wake-up for in-process projectors once it commits. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Called after each transaction run through the store commits; returns an unsubscribe function. */
@@ -101,6 +102,8 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
   const newEventId = options.newEventId ?? (() => uuidv7(clock.now()));
   const inlineProjections = options.inlineProjections ?? [];
   const listeners = new Set<() => void>();
+  // On PGlite a no-op: its one connection already runs transactions one at a time, so no other writer can come
+  // between this transaction's read and its append, and the lock would be a round trip that guards nothing.
   const lockStream =
     db.engine === 'pglite'
       ? async () => undefined
@@ -210,30 +213,34 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
 
     async readStream(streamId, { fromVersion = 0, tx = db, headCheck } = {}) {
       const youngerWriter = headCheck ? ', transaction_id > pg_current_xact_id() AS younger_writer' : '';
-      const { rows } = await tx.query<EventRow & { younger_writer?: boolean }>(
+      const { rows } = await tx.query<StreamRow>(
         `SELECT ${EVENT_COLUMNS}${youngerWriter}
            FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
         [streamId, fromVersion],
       );
-      const events = rows.map(toRecordedEvent);
-      const last = events.at(-1);
-      if (last) {
-        if (rows.at(-1)!.younger_writer) throw new ConcurrencyError(streamId, headCheck!.expected, last.version);
-        return { currentVersion: last.version, events };
-      }
+      const slice = toStreamSlice(streamId, rows, headCheck?.expected);
       // Read from the start, no rows is an empty stream (events are never deleted): no second query for its version.
-      if (fromVersion <= 1) return { currentVersion: 0, events };
+      if (slice.events.length > 0 || fromVersion <= 1) return slice;
       const currentVersion = headCheck
         ? await readStreamHead(tx, streamId, headCheck.expected)
         : await streamVersion(tx, streamId);
-      return { currentVersion, events };
+      return { currentVersion, events: [] };
+    },
+
+    async readStreamForAppend(tx, streamId, expected) {
+      // The younger-writer check runs on the function's rows, after the lock: the transaction id it may assign here
+      // is then younger than the previous appender's, as `lockStreamForAppend` explains.
+      const { rows } = await tx.query<StreamRow>(
+        `SELECT ${EVENT_COLUMNS}, transaction_id > pg_current_xact_id() AS younger_writer
+           FROM event_store_lock_and_read($1, $2) ORDER BY version`,
+        [STREAM_LOCK_NAMESPACE, streamId],
+      );
+      return toStreamSlice(streamId, rows, expected);
     },
 
     async readAll({ after = START_OF_LOG, limit = 1000, tx = db } = {}) {
       return readLog(tx, { after, limit, horizon: 'finished-transactions' });
     },
-
-    lockStream,
 
     transaction,
 
@@ -245,6 +252,18 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
 }
 
 const STREAM_VERSION_KEY = 'event_store_events_stream_version_key';
+
+type StreamRow = EventRow & { younger_writer?: boolean };
+
+/** A read of a stream's events as a slice; with `expected`, a younger writer at its head is a ConcurrencyError. */
+function toStreamSlice(streamId: string, rows: readonly StreamRow[], expected?: ExpectedVersion): StreamSlice {
+  const events = rows.map(toRecordedEvent);
+  const last = events.at(-1);
+  if (!last) return { currentVersion: 0, events };
+  if (expected !== undefined && rows.at(-1)!.younger_writer)
+    throw new ConcurrencyError(streamId, expected, last.version);
+  return { currentVersion: last.version, events };
+}
 
 function versionOf(expected: ExpectedVersion): number {
   if (expected === 'any') throw new Error('headVerified needs the version the stream was read at, not "any"');

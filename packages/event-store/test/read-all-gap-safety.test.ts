@@ -121,6 +121,33 @@ describeOnPostgres('gap safety with two connections', 'PGlite has one connection
     const log = await t.store.readAll();
     expect(log.map((event) => event.version)).toEqual([1, 2]);
   });
+
+  it('lets a command that waited for the stream lock decide on the events of the writer it waited for', async () => {
+    const count = { type: 'Count', data: {} };
+    const counter = { initialState: () => 0, evolve: (n: number) => n + 1, decide: () => [count] };
+    const appended = latch();
+    const commit = latch();
+    const first = t.store.transaction(async (tx) => {
+      await handleCommand(t.store, counter, 'order-1', {}, { tx });
+      appended.release();
+      await commit.promise;
+    });
+    await appended.promise;
+    const second = handleCommand(t.store, counter, 'order-1', {}); // no retries: it must not need one
+    // The second command is queued on the lock (its load is one statement: lock, then read with a fresh snapshot).
+    for (;;) {
+      const { rows } = await t.db.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      if (rows.length > 0) break;
+      await new Promise(setImmediate);
+    }
+    commit.release();
+    await first;
+    // It read after the lock was granted, so it saw the first command's event and appended version 2.
+    await expect(second).resolves.toMatchObject({ state: 2, version: 2 });
+  });
 });
 
 describe('gap safety on pglite (one connection)', () => {

@@ -155,6 +155,17 @@ describe.each(testEngines())('Idempotency-Key on POST /payments on %s', (engine)
     expect(await countRows(db, 'payments')).toBe(0);
   });
 
+  it('bounds only the claim’s own wait: the transaction’s later statements keep the lock_timeout they had', async () => {
+    const settings = await db.transaction(async (tx) => {
+      const lockTimeout = async () =>
+        (await tx.query<{ value: string }>(`SELECT current_setting('lock_timeout') AS value`)).rows[0]!.value;
+      const before = await lockTimeout();
+      const claim = await claimIdempotencyKey(tx, { key: 'key-bound', fingerprint: 'f', now: new Date(), waitMs: 50 });
+      return { claim, before, after: await lockTimeout() };
+    });
+    expect(settings).toEqual({ claim: { kind: 'claimed' }, before: settings.before, after: settings.before });
+  });
+
   onPostgres('lets a waiting duplicate take over when the first request rolls back', async () => {
     const body = paymentBody();
     const held = holdKey('key-takeover', body);

@@ -63,20 +63,26 @@ export async function claimIdempotencyKey(
   tx: Queryable,
   input: { key: string; fingerprint: string; now: Date; waitMs: number },
 ): Promise<KeyClaim> {
-  // Bound the wait on a concurrent duplicate; reset afterwards so later statements keep the server default.
-  await tx.exec(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.waitMs))}`);
+  // The wait on a concurrent duplicate is bounded for this one statement, in this one round trip: `bounded` sets
+  // lock_timeout before the row is inserted (the insert reads from it), RETURNING restores it once the row is in.
+  // A conflict returns no row and keeps the bound for the rest of the transaction, which then only reads the key's
+  // row and ends — it takes no lock the bound could cut short. (SET LOCAL before and after would be two more trips.)
   let inserted: number;
   try {
     ({ rowCount: inserted } = await tx.query(
-      `INSERT INTO idempotency_keys (key, fingerprint, status, created_at) VALUES ($1, $2, 'in_progress', $3)
-       ON CONFLICT (key) DO NOTHING`,
-      [input.key, input.fingerprint, input.now],
+      `WITH bounded AS MATERIALIZED (
+         SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', $4, true) AS bound
+       )
+       INSERT INTO idempotency_keys (key, fingerprint, status, created_at)
+       SELECT $1, $2, 'in_progress', $3::timestamptz FROM bounded
+       ON CONFLICT (key) DO NOTHING
+       RETURNING set_config('lock_timeout', (SELECT previous FROM bounded), true)`,
+      [input.key, input.fingerprint, input.now, `${Math.max(1, Math.floor(input.waitMs))}ms`],
     ));
   } catch (error) {
     if (sqlStateOf(error) === LOCK_NOT_AVAILABLE) throw new RequestInProgressError(input.key);
     throw error;
   }
-  await tx.exec('SET LOCAL lock_timeout = DEFAULT');
   if (inserted === 1) return { kind: 'claimed' };
 
   // Someone else's row, committed: the winner has finished (its insert no longer blocks ours).

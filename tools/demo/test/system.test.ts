@@ -4,7 +4,7 @@ import { setFaults } from '@shop/testing';
  * local-aws and the trace collector. It runs every narrated scenario, then checks what the observability issue
  * promises: one trace across every hop (REST and SNS/SQS), logs joined to it, breaker state in /metrics.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderWaterfall, type CollectedSpan } from '@shop/telemetry';
@@ -17,6 +17,21 @@ import { startSystem, type RunningSystem } from '../src/system';
 import type { ScenarioContext } from '../src/scenario';
 
 const repoRoot = join(__dirname, '..', '..', '..');
+
+/** The services' warnings and errors (pino levels ≥ 40), last ones first per file: what a failed wait explains itself with. */
+async function warningsInLogs(logDir: string): Promise<string> {
+  const lines: string[] = [];
+  for (const file of await readdir(logDir)) {
+    const warnings = (await readFile(join(logDir, file), 'utf8'))
+      .split('\n')
+      .filter((line) => /"level":(4|5|6)0/.test(line))
+      .slice(-15);
+    if (warnings.length > 0) lines.push(`${file}:`, ...warnings.map((line) => `  ${line.slice(0, 400)}`));
+  }
+  return lines.length > 0
+    ? `warnings and errors in the services' logs:\n${lines.join('\n')}`
+    : 'no warnings in the logs';
+}
 
 describe('the whole system (six processes, local-aws, trace collector)', () => {
   let system: RunningSystem;
@@ -66,17 +81,23 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
       const order = await placeOrder(context, customer, [{ sku: 'MUG-CLASSIC', quantity: 1 }]);
       orderId = order.id;
       await followOrder(context, customer, orderId, ['CONFIRMED', 'SHIPPED', 'DELIVERED']);
-      spans = await system.collector.waitForTrace(order.traceId!, {
-        services: [
-          'gateway',
-          'order-service',
-          'inventory-service',
-          'payment-service',
-          'shipping-service',
-          'user-service',
-        ],
-        timeoutMs: 15_000,
-      });
+      spans = await system.collector
+        .waitForTrace(order.traceId!, {
+          services: [
+            'gateway',
+            'order-service',
+            'inventory-service',
+            'payment-service',
+            'shipping-service',
+            'user-service',
+          ],
+          // Past the outbox relay's longest backoff (30 s): the scenarios before this one fault services, kill the
+          // order service and send poison messages, and a relay that met failures may still be waiting out one.
+          timeoutMs: 40_000,
+        })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}\n${await warningsInLogs(join(dataDir, 'logs'))}`);
+        });
       // The user service handles OrderConfirmed a moment after the order reads CONFIRMED, and each process exports
       // its spans in its own batches: wait for both ends of that hop.
       const has = (service: string, name: string) => spans.some((s) => s.service === service && s.name === name);
@@ -88,7 +109,7 @@ describe('the whole system (six processes, local-aws, trace collector)', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         spans = system.collector.getTrace(order.traceId!) ?? spans;
       }
-    }, 60_000);
+    }, 120_000);
 
     const byId = () => new Map(spans.map((span) => [span.spanId, span]));
     const parentOf = (span: CollectedSpan) => (span.parentSpanId ? byId().get(span.parentSpanId) : undefined);

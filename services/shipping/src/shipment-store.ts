@@ -5,8 +5,8 @@
  */
 import { uuidv7, type Clock } from '@shop/clock';
 import { fingerprintOf, type EventEnvelope, type EventMetadata } from '@shop/contracts';
-import type { Database, Queryable } from '@shop/db';
-import { enqueueEvents } from '@shop/messaging';
+import { alongside, isUniqueViolation, runStatement, type Database, type Queryable } from '@shop/db';
+import { enqueueEvents, outboxInsert } from '@shop/messaging';
 import type { ShippingSchedule } from './domain/lifecycle';
 import { ShipmentStatus, type CreateShipmentRequest, type Shipment } from './domain/shipment';
 import { shipmentEvent } from './shipment-events';
@@ -56,45 +56,76 @@ export interface ShipmentStoreOptions {
   readonly onEventsCommitted?: () => void;
 }
 
+/** One shipment (or tombstone) per order: the index that settles a create racing a create or a cancel. */
+const ORDER_ID_UNIQUE = 'shipments_order_id_unique';
+
 const CANCEL_SET = `status = 'CANCELLED', cancellation_reason = $2, cancelled_at = $3, updated_at = $3,
   next_transition_at = NULL, version = version + 1`;
 
 export class ShipmentStore {
   constructor(private readonly options: ShipmentStoreOptions) {}
 
+  /**
+   * The shipment and its ShipmentCreated go to the server as ONE statement (no BEGIN and COMMIT): the insert has no
+   * ON CONFLICT, so a shipment that already exists for the order fails the whole statement, event included, and is
+   * then read — a retry, a different request reusing the orderId, or a cancel's tombstone.
+   */
   async create(request: CreateShipmentRequest, metadata: EventMetadata): Promise<CreateOutcome> {
     const now = new Date(this.options.clock.now());
-    // Tells a retry (same address and items) from a different request reusing the orderId.
-    const fingerprint = fingerprintOf(request);
-    return this.transaction(async (tx, publish) => {
-      const inserted = await tx.query<ShipmentRow>(
-        `INSERT INTO shipments (id, order_id, status, address, items, request_hash, correlation_id,
+    const row: ShipmentRow = {
+      id: uuidv7(now.getTime()),
+      order_id: request.orderId,
+      status: ShipmentStatus.CREATED,
+      tombstone: false,
+      address: request.address,
+      items: request.items,
+      // Tells a retry (same address and items) from a different request reusing the orderId.
+      request_hash: fingerprintOf(request),
+      carrier: null,
+      tracking_number: null,
+      cancellation_reason: null,
+      correlation_id: metadata.correlationId,
+      version: 1,
+      next_transition_at: new Date(now.getTime() + this.options.schedule.dispatchDelayMs),
+      created_at: now,
+      updated_at: now,
+      dispatched_at: null,
+      delivered_at: null,
+      cancelled_at: null,
+    };
+    const shipment = toShipment(row);
+    const insert = {
+      sql: `INSERT INTO shipments (id, order_id, status, address, items, request_hash, correlation_id, version,
                                 next_transition_at, created_at, updated_at)
-         VALUES ($1, $2, 'CREATED', $3::jsonb, $4::jsonb, $5, $6, $7, $8, $8)
-         ON CONFLICT (order_id) DO NOTHING
-         RETURNING ${SHIPMENT_COLUMNS}`,
-        [
-          uuidv7(now.getTime()),
-          request.orderId,
-          JSON.stringify(request.address),
-          JSON.stringify(request.items),
-          fingerprint,
-          metadata.correlationId,
-          new Date(now.getTime() + this.options.schedule.dispatchDelayMs),
-          now,
-        ],
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $10)`,
+      params: [
+        row.id,
+        row.order_id,
+        row.status,
+        JSON.stringify(row.address),
+        JSON.stringify(row.items),
+        row.request_hash,
+        row.correlation_id,
+        row.version,
+        row.next_transition_at,
+        now,
+      ],
+    };
+    try {
+      await runStatement(
+        this.options.db,
+        alongside(insert, outboxInsert([shipmentEvent(shipment, { metadata, now })])),
       );
-      if (inserted.rows[0]) {
-        const shipment = toShipment(inserted.rows[0]);
-        await publish([shipmentEvent(shipment, { metadata, now })]);
-        return { created: true, shipment };
-      }
-      // The conflicting row is committed (ON CONFLICT waited for it), so this statement sees it.
-      const existing = await selectOne(tx, 'order_id', request.orderId);
-      if (existing.tombstone) throw new ShipmentCancelledBeforeCreationError(toShipment(existing));
-      if (existing.request_hash !== fingerprint) throw new ShipmentRequestMismatchError(toShipment(existing));
-      return { created: false, shipment: toShipment(existing) };
-    });
+      this.options.onEventsCommitted?.();
+      return { created: true, shipment };
+    } catch (error) {
+      if (!isUniqueViolation(error, ORDER_ID_UNIQUE)) throw error;
+    }
+    // The conflicting row is committed (the insert waited for it), so this read sees it.
+    const existing = await selectOne(this.options.db, 'order_id', request.orderId);
+    if (existing.tombstone) throw new ShipmentCancelledBeforeCreationError(toShipment(existing));
+    if (existing.request_hash !== row.request_hash) throw new ShipmentRequestMismatchError(toShipment(existing));
+    return { created: false, shipment: toShipment(existing) };
   }
 
   /** undefined when no shipment has that id. */

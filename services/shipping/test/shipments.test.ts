@@ -35,8 +35,12 @@ describe.each(testEngines())('shipment API on %s', (engine) => {
   };
 
   it('creates a shipment (201, Location, due for dispatch) and serves it by id and by order', async () => {
+    const before = fx.db.counters();
     const response = await create(createBody('order-1'), { 'x-correlation-id': 'corr-1' });
     expect(response.statusCode).toBe(201);
+    // The shipment and its ShipmentCreated are one statement: one round trip, no transaction around it.
+    const after = fx.db.counters();
+    expect([after.roundTrips - before.roundTrips, after.transactions - before.transactions]).toEqual([1, 0]);
     const shipment = response.json();
     expect(response.headers.location).toBe(`/shipments/${shipment.id}`);
     expect(shipment).toMatchObject({

@@ -16,7 +16,16 @@ export function sqlStateOf(error: unknown): string | undefined {
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  if (sqlStateOf(error) !== SqlState.uniqueViolation) return false;
+  return isViolationOf(SqlState.uniqueViolation, error, constraint);
+}
+
+/** A CHECK constraint refused a row (of `constraint`, when given): e.g. stock that would go below zero. */
+export function isCheckViolation(error: unknown, constraint?: string): boolean {
+  return isViolationOf(SqlState.checkViolation, error, constraint);
+}
+
+function isViolationOf(state: string, error: unknown, constraint: string | undefined): boolean {
+  if (sqlStateOf(error) !== state) return false;
   return constraint === undefined || (error as { constraint?: string }).constraint === constraint;
 }
 

@@ -3,7 +3,14 @@ export { openDatabase, type OpenDatabaseOptions } from './open-database';
 export { openPgliteDatabase, type PgliteOptions } from './pglite-database';
 export { openPostgresDatabase, type PostgresOptions } from './postgres-database';
 export { runMigrations, listMigrationFiles, type MigrationResult, type MigrationSource } from './migrations';
-export { SqlState, sqlStateOf, isUniqueViolation, classifyDatabaseError, type DatabaseFailure } from './errors';
+export {
+  SqlState,
+  sqlStateOf,
+  isUniqueViolation,
+  isCheckViolation,
+  classifyDatabaseError,
+  type DatabaseFailure,
+} from './errors';
 export { withoutQueryData } from './query-errors';
 export {
   createRetentionJob,

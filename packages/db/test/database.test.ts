@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createTestDatabase, describeOnPostgres, testEngines, testResources, type TestDatabase } from '../src/testing';
-import { isUniqueViolation, openPostgresDatabase, runMigrations } from '../src';
+import { isCheckViolation, isUniqueViolation, openPostgresDatabase, runMigrations } from '../src';
 
 const migrations = join(__dirname, 'fixtures/migrations');
 
@@ -83,6 +83,16 @@ describe.each(testEngines())('database on %s', (engine) => {
     const error = await db.query('INSERT INTO widgets (name) VALUES ($1)', ['dup']).catch((e: unknown) => e);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(error, 'widgets_name_key')).toBe(true);
+  });
+
+  it('reports check violations by SQLSTATE and constraint on both engines', async () => {
+    await db.exec('CREATE TABLE stock (sku text PRIMARY KEY, available integer NOT NULL CHECK (available >= 0))');
+    await db.query(`INSERT INTO stock VALUES ('A', 1)`);
+    const error = await db.query(`UPDATE stock SET available = available - 2`).catch((e: unknown) => e);
+    expect(isCheckViolation(error)).toBe(true);
+    expect(isCheckViolation(error, 'stock_available_check')).toBe(true);
+    expect(isCheckViolation(error, 'another_check')).toBe(false);
+    expect(isUniqueViolation(error)).toBe(false);
   });
 
   it("keeps a failed query's data out of its error (what a log would print), but not the SQLSTATE", async () => {

@@ -1,36 +1,45 @@
 /**
  * Reservations: all-or-nothing holds on stock, one per order, idempotent by orderId.
  *
- * Product rows are what concurrent customers contend on, so a transaction locks them only in its last statement:
- * reserve, release and commit each do everything that does not need a product lock first (claim or lock the order's
- * reservation, read the catalogue, validate, write lines, the status change and the outbox event), then move the stock
- * in one statement (`moveStock`), then COMMIT. A product row is locked for one statement and the commit, never while
- * Node works or other rows are written. It is one transaction throughout, so a refusal still rolls everything back.
+ * Product rows are what concurrent customers contend on, so they are locked only inside the one statement that
+ * moves their stock, never while Node works or another round trip is under way:
+ * - **reserve** reads the catalogue (prices, availability; no lock, no transaction), then sends ONE statement: the
+ *   claim of the order, the lines, the StockReserved outbox row and the stock move (`alongside`; autocommit, so the
+ *   product rows are locked from that statement's move to its own commit);
+ * - **commit** is ONE statement: the reservation's status change, and the held units leaving the stock;
+ * - **release** (the compensation, rare) is a transaction whose last statement is the move, then COMMIT.
  *
- * What the database guarantees, and why the statement is shaped as it is:
- * - The rows are locked in sku order (`ORDER BY sku FOR NO KEY UPDATE`: Postgres locks rows in the order it returns
- *   them), and a transaction holding product locks waits for nothing else before it commits: no cycle of waits, no
- *   deadlock on Postgres, however the items are listed.
+ * What the database guarantees, and why the statements are shaped as they are:
+ * - The rows are locked in sku order (a `FOR NO KEY UPDATE` sub-select `ORDER BY sku`: Postgres locks rows in the
+ *   order it returns them), and a statement holding product locks waits for nothing else before it commits: no cycle
+ *   of waits, no deadlock on Postgres, however the items are listed.
  * - No foreign key from reservation lines to products (migration 003): inserting a line would take a `FOR KEY SHARE`
  *   lock on its product until commit, so a popular product's row was held by every open reservation at once, and
  *   the decrement at their ends deadlocked two of them (`deadlock detected` every second at 16 customers on one
- *   product). Lines are written from the product row read in the same transaction, and products are never deleted.
- *   `FOR NO KEY UPDATE` is the lock the UPDATE takes anyway; it leaves key-share lockers (none of ours now) alone.
- * - The decrement is conditional (`available + delta >= 0`), checked on the row as the lock returned it (the newest
- *   committed version, which nobody else can change until we commit), and backed by a CHECK constraint: stock never
- *   goes negative. Any short sku throws and rolls back all.
- * - The unique `order_id` decides which of several concurrent requests for one order does the work (the others wait
- *   for it on the index, then read its result), and lets a release that arrives first leave a tombstone.
+ *   product). Lines are written from the product row read just before, and products are never deleted.
+ * - Stock never goes negative: the CHECK constraint on `available` refuses the move, and with it the whole statement
+ *   — claim, lines and event — so a refusal leaves nothing behind. The shortage is then read and reported.
+ * - The unique `order_id` decides which of several concurrent requests for one order does the work: the claim has no
+ *   ON CONFLICT, so the others' statements fail on the index (after waiting for the winner), and they read its
+ *   result. It also lets a release that arrives first leave a tombstone.
  *
- * Prices are read without a lock, in the same transaction, just before the decrement. A price change (`PUT
- * /products`) that commits between that read and the decrement is not in the lines: the reservation keeps the price it
- * read, as it keeps it against any later change. The two requests were concurrent, so either price is a fair
- * snapshot, and one statement reads every line, so a reservation never mixes old and new prices. Locking for the
- * whole transaction to exclude that window is what made customers queue on popular products.
+ * Prices are read without a lock just before the reserving statement. A price change (`PUT /products`) that commits
+ * between that read and the statement is not in the lines: the reservation keeps the price it read, as it keeps it
+ * against any later change. The two requests were concurrent, so either price is a fair snapshot, and one statement
+ * reads every line, so a reservation never mixes old and new prices. Locking across both to exclude that window is
+ * what made customers queue on popular products.
  */
 import { systemClock, type Clock } from '@shop/clock';
 import { randomUUID } from 'node:crypto';
-import { alongside, runStatement, type Database, type Queryable, type Statement } from '@shop/db';
+import {
+  alongside,
+  isCheckViolation,
+  isUniqueViolation,
+  runStatement,
+  type Database,
+  type Queryable,
+  type Statement,
+} from '@shop/db';
 import { enqueueEvents, outboxInsert } from '@shop/messaging';
 import {
   totalOf,
@@ -85,13 +94,34 @@ interface StockMove {
   reserved: number;
 }
 
-/** A move refused because `available` would go negative, with the units there were once the row was locked. */
-interface RefusedMove {
-  sku: string;
-  available: number;
+const RESERVATION_COLUMNS = 'id, order_id, status, tombstone, version, created_at, updated_at';
+/** The constraints whose violations reserve turns into answers: a repeat, and stock that is short. */
+const ORDER_ID_UNIQUE = 'reservations_order_id_key';
+const AVAILABLE_NOT_NEGATIVE = 'products_available_check';
+
+/** The claim of an order, as a statement that FAILS when the order has a reservation (see `reserve`). */
+function claimInsert(reservation: Reservation, now: Date): Statement {
+  return {
+    sql: `INSERT INTO reservations (id, order_id, status, created_at, updated_at) VALUES ($1, $2, 'reserved', $3, $3)`,
+    params: [reservation.id, reservation.orderId, now],
+  };
 }
 
-const RESERVATION_COLUMNS = 'id, order_id, status, tombstone, version, created_at, updated_at';
+/**
+ * Moves stock, as a statement: each product's `available` and `reserved` change by the move's deltas. The product
+ * rows are locked in sku order by the sub-select before any is updated; the CHECK constraints refuse a move that
+ * would take either below zero, failing the statement (and everything sent with it).
+ */
+function stockMove(moves: readonly StockMove[]): Statement {
+  return {
+    sql: `UPDATE products
+       SET available = products.available + move.available, reserved = products.reserved + move.reserved
+      FROM unnest($1::text[], $2::int[], $3::int[]) AS move (sku, available, reserved),
+           (SELECT sku FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE) AS locked
+     WHERE products.sku = move.sku AND locked.sku = move.sku`,
+    params: [moves.map((move) => move.sku), moves.map((move) => move.available), moves.map((move) => move.reserved)],
+  };
+}
 
 function toLine(row: LineRow): ReservationLine {
   return {
@@ -116,6 +146,14 @@ function linesInsert(reservationId: string, lines: readonly ReservationLine[]): 
        VALUES ${values.join(', ')}`,
     params,
   };
+}
+
+/** A reservation as reserve writes it (status reserved, version 1): what it answers once its statement committed. */
+function newReservation(id: string, orderId: string, lines: ReservationLine[], now: Date): Reservation {
+  return toReservation(
+    { id, order_id: orderId, status: 'reserved', tombstone: false, version: 1, created_at: now, updated_at: now },
+    lines,
+  );
 }
 
 function toReservation(row: ReservationRow, lines: ReservationLine[]): Reservation {
@@ -175,34 +213,38 @@ export class ReservationStore {
 
   /** Reserves every item or none. Items must name distinct skus. */
   async reserve(orderId: string, items: readonly RequestedItem[], context: EventContext): Promise<ReserveResult> {
-    const result = await this.db.transaction(async (tx) => {
-      const now = this.now();
-      // Claim the order first. A concurrent claim for the same order waits here until ours commits or rolls back.
-      const claimed = await tx.query<ReservationRow>(
-        `INSERT INTO reservations (id, order_id, status, created_at, updated_at) VALUES ($1, $2, 'reserved', $3, $3)
-         ON CONFLICT (order_id) DO NOTHING RETURNING ${RESERVATION_COLUMNS}`,
-        [randomUUID(), orderId, now],
-      );
-      if (!claimed.rows[0]) return { reservation: await this.answerRepeat(tx, orderId, items), created: false };
-
-      const lines = await this.priceLines(tx, items);
-      const reservation = toReservation(claimed.rows[0], lines);
-      // The lines and the event in one statement: both only write, and neither touches the other's rows.
+    const now = this.now();
+    let lines: ReservationLine[];
+    try {
+      lines = await this.priceLines(items);
+    } catch (error) {
+      // Short already in the read — unless this is a repeat, whose units were taken by its first request.
+      if (!(error instanceof InsufficientStockError) || !(await this.findByOrderId(orderId))) throw error;
+      return { reservation: await this.answerRepeat(orderId, items), created: false };
+    }
+    const reservation = newReservation(randomUUID(), orderId, lines, now);
+    try {
+      // One statement, all or nothing: the stock move last (main), the claim, the lines and the event with it.
       await runStatement(
-        tx,
-        alongside(linesInsert(reservation.id, lines), outboxInsert([stockReserved(reservation, context, now)])),
+        this.db,
+        alongside(stockMove(lines.map(({ sku, quantity }) => ({ sku, available: -quantity, reserved: quantity }))), [
+          claimInsert(reservation, now),
+          linesInsert(reservation.id, lines),
+          ...outboxInsert([stockReserved(reservation, context, now)]),
+        ]),
       );
-      // Last, so the product rows are locked only from here to COMMIT.
-      const refused = await this.moveStock(
-        tx,
-        lines.map(({ sku, quantity }) => ({ sku, available: -quantity, reserved: quantity })),
-      );
-      // Throwing rolls back the decrements that did succeed, the lines, the event and the claim: all or nothing.
-      if (refused.length > 0) throw new InsufficientStockError(shortagesOf(lines, refused));
-      return { reservation, created: true };
-    });
-    if (result.created) this.onEventsCommitted();
-    return result;
+    } catch (error) {
+      // A repeat (or a concurrent twin that won): its reservation is committed, since the claim waited for it.
+      if (isUniqueViolation(error, ORDER_ID_UNIQUE)) {
+        return { reservation: await this.answerRepeat(orderId, items), created: false };
+      }
+      if (isCheckViolation(error, AVAILABLE_NOT_NEGATIVE)) {
+        throw new InsufficientStockError(shortagesOf(lines, await this.shortOf(lines)));
+      }
+      throw error;
+    }
+    this.onEventsCommitted();
+    return { reservation, created: true };
   }
 
   /**
@@ -229,10 +271,13 @@ export class ReservationStore {
 
       const released = await this.transition(tx, existing, 'released', now);
       await enqueueEvents(tx, [stockReleased(released, reason, context, now)]);
-      await this.moveStock(
-        tx,
-        existing.lines.map(({ sku, quantity }) => ({ sku, available: quantity, reserved: -quantity })),
-      );
+      // Last, so the product rows are locked only from here to COMMIT.
+      if (existing.lines.length > 0) {
+        await runStatement(
+          tx,
+          stockMove(existing.lines.map(({ sku, quantity }) => ({ sku, available: quantity, reserved: -quantity }))),
+        );
+      }
       return { reservation: released, changed: true };
     });
     if (changed) this.onEventsCommitted();
@@ -241,18 +286,44 @@ export class ReservationStore {
 
   /** Makes a reservation final (the order is confirmed): the held units leave the stock for good. Idempotent. */
   async commit(orderId: string): Promise<Reservation> {
-    return this.db.transaction(async (tx) => {
-      const existing = await this.find(tx, orderId, { lock: true });
+    for (let attempt = 0; ; attempt++) {
+      const committed = await this.commitIfReserved(orderId);
+      if (committed) return committed;
+      // Nothing was reserved to commit: a repeat (already committed), a reservation released first, or none at all.
+      const existing = await this.findByOrderId(orderId);
       if (!existing) throw new ReservationNotFoundError(orderId);
       if (existing.status === 'committed') return existing;
-      if (existing.status === 'released') throw new ReservationStateError(existing, 'commit');
-      const committed = await this.transition(tx, existing, 'committed', this.now());
-      await this.moveStock(
-        tx,
-        existing.lines.map(({ sku, quantity }) => ({ sku, available: 0, reserved: -quantity })),
-      );
-      return committed;
-    });
+      // Still 'reserved': its reserve committed after the statement's snapshot was taken — try once more.
+      if (existing.status === 'released' || attempt > 0) throw new ReservationStateError(existing, 'commit');
+    }
+  }
+
+  /**
+   * One statement: the status change (only from `reserved`, so a concurrent release and this cannot both win) and the
+   * move of the lines it changed, locked in sku order like every move. Undefined when no reserved reservation matched.
+   */
+  private async commitIfReserved(orderId: string): Promise<Reservation | undefined> {
+    const { rows } = await this.db.query<ReservationRow & { lines: LineRow[] }>(
+      `WITH committed AS (
+         UPDATE reservations SET status = 'committed', version = version + 1, updated_at = $2
+          WHERE order_id = $1 AND status = 'reserved'
+         RETURNING ${RESERVATION_COLUMNS}
+       ),
+       lines AS (
+         SELECT l.sku, l.name, l.quantity, l.unit_price_minor, l.currency
+           FROM reservation_lines l JOIN committed ON l.reservation_id = committed.id
+       ),
+       moved AS (
+         UPDATE products SET reserved = products.reserved - lines.quantity
+           FROM lines,
+                (SELECT sku FROM products WHERE sku IN (SELECT sku FROM lines) ORDER BY sku FOR NO KEY UPDATE) AS locked
+          WHERE products.sku = lines.sku AND locked.sku = lines.sku
+       )
+       SELECT committed.*, coalesce((SELECT json_agg(lines ORDER BY lines.sku) FROM lines), '[]') AS lines
+         FROM committed`,
+      [orderId, this.now()],
+    );
+    return rows[0] && toReservation(rows[0], rows[0].lines.map(toLine));
   }
 
   async findByOrderId(orderId: string): Promise<Reservation | undefined> {
@@ -260,22 +331,33 @@ export class ReservationStore {
   }
 
   /** A repeat of reserve: the same items get the original answer; anything else is refused. */
-  private async answerRepeat(tx: Queryable, orderId: string, items: readonly RequestedItem[]): Promise<Reservation> {
-    const existing = await this.find(tx, orderId, { lock: false });
+  private async answerRepeat(orderId: string, items: readonly RequestedItem[]): Promise<Reservation> {
+    const existing = await this.findByOrderId(orderId);
     if (!existing) throw new Error(`reservation of order ${orderId} vanished after a conflicting insert`);
     if (existing.status === 'released') throw new ReservationStateError(existing, 'reserve');
     if (!sameItems(existing.lines, items)) throw new ReservationMismatchError(existing);
     return existing;
   }
 
+  /** The lines whose product had fewer units than they ask for, read after the move was refused. */
+  private async shortOf(lines: readonly ReservationLine[]): Promise<{ sku: string; available: number }[]> {
+    const { rows } = await this.db.query<{ sku: string; available: number }>(
+      'SELECT sku, available FROM products WHERE sku = ANY($1::text[]) ORDER BY sku',
+      [lines.map((line) => line.sku)],
+    );
+    const short = rows.filter((row) => row.available < lines.find((line) => line.sku === row.sku)!.quantity);
+    // Units returned between the refusal and this read (a release, a recount) hide which line was short: name them all.
+    return short.length > 0 ? short : rows;
+  }
+
   /**
    * The lines at today's prices, read without a lock. Unknown skus, mixed currencies and stock already short in this
    * read are refused here, before anything is written or locked; stock that looks sufficient is only promised by
-   * `moveStock`.
+   * the move (`stockMove`).
    */
-  private async priceLines(tx: Queryable, items: readonly RequestedItem[]): Promise<ReservationLine[]> {
+  private async priceLines(items: readonly RequestedItem[]): Promise<ReservationLine[]> {
     const sorted = [...items].sort(bySku);
-    const { rows: products } = await tx.query<CatalogueRow>(
+    const { rows: products } = await this.db.query<CatalogueRow>(
       'SELECT sku, name, price_minor, currency, available FROM products WHERE sku = ANY($1::text[])',
       [sorted.map((item) => item.sku)],
     );
@@ -297,36 +379,6 @@ export class ReservationStore {
         lineTotal: { amountMinor: row.price_minor * item.quantity, currency: row.currency },
       };
     });
-  }
-
-  /**
-   * Applies every move in one statement, the only one that locks product rows: locked in sku order, each updated
-   * unless its `available` would go below zero. Returns the refused moves (none for release and commit, whose deltas
-   * only return or consume units held). Callers issue it last, just before COMMIT — see the file header.
-   */
-  private async moveStock(tx: Queryable, moves: readonly StockMove[]): Promise<RefusedMove[]> {
-    if (moves.length === 0) return [];
-    const { rows } = await tx.query<RefusedMove & { moved: boolean }>(
-      `WITH move AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS move (sku, available, reserved)
-       ),
-       locked AS MATERIALIZED (
-         SELECT sku, available FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE
-       ),
-       moved AS (
-         UPDATE products
-         SET available = products.available + move.available, reserved = products.reserved + move.reserved
-         FROM move JOIN locked USING (sku)
-         -- locked.available, not products.available: the row as the lock found it, not as the statement's
-         -- snapshot (maybe older) showed it, so a refusal and the units it reports agree.
-         WHERE products.sku = move.sku AND locked.available + move.available >= 0
-         RETURNING products.sku
-       )
-       SELECT locked.sku, locked.available, moved.sku IS NOT NULL AS moved
-       FROM locked LEFT JOIN moved USING (sku) ORDER BY locked.sku`,
-      [moves.map((move) => move.sku), moves.map((move) => move.available), moves.map((move) => move.reserved)],
-    );
-    return rows.filter((row) => !row.moved).map(({ sku, available }) => ({ sku, available }));
   }
 
   private async transition(

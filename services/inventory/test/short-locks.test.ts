@@ -1,7 +1,9 @@
 /**
- * Product rows are locked only by the last statement of reserve, release and commit (reservation-store.ts): a
+ * Product rows are locked only by the statement that moves their stock (reservation-store.ts): reserve and commit
+ * are single statements after at most an unlocked read, release's transaction moves stock in its last statement. A
  * reservation under way does not make other customers of the same products wait. The store runs here on a database
- * that records each transaction's statements and can hold one just before the statement that moves stock.
+ * that records its statements — each transaction's, and each statement sent on its own — and can hold one just
+ * before the statement that moves stock.
  */
 import type { Database, Queryable } from '@shop/db';
 import { describeOnPostgres, testEngines, type TestDatabase } from '@shop/testing';
@@ -17,8 +19,8 @@ const movesStock = (sql: string) => /UPDATE products/.test(sql);
 
 interface RecordingDatabase {
   db: Database;
-  /** The statements of each transaction run through `db`, in order. */
-  transactions: string[][];
+  /** What reached the server through `db`, in order: a transaction's statements, or one statement sent alone. */
+  units: { transaction: boolean; statements: string[] }[];
   /** Resolves once a transaction is held before its first statement that changes stock. */
   held: Promise<void>;
   /** Lets the held transaction go on. */
@@ -26,7 +28,7 @@ interface RecordingDatabase {
 }
 
 function recording(db: TestDatabase, { holdBeforeStockMove = false } = {}): RecordingDatabase {
-  const transactions: string[][] = [];
+  const units: { transaction: boolean; statements: string[] }[] = [];
   let reached!: () => void;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (reached = resolve));
@@ -45,14 +47,19 @@ function recording(db: TestDatabase, { holdBeforeStockMove = false } = {}): Reco
   return {
     db: {
       ...db,
+      query: <R extends object>(sql: string, params?: readonly unknown[]) => {
+        const statements: string[] = [];
+        units.push({ transaction: false, statements });
+        return recorded(db, statements).query<R>(sql, params);
+      },
       transaction: (work) =>
         db.transaction((tx) => {
           const statements: string[] = [];
-          transactions.push(statements);
+          units.push({ transaction: true, statements });
           return work(recorded(tx, statements));
         }),
     },
-    transactions,
+    units,
     held,
     release,
   };
@@ -67,22 +74,28 @@ describe.each(testEngines())('product row locks on %s', (engine) => {
   });
   afterEach(() => inventory.close());
 
-  it('locks products only in the last statement of reserve, release and commit', async () => {
-    const { db, transactions } = recording(inventory.db);
+  it('locks products only in the statement that moves stock: reserve and commit one statement each, release last', async () => {
+    const { db, units } = recording(inventory.db);
     const store = new ReservationStore(db);
     const items = [
       { sku: 'MUG', quantity: 2 },
       { sku: 'CUP', quantity: 1 },
     ];
+    const locking = () => units.splice(0).map((unit) => ({ ...unit, statements: unit.statements.map(locksProducts) }));
     await store.reserve('order-1', items, context);
+    // The catalogue read (no lock), then claim, lines, event and stock move as one statement: no transaction.
+    expect(locking()).toEqual([
+      { transaction: false, statements: [false] },
+      { transaction: false, statements: [true] },
+    ]);
     await store.release('order-1', 'released', context);
+    const [release] = locking();
+    expect(release!.transaction).toBe(true);
+    expect(release!.statements).toEqual([...Array(release!.statements.length - 1).fill(false), true]);
     await store.reserve('order-2', items, context);
+    locking();
     await store.commit('order-2');
-
-    expect(transactions).toHaveLength(4);
-    for (const statements of transactions) {
-      expect(statements.map(locksProducts)).toEqual([...Array(statements.length - 1).fill(false), true]);
-    }
+    expect(locking()).toEqual([{ transaction: false, statements: [true] }]);
     expect(await stockOf(inventory.app, 'MUG')).toEqual({ stock: 8, reserved: 0 });
   });
 });

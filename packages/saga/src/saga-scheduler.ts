@@ -2,9 +2,13 @@
  * The worker's scheduler: a fixed number of slots for the life of the worker, each running one saga at a time.
  *
  * A free slot is filled at once — when the worker starts (resuming whatever a crash left behind), when `wake()` says
- * a saga was started or retried, and when a slot frees — by claiming as many due sagas as there are free slots in one
- * query. The poll timer ticks steadily, independent of wakes, and is only for the work nobody announces: a retry
- * whose backoff ran out, an expired lease of a dead process, a saga started by another process.
+ * a saga was started or retried, and when a slot frees while more may be waiting — by claiming as many due sagas as
+ * there are free slots in one query. The poll timer ticks steadily, independent of wakes, and is only for the work
+ * nobody announces: a retry whose backoff ran out, an expired lease of a dead process, a saga started by another
+ * process.
+ *
+ * A claim that found fewer due sagas than it asked for has drained the queue: until a wake or a tick announces more,
+ * a slot that frees has nothing to claim, so it does not ask (at one customer that was every other claim).
  *
  * Why slots instead of passes: a pass that starts N lanes and ends when the queue is momentarily empty loses its lanes
  * one by one under trickling load, and the survivor then drains the backlog alone (measured: 0.8–0.9 sagas running
@@ -38,6 +42,8 @@ export class SagaScheduler {
   private readonly resting = new Set<string>();
   private filling: Promise<void> | undefined;
   private fillAgain = false;
+  /** The last claim found fewer due sagas than free slots; a wake or a tick clears it. */
+  private drained = false;
 
   constructor(private readonly options: SagaSchedulerOptions) {}
 
@@ -55,6 +61,7 @@ export class SagaScheduler {
 
   /** Fills free slots now (after the claim in progress, if any). A no-op when stopped. */
   wake(): void {
+    this.drained = false;
     this.fill();
   }
 
@@ -69,6 +76,7 @@ export class SagaScheduler {
 
   private tick(): void {
     this.resting.clear();
+    this.drained = false;
     this.fill();
     this.tickTimer = this.options.clock.setTimeout(() => this.tick(), this.options.pollIntervalMs);
   }
@@ -95,9 +103,11 @@ export class SagaScheduler {
       try {
         claimed = await this.options.claim(free, [...this.resting]);
       } catch (error) {
+        this.drained = false;
         this.options.onClaimError(error);
         return;
       }
+      this.drained = claimed.length < free;
       for (const record of claimed) this.launch(record);
     } while (this.fillAgain);
   }
@@ -106,7 +116,7 @@ export class SagaScheduler {
     const finished = this.options.run(record).finally(() => {
       this.inFlight.delete(record.id);
       this.resting.add(record.id);
-      this.fill();
+      if (!this.drained) this.fill();
     });
     this.inFlight.set(record.id, finished);
   }

@@ -120,6 +120,23 @@ describe.each(testEngines())('saga worker on %s', (engine) => {
     }
   });
 
+  it('does not claim when a slot frees after a claim that found fewer due sagas than free slots', async () => {
+    const worker = h.makeEngine({ concurrency: 3 });
+    worker.startWorker();
+    const completed = whenCompleted(worker, 'only');
+    const released = whenReleased(worker, 'only');
+    await worker.start('place-order', 'only', h.order('only')); // the wake claims it: one of three free slots
+    await completed;
+    const before = h.db.counters().roundTrips;
+    await released;
+    for (let turn = 0; turn < 5; turn++) await new Promise(setImmediate); // room for a claim, had one been sent
+    expect(h.db.counters().roundTrips).toBe(before); // the queue was drained: nothing more to ask for
+    const next = whenCompleted(worker, 'next');
+    await worker.start('place-order', 'next', h.order('next')); // ...until a wake announces more
+    await next;
+    await worker.stop();
+  });
+
   it('does not claim a saga again the moment it is released due (no spin)', async () => {
     // After the pivot a failing step is retried for ever; with no backoff it is due again the moment it fails.
     const worker = h.makeEngine({ policies: { invoke: { timeoutMs: TIMEOUT_MS, backoff: constantBackoff(0) } } });

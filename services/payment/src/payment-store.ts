@@ -3,7 +3,7 @@
  * transaction (with its idempotency key and outbox events). The database enforces the rules that concurrency could
  * break: one charge per order (partial unique index), one refund per payment (unique), row locks for state changes.
  */
-import { isUniqueViolation, type Queryable } from '@shop/db';
+import { isUniqueViolation, type Queryable, type Statement } from '@shop/db';
 import type { Payment, PaymentRequest, PaymentStatus, Refund } from './domain/payment';
 
 export class OrderAlreadyPaidError extends Error {
@@ -81,6 +81,54 @@ export type StoredPayment = Payment & { version: number };
 
 export const withoutVersion = ({ version: _version, ...payment }: StoredPayment): Payment => payment;
 
+export type Decision = { status: 'captured'; providerReference: string } | { status: 'declined'; reason: string };
+
+/**
+ * The provider's decision on a pending payment, as a statement: the charge sends it with the stored idempotent
+ * response and the event in one round trip (`alongside`). The payment it makes is `decidedPayment`.
+ */
+export function decisionUpdate(id: string, decision: Decision, now: Date): Statement {
+  return {
+    sql: `UPDATE payments SET status = $2, provider_reference = $3, decline_reason = $4, updated_at = $5 WHERE id = $1`,
+    params: [
+      id,
+      decision.status,
+      decision.status === 'captured' ? decision.providerReference : null,
+      decision.status === 'declined' ? decision.reason : null,
+      now,
+    ],
+  };
+}
+
+/**
+ * The payment as `insertPendingPayment` and then `decisionUpdate` leave it: version 1 (the column default; a
+ * decision does not bump it, only a refund does), no refund yet. Built rather than read back, so the decision, its
+ * event and the stored response go in one statement.
+ */
+export function decidedPayment(
+  id: string,
+  request: PaymentRequest,
+  decision: Decision,
+  pendingAt: Date,
+  decidedAt: Date,
+): StoredPayment {
+  return {
+    id,
+    orderId: request.orderId,
+    customerId: request.customerId,
+    amount: request.amount,
+    currency: request.currency,
+    paymentMethod: request.paymentMethod,
+    status: decision.status,
+    declineReason: decision.status === 'declined' ? decision.reason : null,
+    providerReference: decision.status === 'captured' ? decision.providerReference : null,
+    refund: null,
+    createdAt: pendingAt.toISOString(),
+    updatedAt: decidedAt.toISOString(),
+    version: 1,
+  };
+}
+
 /**
  * Records the attempt before the provider is asked. A second charge of the same order waits here on the unique
  * index until the first commits, and fails before reaching the provider if the first one took the money.
@@ -101,25 +149,6 @@ export async function insertPendingPayment(
     if (isUniqueViolation(error)) throw new OrderAlreadyPaidError(request.orderId);
     throw error;
   }
-}
-
-export async function recordDecision(
-  tx: Queryable,
-  id: string,
-  decision: { status: 'captured'; providerReference: string } | { status: 'declined'; reason: string },
-  now: Date,
-): Promise<StoredPayment> {
-  await tx.query(
-    `UPDATE payments SET status = $2, provider_reference = $3, decline_reason = $4, updated_at = $5 WHERE id = $1`,
-    [
-      id,
-      decision.status,
-      decision.status === 'captured' ? decision.providerReference : null,
-      decision.status === 'declined' ? decision.reason : null,
-      now,
-    ],
-  );
-  return (await findPayment(tx, id))!;
 }
 
 export async function findPayment(

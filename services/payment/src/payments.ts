@@ -12,12 +12,14 @@ import type { Payment, PaymentRequest, Refund } from './domain/payment';
 import { claimIdempotencyKey, idempotencyKeyCompletion, type StoredResponse } from './idempotency/idempotency-keys';
 import {
   OrderAlreadyPaidError,
+  decidedPayment,
+  decisionUpdate,
   findPayment,
   insertPendingPayment,
   insertRefund,
   listPaymentsOfOrder,
-  recordDecision,
   withoutVersion,
+  type Decision,
   type StoredPayment,
 } from './payment-store';
 import type { PaymentProvider } from './provider/payment-provider';
@@ -103,15 +105,11 @@ export class Payments {
         idempotencyKey: command.idempotencyKey,
       });
       const decidedAt = this.now();
-      const payment =
+      const decision: Decision =
         outcome.outcome === 'captured'
-          ? await recordDecision(
-              tx,
-              paymentId,
-              { status: 'captured', providerReference: outcome.providerReference },
-              decidedAt,
-            )
-          : await recordDecision(tx, paymentId, { status: 'declined', reason: outcome.reason }, decidedAt);
+          ? { status: 'captured', providerReference: outcome.providerReference }
+          : { status: 'declined', reason: outcome.reason };
+      const payment = decidedPayment(paymentId, command.request, decision, now, decidedAt);
 
       const event =
         outcome.outcome === 'captured'
@@ -138,10 +136,13 @@ export class Payments {
                 orderId: payment.orderId,
               }).toProblem(command.path),
             };
-      // The event and the stored response in one statement: both only write, to different tables.
+      // The decision, the stored response and the event in one statement: they only write, to different tables.
       await runStatement(
         tx,
-        alongside(idempotencyKeyCompletion(command.idempotencyKey, response, decidedAt), outboxInsert([event])),
+        alongside(decisionUpdate(paymentId, decision, decidedAt), [
+          idempotencyKeyCompletion(command.idempotencyKey, response, decidedAt),
+          ...outboxInsert([event]),
+        ]),
       );
       return { response, replayed: false };
     });

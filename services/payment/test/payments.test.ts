@@ -23,8 +23,12 @@ describe.each(testEngines())('payment API on %s', (engine) => {
 
   it('captures a payment (201 + Location), serves it by id and by order, and enqueues PaymentCaptured', async () => {
     const body = paymentBody();
+    const before = db.counters();
     const response = await pay(app, body);
     expect(response.statusCode).toBe(201);
+    // BEGIN, the key's claim, the pending payment, then the decision with its stored response and event, COMMIT.
+    const after = db.counters();
+    expect([after.roundTrips - before.roundTrips, after.transactions - before.transactions]).toEqual([5, 1]);
     const payment = response.json();
     expect(payment).toMatchObject({
       orderId: body.orderId,

@@ -39,8 +39,8 @@ export interface AppendOptions {
   /** `tx` already holds this stream's lock (`handleCommand` takes it before reading): do not take it again. */
   streamLocked?: boolean;
   /**
-   * `tx` read the stream after taking the lock, with `readStream`'s `headCheck`, so the head is known and was checked
-   * for a younger writer: the append trusts `expectedVersion` as the head instead of reading it again.
+   * `tx` read the stream after taking the lock (`readStreamForAppend`), so the head is known and was checked for a
+   * younger writer: the append trusts `expectedVersion` as the head instead of reading it again.
    */
   headVerified?: boolean;
 }
@@ -55,12 +55,6 @@ export interface ReadStreamOptions {
   /** First version to return (inclusive). 0 and 1 both mean "from the first event". */
   fromVersion?: number;
   tx?: Queryable;
-  /**
-   * `tx` holds the stream's lock and will append at the version it reads (`handleCommand`): the same query checks
-   * the head for a younger writer, as the append would (ConcurrencyError, reported against `expected`), so the
-   * append can be told `headVerified` and skip its own read of the head.
-   */
-  headCheck?: { expected: ExpectedVersion };
 }
 
 export interface StreamSlice {
@@ -87,8 +81,8 @@ export interface EventStore {
   /**
    * What a command loads before it appends (`handleCommand`): takes the stream's append lock in `tx` (see
    * `lockStreamForAppend`) and reads the whole stream after it, in ONE round trip (a function in the event store's
-   * migrations, see 003_event_store_lock_and_read.sql), with `readStream`'s `headCheck` for a younger writer — so the
-   * append can be told `streamLocked` and `headVerified`.
+   * migrations, see 003_event_store_lock_and_read.sql), checking its head for a younger writer as the append would
+   * (ConcurrencyError, reported against `expected`) — so the append can be told `streamLocked` and `headVerified`.
    */
   readStreamForAppend(tx: Queryable, streamId: string, expected: ExpectedVersion): Promise<StreamSlice>;
   /** `db.transaction`, plus a wake-up for in-process projectors once it commits. */
@@ -211,20 +205,15 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
       return transaction((tx) => appendInTransaction(tx, streamId, events, appendOptions));
     },
 
-    async readStream(streamId, { fromVersion = 0, tx = db, headCheck } = {}) {
-      const youngerWriter = headCheck ? ', transaction_id > pg_current_xact_id() AS younger_writer' : '';
-      const { rows } = await tx.query<StreamRow>(
-        `SELECT ${EVENT_COLUMNS}${youngerWriter}
-           FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    async readStream(streamId, { fromVersion = 0, tx = db } = {}) {
+      const { rows } = await tx.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM event_store_events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
         [streamId, fromVersion],
       );
-      const slice = toStreamSlice(streamId, rows, headCheck?.expected);
+      const slice = toStreamSlice(streamId, rows);
       // Read from the start, no rows is an empty stream (events are never deleted): no second query for its version.
       if (slice.events.length > 0 || fromVersion <= 1) return slice;
-      const currentVersion = headCheck
-        ? await readStreamHead(tx, streamId, headCheck.expected)
-        : await streamVersion(tx, streamId);
-      return { currentVersion, events: [] };
+      return { currentVersion: await streamVersion(tx, streamId), events: [] };
     },
 
     async readStreamForAppend(tx, streamId, expected) {

@@ -340,11 +340,8 @@ export class ReservationStore {
   }
 
   /** The lines whose product had fewer units than they ask for, read after the move was refused. */
-  private async shortOf(lines: readonly ReservationLine[]): Promise<{ sku: string; available: number }[]> {
-    const { rows } = await this.db.query<{ sku: string; available: number }>(
-      'SELECT sku, available FROM products WHERE sku = ANY($1::text[]) ORDER BY sku',
-      [lines.map((line) => line.sku)],
-    );
+  private async shortOf(lines: readonly ReservationLine[]): Promise<CatalogueRow[]> {
+    const rows = await this.readCatalogue(lines.map((line) => line.sku));
     const short = rows.filter((row) => row.available < lines.find((line) => line.sku === row.sku)!.quantity);
     // Units returned between the refusal and this read (a release, a recount) hide which line was short: name them all.
     return short.length > 0 ? short : rows;
@@ -355,12 +352,18 @@ export class ReservationStore {
    * read are refused here, before anything is written or locked; stock that looks sufficient is only promised by
    * the move (`stockMove`).
    */
+  /** The products of `skus`, read without a lock, in sku order: what reserve prices and checks lines against. */
+  private async readCatalogue(skus: readonly string[]): Promise<CatalogueRow[]> {
+    const { rows } = await this.db.query<CatalogueRow>(
+      'SELECT sku, name, price_minor, currency, available FROM products WHERE sku = ANY($1::text[]) ORDER BY sku',
+      [skus],
+    );
+    return rows;
+  }
+
   private async priceLines(items: readonly RequestedItem[]): Promise<ReservationLine[]> {
     const sorted = [...items].sort(bySku);
-    const { rows: products } = await this.db.query<CatalogueRow>(
-      'SELECT sku, name, price_minor, currency, available FROM products WHERE sku = ANY($1::text[])',
-      [sorted.map((item) => item.sku)],
-    );
+    const products = await this.readCatalogue(sorted.map((item) => item.sku));
     const product = new Map(products.map((row) => [row.sku, row]));
     const unknown = sorted.filter((item) => !product.has(item.sku)).map((item) => item.sku);
     if (unknown.length > 0) throw new UnknownSkusError(unknown);

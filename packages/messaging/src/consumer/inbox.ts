@@ -8,11 +8,8 @@ import { isUniqueViolation, pruneExpiredRows, type Queryable, type RetentionRule
  * transaction and then sees the conflict (or, if the first rolled back, handles the event itself).
  */
 export async function recordInInbox(tx: Queryable, consumer: string, event: EventEnvelope): Promise<boolean> {
-  const result = await tx.query(
-    `INSERT INTO inbox (consumer, event_id, event_type, aggregate_id, aggregate_version)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consumer, event_id) DO NOTHING`,
-    [consumer, event.eventId, event.eventType, event.aggregateId, event.aggregateVersion],
-  );
+  const { sql, params } = inboxRecord(consumer, event);
+  const result = await tx.query(`${sql} ON CONFLICT (consumer, event_id) DO NOTHING`, params);
   return result.rowCount === 1;
 }
 
